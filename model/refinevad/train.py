@@ -1,0 +1,205 @@
+"""Train RefineVAD from video-level labels (multiple-instance learning) on a data folder.
+
+Every feature file is read and checked before training starts, and the model folder is written in one step at the
+end (config.json, weights.pt, training.json), so a failed run never leaves a half-written model behind.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import resource
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List
+
+import numpy as np
+import torch
+
+from . import cli
+from .config import Config
+from .data import Dataset, pad_batch, resample_mean
+from .inference import CONFIG_FILE, TRAINING_FILE, WEIGHTS_FILE
+from .losses import refinevad_loss
+from .model import RefineVAD
+
+
+@dataclass
+class TrainingSet:
+    features: List[np.ndarray]
+    labels: np.ndarray           # [N] 0/1
+    categories: np.ndarray       # [N, C] multi-hot
+    feature_dim: int
+
+    @property
+    def normal(self) -> np.ndarray:
+        return np.flatnonzero(self.labels == 0)
+
+    @property
+    def anomalous(self) -> np.ndarray:
+        return np.flatnonzero(self.labels == 1)
+
+
+def load_training_set(dataset: Dataset, max_segments: int, progress) -> TrainingSet:
+    videos = dataset.split("train")
+    features, labels, categories = [], [], []
+    for i, video in enumerate(videos):
+        x = dataset.features(video)
+        if dataset.feature_dim is None:
+            dataset.feature_dim = x.shape[1]  # the first file fixes D; every other file must match it
+        features.append(resample_mean(x, max_segments))
+        labels.append(1.0 if video.anomalous else 0.0)
+        categories.append(dataset.multi_hot(video))
+        if (i + 1) % 200 == 0:
+            progress(f"read {i + 1}/{len(videos)} training videos")
+    labels = np.array(labels, dtype=np.float32)
+    if labels.min() == labels.max():
+        kind = "anomalous" if labels[0] else "normal"
+        raise cli.UsageError(f"{dataset.root / 'train.list'}: every training video is {kind}; "
+                             f"multiple-instance learning needs both normal and anomalous videos")
+    return TrainingSet(features, labels, np.stack(categories), dataset.feature_dim)
+
+
+def balanced_batches(data: TrainingSet, batch_size: int, rng: np.random.Generator):
+    """Half normal and half anomalous videos per batch; the smaller group is cycled to match the larger."""
+    normal, anomalous = rng.permutation(data.normal), rng.permutation(data.anomalous)
+    half = batch_size // 2
+    steps = math.ceil(max(len(normal), len(anomalous)) / half)
+    for step in range(steps):
+        picks = [group[(step * half + np.arange(half)) % len(group)] for group in (normal, anomalous)]
+        yield np.concatenate(picks)
+
+
+def teaching_targets(mode: str, targets: np.ndarray, labels: np.ndarray, rng: np.random.Generator):
+    """The categories whose prototypes CORE adds to v in training, per prototype_teaching (config.py)."""
+    if mode == "off":
+        return None
+    teaching = targets.copy()
+    if mode == "balanced":
+        normal = np.flatnonzero(labels == 0)
+        teaching[normal, rng.integers(targets.shape[1], size=len(normal))] = 1.0
+    return torch.from_numpy(teaching)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def train(cfg: Config, data: TrainingSet, progress) -> tuple:
+    seed_everything(cfg.train.seed)
+    model = RefineVAD(cfg.model)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.train.learning_rate,
+                                  weight_decay=cfg.train.weight_decay)
+    rng = np.random.default_rng(cfg.train.seed)
+    steps_per_epoch = math.ceil(max(len(data.normal), len(data.anomalous)) / (cfg.train.batch_size // 2))
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=cfg.train.epochs * steps_per_epoch,
+                                                           eta_min=cfg.train.learning_rate * 0.05)
+    history = []
+    for epoch in range(1, cfg.train.epochs + 1):
+        model.train()
+        start = time.monotonic()
+        sums = {"loss": 0.0, "mil": 0.0, "smoothing": 0.0, "category": 0.0}
+        ratios = []
+        steps = 0
+        for index in balanced_batches(data, cfg.train.batch_size, rng):
+            x, mask = pad_batch([data.features[i] for i in index])
+            x, mask = torch.from_numpy(x), torch.from_numpy(mask)
+            targets = torch.from_numpy(data.categories[index])
+            labels = torch.from_numpy(data.labels[index])
+            teaching = teaching_targets(cfg.model.prototype_teaching, data.categories[index], data.labels[index], rng)
+            details = model.details(x, mask, teaching if cfg.model.use_core else None)
+            parts = refinevad_loss(details, mask, labels, targets, cfg.train)
+            optimizer.zero_grad()
+            parts.total.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.step()
+            scheduler.step()
+            for key, value in (("loss", float(parts.total)), ("mil", parts.mil),
+                               ("smoothing", parts.smoothing), ("category", parts.category)):
+                sums[key] += value
+            if details.shift_ratio is not None:
+                ratios.append(details.shift_ratio.detach()[mask > 0.5])
+            steps += 1
+        entry = {"epoch": epoch, "seconds": round(time.monotonic() - start, 3),
+                 **{k: round(v / steps, 5) for k, v in sums.items()}}
+        if ratios:
+            r = torch.cat(ratios)
+            entry["shift_ratio_mean"], entry["shift_ratio_std"] = round(float(r.mean()), 4), round(float(r.std()), 4)
+        history.append(entry)
+        gate = f" shift ratio {entry['shift_ratio_mean']:.3f}+-{entry['shift_ratio_std']:.3f}" if ratios else ""
+        progress(f"epoch {epoch}/{cfg.train.epochs} loss {entry['loss']:.4f} (mil {entry['mil']:.4f} "
+                 f"smooth {entry['smoothing']:.4f} cat {entry['category']:.4f}){gate} {entry['seconds']:.1f}s")
+    model.eval()
+    return model, history
+
+
+def write_model_dir(out: Path, model: RefineVAD, cfg: Config, training: dict) -> None:
+    """Writes into a temporary sibling folder and swaps it in, so OUT is either the old model or the new one."""
+    if out.exists() and any(out.iterdir()) and not (out / CONFIG_FILE).is_file():
+        raise cli.UsageError(f"{out} exists and is not a model folder; choose an empty or new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        cfg.save(staging / CONFIG_FILE)
+        torch.save(model.state_dict(), staging / WEIGHTS_FILE)
+        (staging / TRAINING_FILE).write_text(json.dumps(training, indent=2) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def peak_memory_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python3 -m refinevad.train", description=__doc__)
+    parser.add_argument("--data", type=Path, required=True, help="data folder (docs/DATA.md)")
+    parser.add_argument("--out", type=Path, required=True, help="model folder to write (replaced if it is one)")
+    parser.add_argument("--epochs", type=int, help="training epochs (default: the config's, 10)")
+    parser.add_argument("--seed", type=int, help="random seed (default: the config's, 0)")
+    parser.add_argument("--config", type=Path, help="JSON file with 'model' and 'train' sections to override")
+    args = parser.parse_args(argv)
+
+    def body(progress):
+        cfg = Config.load(args.config) if args.config else Config()
+        if args.epochs is not None:
+            cfg.train.epochs = args.epochs
+        if args.seed is not None:
+            cfg.train.seed = args.seed
+        cfg.train.validate()
+        explicit_dim = args.config is not None and "feature_dim" in json.loads(args.config.read_text()).get("model", {})
+        dataset = Dataset(args.data, feature_dim=cfg.model.feature_dim if explicit_dim else None)
+        data = load_training_set(dataset, cfg.train.max_segments, progress)
+        cfg.model.feature_dim = data.feature_dim
+        cfg.model.categories = list(dataset.categories)
+        cfg.model.validate()
+        progress(f"{len(data.features)} training videos ({len(data.anomalous)} anomalous), D={data.feature_dim}, "
+                 f"{len(cfg.model.categories)} categories")
+        start = time.monotonic()
+        model, history = train(cfg, data, progress)
+        seconds = time.monotonic() - start
+        training = {"data": str(args.data), "train_videos": len(data.features), "seconds": round(seconds, 2),
+                    "seconds_per_epoch": round(seconds / cfg.train.epochs, 3),
+                    "peak_memory_mib": round(peak_memory_mib(), 1),
+                    "parameters": sum(p.numel() for p in model.parameters()), "history": history}
+        write_model_dir(args.out, model, cfg, training)
+        progress(f"wrote {args.out}")
+        return {"out": str(args.out), "epochs": cfg.train.epochs, "final_loss": history[-1]["loss"],
+                **{k: training[k] for k in ("train_videos", "seconds", "seconds_per_epoch", "peak_memory_mib",
+                                            "parameters")}}
+
+    cli.run("train", body)
+
+
+if __name__ == "__main__":
+    main()

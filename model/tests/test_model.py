@@ -1,0 +1,120 @@
+import numpy as np
+import pytest
+import torch
+
+from refinevad.config import Config, ConfigError, ModelConfig
+from refinevad.inference import score_offline, score_streaming
+from refinevad.losses import refinevad_loss, topk_video_scores
+from refinevad.model import RefineVAD, motion_intensity
+
+
+def small_config(**overrides) -> ModelConfig:
+    values = dict(feature_dim=24, hidden_dim=16, categories=["A", "B", "C"], transformer_heads=2,
+                  transformer_ff=32, shift_mlp_hidden=8, head_hidden=8, dropout=0.0)
+    values.update(overrides)
+    return ModelConfig(**values)
+
+
+def batch(lengths, dim=24, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    t = max(lengths)
+    x = torch.randn(len(lengths), t, dim, generator=gen)
+    mask = (torch.arange(t)[None, :] < torch.tensor(lengths)[:, None]).float()
+    return x, mask
+
+
+@pytest.mark.parametrize("motar,core,attention", [(True, True, "segments_query"), (True, True, "prototype_query"),
+                                                  (False, False, "segments_query"), (True, False, "segments_query"),
+                                                  (False, True, "segments_query")])
+def test_outputs_have_the_contract_shapes_and_ranges(motar, core, attention):
+    torch.manual_seed(0)
+    model = RefineVAD(small_config(use_motar=motar, use_core=core, cross_attention=attention)).eval()
+    x, mask = batch([9, 5, 1])
+    scores, probs = model(x, mask)
+    assert scores.shape == (3, 9) and probs.shape == (3, 3)
+    assert torch.all((scores >= 0) & (scores <= 1)) and torch.all((probs >= 0) & (probs <= 1))
+    assert torch.all(scores[mask == 0] == 0)
+    assert torch.isfinite(scores).all() and torch.isfinite(probs).all()
+
+
+@pytest.mark.parametrize("attention", ["segments_query", "prototype_query"])
+def test_padding_values_do_not_change_valid_outputs(attention):
+    torch.manual_seed(0)
+    model = RefineVAD(small_config(cross_attention=attention)).eval()
+    x, mask = batch([9, 5])
+    noisy = x.clone()
+    noisy[1, 5:] = 1000.0
+    with torch.no_grad():
+        a = model(x, mask)
+        b = model(noisy, mask)
+    assert torch.allclose(a[0], b[0], atol=1e-6) and torch.allclose(a[1], b[1], atol=1e-6)
+
+
+def test_a_padded_row_scores_like_the_same_clip_alone():
+    torch.manual_seed(0)
+    model = RefineVAD(small_config()).eval()
+    x, mask = batch([9, 5])
+    with torch.no_grad():
+        scores, probs = model(x, mask)
+        alone_scores, alone_probs = model(x[1:, :5], mask[1:, :5])
+    assert torch.allclose(scores[1, :5], alone_scores[0], atol=1e-5)
+    assert torch.allclose(probs[1], alone_probs[0], atol=1e-5)
+
+
+def test_the_shift_ratio_mlp_receives_gradient_from_the_task_loss():
+    # The hard floor/index shift of the paper gives the ratio MLP no gradient; the soft mask must.
+    torch.manual_seed(0)
+    model = RefineVAD(small_config())
+    x, mask = batch([12, 8])
+    details = model.details(x, mask, torch.tensor([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
+    loss = refinevad_loss(details, mask, torch.tensor([0.0, 1.0]), torch.tensor([[0.0, 0, 0], [0, 1.0, 0]]),
+                          Config().train)
+    loss.total.backward()
+    grads = [p.grad for p in model.encoder.shift.ratio_mlp.parameters()]
+    assert all(g is not None for g in grads)
+    assert sum(float(g.abs().sum()) for g in grads) > 0
+
+
+def test_motion_intensity_is_zero_without_motion_and_ignores_the_first_segment():
+    x = torch.ones(1, 5, 4) * 3.0
+    mask = torch.ones(1, 5)
+    assert torch.all(motion_intensity(x, mask) == 0)
+    x[0, 3] = torch.tensor([1.0, -1.0, 1.0, -1.0])
+    v = motion_intensity(x, mask)
+    assert v[0, 0] == 0 and v[0, 3] > 0 and v[0, 4] > 0 and v[0, 1] == 0
+
+
+def test_topk_video_score_uses_floor_length_over_16_plus_one():
+    scores = torch.zeros(1, 40)
+    scores[0, :3] = torch.tensor([0.9, 0.6, 0.3])
+    mask = torch.ones(1, 40)
+    # k = 40 // 16 + 1 = 3
+    assert float(topk_video_scores(scores, mask)) == pytest.approx(0.6, abs=1e-6)
+    short = torch.ones(1, 40)
+    short[0, 10:] = 0
+    assert float(topk_video_scores(scores, short)) == pytest.approx(0.9, abs=1e-6)  # k = 1
+
+
+def test_streaming_with_a_window_covering_the_clip_matches_offline_on_the_last_segment():
+    torch.manual_seed(0)
+    model = RefineVAD(small_config()).eval()
+    x = np.random.default_rng(0).standard_normal((20, 24)).astype(np.float32)
+    offline, _ = score_offline(model, x)
+    streamed, evidence = score_streaming(model, x, window=64)
+    assert streamed.shape == (20,) and evidence.shape == (20, 3)
+    assert streamed[-1] == pytest.approx(offline[-1], abs=1e-5)
+    # segment t only sees segments <= t: the first score does not depend on the rest of the clip
+    changed = x.copy()
+    changed[1:] += 5.0
+    assert score_streaming(model, changed, window=64)[0][0] == pytest.approx(streamed[0], abs=1e-6)
+
+
+def test_config_errors_name_the_field_and_the_allowed_values():
+    with pytest.raises(ConfigError, match="cross_attention='sideways'.*segments_query or prototype_query"):
+        small_config(cross_attention="sideways").validate()
+    with pytest.raises(ConfigError, match="transformer_heads=3.*divisor of hidden_dim"):
+        small_config(transformer_heads=3).validate()
+    with pytest.raises(ConfigError, match="unknown key.*'widht'"):
+        Config.from_dict({"model": {"widht": 3}})
+    with pytest.raises(ConfigError, match="Normal"):
+        small_config(categories=["Normal", "A"]).validate()
