@@ -1,7 +1,10 @@
 """Ablation on the synthetic benchmark: base (MLP + MIL), + MoTAR, + CORE, full; mean +- std over seeds.
 
 Each seed generates its own benchmark (data seed = training seed), so the spread covers both data and training.
-Prints progress on stderr, a Markdown table on stdout, then one JSON line with every run.
+Prints progress on stderr, Markdown tables on stdout, then one JSON line with every run; each run is also appended
+to OUT/runs.jsonl as it finishes, and --report-only rebuilds the tables from that file.
+Seeds differ in data difficulty as much as in training, so the table also gives each variant's gain over the base
+on the same seed (paired), which is the fair comparison.
 
     scripts/py model/experiments/ablation.py --seeds 0,1,2 --out build/ablation
 """
@@ -40,8 +43,21 @@ def main() -> None:
     parser.add_argument("--videos", type=int, default=600)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("build/ablation"))
+    parser.add_argument("--report-only", action="store_true", help="only print the tables of OUT/runs.jsonl")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
+    log = args.out / "runs.jsonl"
+    if args.report_only:
+        runs = [json.loads(line) for line in log.read_text().splitlines()]
+    else:
+        args.out.mkdir(parents=True, exist_ok=True)
+        log.write_text("")
+        runs = run_all(args, seeds, log)
+    report(runs, args.out / f"data-s{runs[0]['seed']}" / "synth.json")
+    print(json.dumps({"seeds": seeds, "videos": args.videos, "epochs": args.epochs, "runs": runs}))
+
+
+def run_all(args, seeds, log: Path) -> list:
     start = time.monotonic()
     runs = []
     for seed in seeds:
@@ -55,26 +71,40 @@ def main() -> None:
             runs.append({"variant": label, "seed": seed, "frame_auc": metrics["frame_auc"],
                          "frame_ap": metrics["frame_ap"], "per_category_auc": metrics["per_category_auc"],
                          "train_seconds": trained["seconds"], "parameters": trained["parameters"]})
+            with log.open("a") as f:
+                f.write(json.dumps(runs[-1]) + "\n")
             print(f"[ablation {time.monotonic() - start:6.0f}s] seed {seed} {label}: "
                   f"AUC {metrics['frame_auc']:.4f} AP {metrics['frame_ap']:.4f}", file=sys.stderr, flush=True)
-    categories = sorted(runs[0]["per_category_auc"])
-    synth = json.loads((args.out / f"data-s{seeds[0]}" / "synth.json").read_text())["summary"]
+    return runs
+
+
+def report(runs: list, synth_json: Path) -> None:
+    synth = json.loads(synth_json.read_text())["summary"]
     groups = {"motion": synth["motion_categories"], "semantic": synth["semantic_categories"]}
-    print(f"| variant | frame AUC | frame AP | AUC, motion categories | AUC, semantic categories | params |")
-    print("|---|---|---|---|---|---|")
+    base = {r["seed"]: r for r in runs if r["variant"] == VARIANTS[0][0]}
+    print("| variant | frame AUC | frame AP | AUC gain over base, same seed | AUC, motion categories "
+          "| AUC, semantic categories | params |")
+    print("|---|---|---|---|---|---|---|")
     for label, _ in VARIANTS:
         mine = [r for r in runs if r["variant"] == label]
+        if not mine:
+            continue
         group_auc = {g: [np.mean([r["per_category_auc"][c] for c in names if c in r["per_category_auc"]])
                          for r in mine] for g, names in groups.items()}
+        gain = [r["frame_auc"] - base[r["seed"]]["frame_auc"] for r in mine if r["seed"] in base]
         print(f"| {label} | {mean_std([r['frame_auc'] for r in mine])} | {mean_std([r['frame_ap'] for r in mine])}"
-              f" | {mean_std(group_auc['motion'])} | {mean_std(group_auc['semantic'])} | {mine[0]['parameters']} |")
+              f" | {mean_std(gain)} | {mean_std(group_auc['motion'])} | {mean_std(group_auc['semantic'])}"
+              f" | {mine[0]['parameters']} |")
     print()
-    print("| category | " + " | ".join(label for label, _ in VARIANTS) + " |")
+    categories = sorted({c for r in runs for c in r["per_category_auc"]})
+    print("| category (test videos in some seeds only: n runs) | " + " | ".join(l for l, _ in VARIANTS) + " |")
     print("|---|" + "---|" * len(VARIANTS))
     for c in categories:
-        cells = [mean_std([r["per_category_auc"][c] for r in runs if r["variant"] == label]) for label, _ in VARIANTS]
+        cells = []
+        for label, _ in VARIANTS:
+            values = [r["per_category_auc"][c] for r in runs if r["variant"] == label and c in r["per_category_auc"]]
+            cells.append(f"{mean_std(values)} (n={len(values)})" if values else "-")
         print(f"| {c} | " + " | ".join(cells) + " |")
-    print(json.dumps({"seeds": seeds, "videos": args.videos, "epochs": args.epochs, "runs": runs}))
 
 
 if __name__ == "__main__":

@@ -19,9 +19,10 @@ from .data import FRAMES_PER_SEGMENT, Dataset, Video
 from .inference import load_model, score_offline, score_streaming
 
 
-def frame_metrics(scores: Sequence[np.ndarray], gts: Sequence[np.ndarray]) -> Dict[str, float]:
+def frame_metrics(scores: Sequence[np.ndarray], gts: Sequence[np.ndarray],
+                  frames_per_score: int = FRAMES_PER_SEGMENT) -> Dict[str, float]:
     """AUC and AP of per-segment scores against frame-level ground truth, over the concatenated videos."""
-    frames = np.concatenate([np.repeat(s, FRAMES_PER_SEGMENT) for s in scores])
+    frames = np.concatenate([np.repeat(s, frames_per_score) for s in scores])
     truth = np.concatenate(gts)
     if truth.min() == truth.max():
         raise cli.UsageError("the test ground truth has only one class; AUC and AP need anomalous and normal frames")
