@@ -4,8 +4,8 @@
    scorer must get frame AUC 1.0 and uniform random scores about 0.5. A segment-level oracle (the highest label
    among a segment's 16 frames) shows the ceiling of scoring at segment resolution, since the annotated
    intervals do not start and end on segment boundaries.
-2. Train on the 23 training videos of real C3D features (4096-d, 32 segments per video) and test on the other
-   10, over several seeds. The 32 segments of a video span all its frames, so the frame-level ground truth is
+2. Train the full model and the base (MLP + MIL) on the 23 training videos of real C3D features (4096-d, 32
+   segments per video) and test on the other 10, over several seeds. The 32 segments of a video span all its frames, so the frame-level ground truth is
    resampled to 16 points per segment, at the frames those points stand for.
 
     scripts/py model/experiments/real_data.py --vad-real ../shared/data/vad-real --out build/real
@@ -22,6 +22,9 @@ import numpy as np
 
 from refinevad.data import FRAMES_PER_SEGMENT, glob_escape, video_id_of
 from refinevad.evaluate import frame_metrics
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+VARIANTS = {"full": None, "base": "ablation-base.json"}
 
 
 def ucf_ground_truth(ucf: Path):
@@ -95,17 +98,20 @@ def main() -> None:
           f"random AUC {check['random']['auc']:.4f}", file=sys.stderr)
     data = args.out / "c3d"
     split = c3d_contract(args.vad_real / "ucf" / "c3d_sultani32", data)
-    runs = []
-    for seed in (int(s) for s in args.seeds.split(",")):
-        model = args.out / f"model-s{seed}"
-        tool("train", "--data", data, "--out", model, "--epochs", args.epochs, "--seed", seed)
-        metrics = tool("evaluate", "--model", model, "--data", data, "--windows", "8,16")
-        runs.append({"seed": seed, **{k: metrics[k] for k in ("frame_auc", "frame_ap", "streaming_auc_w8",
-                                                                 "streaming_auc_w16")}})
-        print(f"C3D seed {seed}: AUC {metrics['frame_auc']:.4f} AP {metrics['frame_ap']:.4f}", file=sys.stderr)
-    auc = [r["frame_auc"] for r in runs]
-    print(json.dumps({"evaluator_check": check, "c3d_split": split, "c3d_runs": runs,
-                      "c3d_frame_auc_mean": float(np.mean(auc)), "c3d_frame_auc_std": float(np.std(auc))}))
+    runs, summary = [], {}
+    for variant, config in VARIANTS.items():
+        for seed in (int(s) for s in args.seeds.split(",")):
+            model = args.out / f"{variant}-s{seed}"
+            extra = ["--config", CONFIGS / config] if config else []
+            tool("train", "--data", data, "--out", model, "--epochs", args.epochs, "--seed", seed, *extra)
+            metrics = tool("evaluate", "--model", model, "--data", data, "--windows", "8,16")
+            runs.append({"variant": variant, "seed": seed,
+                         **{k: metrics[k] for k in ("frame_auc", "frame_ap", "streaming_auc_w8", "streaming_auc_w16")}})
+            print(f"C3D {variant} seed {seed}: AUC {metrics['frame_auc']:.4f} AP {metrics['frame_ap']:.4f}",
+                  file=sys.stderr)
+        auc = [r["frame_auc"] for r in runs if r["variant"] == variant]
+        summary[variant] = {"frame_auc_mean": float(np.mean(auc)), "frame_auc_std": float(np.std(auc))}
+    print(json.dumps({"evaluator_check": check, "c3d_split": split, "c3d_runs": runs, "c3d_summary": summary}))
 
 
 if __name__ == "__main__":

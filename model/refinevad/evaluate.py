@@ -8,6 +8,7 @@ Streaming AUC scores each segment from a causal window of the last W segments, a
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Dict, List, Sequence
 
@@ -66,6 +67,18 @@ def evaluate(model_dir: Path, data_dir: Path, windows: Sequence[int], progress) 
     return result
 
 
+def summary_table(result: dict) -> str:
+    """The result for a person to read; stdout keeps the one JSON line for programs."""
+    rows = [("frame AUC (offline)", result["frame_auc"]), ("frame AP (offline)", result["frame_ap"])]
+    rows += [(f"frame AUC (streaming, W={k.rsplit('_w', 1)[1]})", v)
+             for k, v in result.items() if k.startswith("streaming_auc_w")]
+    rows += [(f"  AUC {name}", v) for name, v in sorted(result["per_category_auc"].items())]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{'metric':<{width}}  value", f"{'-' * width}  -----"]
+    lines += [f"{name:<{width}}  {value:.4f}" for name, value in rows]
+    return "\n".join(lines)
+
+
 def parse_windows(text: str) -> List[int]:
     try:
         windows = [int(w) for w in text.split(",") if w.strip()]
@@ -91,7 +104,9 @@ def main(argv=None) -> None:
     def body(progress):
         windows = parse_windows(args.windows)
         progress(f"evaluating {args.model} on {args.data} (streaming windows {windows})")
-        return evaluate(args.model, args.data, windows, progress)
+        result = evaluate(args.model, args.data, windows, progress)
+        print(summary_table(result), file=sys.stderr)
+        return result
 
     cli.run("evaluate", body)
 
