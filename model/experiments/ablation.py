@@ -12,25 +12,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from common import CONFIGS, run_tool
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 VARIANTS = [("base (MLP + MIL)", "ablation-base.json"), ("+ MoTAR", "ablation-motar.json"),
             ("+ CORE", "ablation-core.json"), ("full (MoTAR + CORE)", "ablation-full.json"),
             ("full, paper's prototype teaching", "ablation-full-paper-teaching.json")]
-
-
-def tool(name: str, *args) -> dict:
-    proc = subprocess.run([sys.executable, "-m", f"refinevad.{name}", *map(str, args)], capture_output=True,
-                          text=True)
-    if proc.returncode != 0:
-        sys.exit(f"refinevad.{name} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout)
 
 
 def mean_std(values) -> str:
@@ -62,12 +53,12 @@ def run_all(args, seeds, log: Path) -> list:
     runs = []
     for seed in seeds:
         data = args.out / f"data-s{seed}"
-        tool("synth", "--out", data, "--seed", seed, "--videos", args.videos)
+        run_tool("synth", "--out", data, "--seed", seed, "--videos", args.videos)
         for label, config in VARIANTS:
             model = args.out / f"{config[:-5]}-s{seed}"
-            trained = tool("train", "--data", data, "--out", model, "--epochs", args.epochs, "--seed", seed,
-                           "--config", CONFIGS / config)
-            metrics = tool("evaluate", "--model", model, "--data", data, "--windows", "none")
+            trained = run_tool("train", "--data", data, "--out", model, "--epochs", args.epochs, "--seed", seed,
+                               "--config", CONFIGS / config)
+            metrics = run_tool("evaluate", "--model", model, "--data", data, "--windows", "none")
             runs.append({"variant": label, "seed": seed, "frame_auc": metrics["frame_auc"],
                          "frame_ap": metrics["frame_ap"], "per_category_auc": metrics["per_category_auc"],
                          "train_seconds": trained["seconds"], "parameters": trained["parameters"]})

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+from common import CONFIGS, run_tool
 
 from refinevad.data import FRAMES_PER_SEGMENT, glob_escape, video_id_of
 from refinevad.evaluate import frame_metrics
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 VARIANTS = {"full": None, "base": "ablation-base.json"}
 
 
@@ -77,14 +76,6 @@ def c3d_contract(c3d: Path, out: Path) -> dict:
     return {split: len(v) for split, v in lists.items()}
 
 
-def tool(name: str, *args) -> dict:
-    proc = subprocess.run([sys.executable, "-m", f"refinevad.{name}", *map(str, args)], capture_output=True,
-                          text=True)
-    if proc.returncode != 0:
-        sys.exit(f"refinevad.{name} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vad-real", type=Path, default=Path("../shared/data/vad-real"))
@@ -103,8 +94,8 @@ def main() -> None:
         for seed in (int(s) for s in args.seeds.split(",")):
             model = args.out / f"{variant}-s{seed}"
             extra = ["--config", CONFIGS / config] if config else []
-            tool("train", "--data", data, "--out", model, "--epochs", args.epochs, "--seed", seed, *extra)
-            metrics = tool("evaluate", "--model", model, "--data", data, "--windows", "8,16")
+            run_tool("train", "--data", data, "--out", model, "--epochs", args.epochs, "--seed", seed, *extra)
+            metrics = run_tool("evaluate", "--model", model, "--data", data, "--windows", "8,16")
             runs.append({"variant": variant, "seed": seed,
                          **{k: metrics[k] for k in ("frame_auc", "frame_ap", "streaming_auc_w8", "streaming_auc_w16")}})
             print(f"C3D {variant} seed {seed}: AUC {metrics['frame_auc']:.4f} AP {metrics['frame_ap']:.4f}",

@@ -11,8 +11,6 @@ import argparse
 import hashlib
 import inspect
 import json
-import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ import numpy as np
 import torch
 
 from . import __version__, cli
+from .folders import replaced_folder
 from .inference import load_model, score_streaming
 from .model import RefineVAD
 from .synth import Generator, SynthParams
@@ -127,9 +126,7 @@ def write_export(out: Path, model: RefineVAD, name: str, version: str, window: i
     cases = golden_cases(cfg.feature_dim)
     for case in cases:
         reference_outputs(model, case)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    with replaced_folder(out, "manifest.json", "an export folder") as staging:
         progress("exporting ONNX and TorchScript")
         export_onnx(model, cases[0], staging / "model.onnx")
         export_torchscript(model, cases[0], staging / "model.pt")
@@ -159,12 +156,6 @@ def write_export(out: Path, model: RefineVAD, name: str, version: str, window: i
             "metrics": metrics,
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return manifest
 
 
@@ -202,8 +193,6 @@ def main(argv=None) -> None:
     def body(progress):
         if args.window < 1:
             raise cli.UsageError(f"--window {args.window} is not allowed; use a positive number of segments")
-        if args.out.exists() and any(args.out.iterdir()) and not (args.out / "manifest.json").is_file():
-            raise cli.UsageError(f"{args.out} exists and is not an export folder; choose an empty or new folder")
         metrics = json.loads(args.metrics.read_text()) if args.metrics else {}
         model, _ = load_model(args.model)
         manifest = write_export(args.out, model, args.name, args.version, args.window, metrics, progress)

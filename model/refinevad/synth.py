@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Tuple
@@ -25,6 +23,7 @@ import numpy as np
 from . import cli
 from .config import UCF_CRIME_CATEGORIES
 from .data import FRAMES_PER_SEGMENT, NORMAL
+from .folders import replaced_folder
 
 MOTION_CATEGORIES = {"Abuse", "Arrest", "Assault", "Explosion", "Fighting", "RoadAccidents", "Shooting"}
 
@@ -50,19 +49,23 @@ class SynthParams:
     benign_shift_probability: float = 0.5
     scene_cut_probability: float = 0.4
     categories: List[str] = field(default_factory=lambda: list(UCF_CRIME_CATEGORIES))
+    # The benchmark's fixed structure (category directions, scene manifold) comes from its own seed, so that a
+    # model trained on one --seed can be tested on videos of another: same world, new videos.
+    world_seed: int = 0
 
 
 class Generator:
     def __init__(self, params: SynthParams, seed: int):
         self.p = params
-        self.rng = np.random.default_rng(seed)
+        world = np.random.default_rng(params.world_seed)
+        self.rng = np.random.default_rng([seed, params.world_seed])
         d = params.dim
         # Category directions with per-channel magnitude ~1, so that shift amplitudes read per channel.
-        directions = self.rng.standard_normal((len(params.categories), d))
+        directions = world.standard_normal((len(params.categories), d))
         self.directions = directions / np.linalg.norm(directions, axis=1, keepdims=True) * np.sqrt(d)
         self.motion_kind = [c in MOTION_CATEGORIES for c in params.categories]
         self.motion_category_ids = [i for i, m in enumerate(self.motion_kind) if m]
-        self.scene_basis = self.rng.standard_normal((params.scene_rank, d)) / np.sqrt(params.scene_rank)
+        self.scene_basis = world.standard_normal((params.scene_rank, d)) / np.sqrt(params.scene_rank)
 
     def video(self, anomalous: bool):
         """Returns (features [T, D] float32, segment labels [T] 0/1, category name or None)."""
@@ -141,20 +144,8 @@ class Generator:
 
 
 def generate(out: Path, seed: int, videos: int, params: SynthParams, progress) -> dict:
-    """Writes the whole benchmark into a temporary folder beside OUT, then moves it into place."""
-    if out.exists() and any(out.iterdir()) and not (out / "synth.json").is_file():
-        raise cli.UsageError(f"{out} exists and is not a synthetic dataset; choose an empty or new folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
-        summary = _write(staging, seed, videos, params, progress)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    return summary
+    with replaced_folder(out, "synth.json", "a synthetic dataset") as staging:
+        return _write(staging, seed, videos, params, progress)
 
 
 def _write(root: Path, seed: int, videos: int, params: SynthParams, progress) -> dict:
@@ -192,7 +183,7 @@ def _write(root: Path, seed: int, videos: int, params: SynthParams, progress) ->
         writer.writerows(rows)
     summary = {"videos": videos, "train_videos": len(train), "test_videos": len(test),
                "anomalous_videos": int(n_anomalous), "segments": int(segments), "feature_dim": params.dim,
-               "seed": seed,
+               "seed": seed, "world_seed": params.world_seed,
                "motion_categories": sorted(c for c, m in zip(params.categories, gen.motion_kind) if m),
                "semantic_categories": sorted(c for c, m in zip(params.categories, gen.motion_kind) if not m)}
     (root / "synth.json").write_text(json.dumps({"summary": summary, "params": vars(params)}, indent=2) + "\n")
@@ -203,7 +194,10 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python3 -m refinevad.synth", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True, help="output data folder (replaced if it is one)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed of the videos (default 0)")
+    parser.add_argument("--world-seed", type=int, default=0,
+                        help="seed of the benchmark's fixed structure: category directions and scene manifold "
+                             "(default 0; keep it to test a model on new videos of the same benchmark)")
     parser.add_argument("--videos", type=int, default=600, help="number of videos (default 600)")
     parser.add_argument("--dim", type=int, default=512, help="feature dimension D (default 512)")
     parser.add_argument("--max-segments", type=int, default=1000, help="longest video in segments (default 1000)")
@@ -216,7 +210,7 @@ def main(argv=None) -> None:
             raise cli.UsageError(f"--dim {args.dim} is too small; use at least 16")
         if args.max_segments < 32:
             raise cli.UsageError(f"--max-segments {args.max_segments} is too small; use at least 32")
-        params = SynthParams(dim=args.dim, max_segments=args.max_segments)
+        params = SynthParams(dim=args.dim, max_segments=args.max_segments, world_seed=args.world_seed)
         progress(f"generating {args.videos} videos of {args.dim}-d features into {args.out}")
         return {"out": str(args.out), **generate(args.out, args.seed, args.videos, params, progress)}
 

@@ -10,8 +10,6 @@ import json
 import math
 import random
 import resource
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ import torch
 from . import cli
 from .config import Config
 from .data import Dataset, pad_batch, resample_mean
+from .folders import replaced_folder
 from .inference import CONFIG_FILE, TRAINING_FILE, WEIGHTS_FILE
 from .losses import refinevad_loss
 from .model import RefineVAD
@@ -140,21 +139,10 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
 
 
 def write_model_dir(out: Path, model: RefineVAD, cfg: Config, training: dict) -> None:
-    """Writes into a temporary sibling folder and swaps it in, so OUT is either the old model or the new one."""
-    if out.exists() and any(out.iterdir()) and not (out / CONFIG_FILE).is_file():
-        raise cli.UsageError(f"{out} exists and is not a model folder; choose an empty or new folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    with replaced_folder(out, CONFIG_FILE, "a model folder") as staging:
         cfg.save(staging / CONFIG_FILE)
         torch.save(model.state_dict(), staging / WEIGHTS_FILE)
         (staging / TRAINING_FILE).write_text(json.dumps(training, indent=2) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
 
 
 def peak_memory_mib() -> float:
