@@ -1,0 +1,37 @@
+package io.refinevad.server.engine;
+
+import io.quarkus.logging.Log;
+import io.refinevad.server.model.ModelBundle;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Builds the configured engine once; the PyTorch (TorchScript) and TensorRT engines join here. */
+@ApplicationScoped
+public class EngineProducer {
+
+    @ConfigProperty(name = "refinevad.engine", defaultValue = "OnnxRuntime")
+    String engine;
+
+    @ConfigProperty(name = "refinevad.engine.threads", defaultValue = "0")
+    int threads;
+
+    @Produces
+    @Singleton
+    InferenceEngine engine(ModelBundle bundle) {
+        if (!engine.equals("OnnxRuntime")) {
+            throw new IllegalArgumentException("refinevad.engine=" + engine + " is not available in this build; "
+                    + "available: OnnxRuntime");
+        }
+        long start = System.nanoTime();
+        InferenceEngine loaded = new OnnxRuntimeEngine(bundle, threads);
+        Log.infof("engine %s loaded in %d ms", loaded.name(), (System.nanoTime() - start) / 1_000_000);
+        return loaded;
+    }
+
+    void close(@Disposes InferenceEngine engine) {
+        engine.close();
+    }
+}

@@ -1,0 +1,50 @@
+package io.refinevad.server.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.refinevad.api.v1.Features;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * Turns a request's packed features into floats, or fails with INVALID_ARGUMENT naming the field, the value and
+ * what is allowed. Nothing about a bad message reaches the engine.
+ */
+public final class FeatureDecoder {
+    private final int featureDim;
+    private final int maxSegments;
+
+    public FeatureDecoder(int featureDim, int maxSegments) {
+        this.featureDim = featureDim;
+        this.maxSegments = maxSegments;
+    }
+
+    public float[] decode(Features features, String field) {
+        if (features.getFeatureDim() != featureDim) {
+            throw invalid(field + ".feature_dim is " + features.getFeatureDim() + "; this model takes " + featureDim);
+        }
+        int segments = features.getSegments();
+        if (segments < 1 || segments > maxSegments) {
+            throw invalid(field + ".segments is " + segments + "; allowed: 1 to " + maxSegments);
+        }
+        long expected = 4L * segments * featureDim;
+        if (features.getData().size() != expected) {
+            throw invalid(field + ".data has " + features.getData().size() + " bytes; expected segments x feature_dim"
+                    + " x 4 = " + segments + " x " + featureDim + " x 4 = " + expected + " (little-endian float32)");
+        }
+        float[] values = new float[segments * featureDim];
+        FloatBuffer buffer = features.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        buffer.get(values);
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw invalid(field + ".data holds " + values[i] + " at segment " + i / featureDim + ", channel "
+                        + i % featureDim + "; features must be finite");
+            }
+        }
+        return values;
+    }
+
+    static StatusRuntimeException invalid(String message) {
+        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+}
