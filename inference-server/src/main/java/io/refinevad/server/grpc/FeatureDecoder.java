@@ -44,7 +44,7 @@ public final class FeatureDecoder {
         return values;
     }
 
-    static StatusRuntimeException invalid(String message) {
+    public static StatusRuntimeException invalid(String message) {
         return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
     }
 }

@@ -10,22 +10,31 @@ import io.refinevad.api.v1.ScoreRequest;
 import io.refinevad.api.v1.ScoreResponse;
 import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.api.v1.Timing;
-import io.refinevad.server.engine.EngineInput;
-import io.refinevad.server.engine.EngineOutput;
+import io.grpc.StatusRuntimeException;
+import io.refinevad.api.v1.DrainRequest;
+import io.refinevad.api.v1.DrainResponse;
+import io.refinevad.api.v1.GetLoadReportRequest;
+import io.refinevad.api.v1.LoadReport;
+import io.refinevad.api.v1.StreamRequest;
+import io.refinevad.api.v1.StreamResponse;
+import io.refinevad.server.batching.DynamicBatcher;
+import io.refinevad.server.batching.JobResult;
+import io.refinevad.server.batching.QueueFullException;
+import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.InferenceEngine;
+import io.refinevad.server.stream.Drainer;
+import io.refinevad.server.stream.StreamLimits;
+import io.refinevad.server.stream.StreamRegistry;
+import io.refinevad.server.stream.StreamSession;
 import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelManifest;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/**
- * refinevad.v1.Scoring. Score runs a whole clip with full context; the streaming, load-report and drain RPCs
- * answer UNIMPLEMENTED until the batcher lands (issue 3).
- */
+/** refinevad.v1.Scoring: every clip and stream window goes through the shared dynamic batcher. */
 @GrpcService
 public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
 
@@ -35,11 +44,22 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
     @Inject
     ModelBundle bundle;
 
+    @Inject
+    DynamicBatcher batcher;
+
+    @Inject
+    StreamRegistry streams;
+
+    @Inject
+    StreamLimits limits;
+
+    @Inject
+    Drainer drainer;
+
     @ConfigProperty(name = "refinevad.max-clip-segments", defaultValue = "4096")
     int maxClipSegments;
 
     @Override
-    @Blocking
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> responses) {
         long start = System.nanoTime();
         ModelManifest manifest = bundle.manifest();
@@ -52,33 +72,59 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
             responses.onError(FeatureDecoder.invalid("features is required"));
             return;
         }
-        float[] features;
         try {
-            features = new FeatureDecoder(manifest.featureDim(), maxClipSegments).decode(request.getFeatures(),
-                    "features");
-        } catch (RuntimeException e) {
+            float[] features = new FeatureDecoder(manifest.featureDim(), maxClipSegments).decode(
+                    request.getFeatures(), "features");
+            batcher.submit(new ScoringJob(features, request.getFeatures().getSegments(), start,
+                    result -> reply(responses, manifest, result, start),
+                    error -> responses.onError(Status.INTERNAL.withDescription("the engine failed: "
+                            + error.getMessage()).asRuntimeException())));
+        } catch (QueueFullException e) {
+            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
+        } catch (StatusRuntimeException e) {
             responses.onError(e);
-            return;
         }
-        int segments = request.getFeatures().getSegments();
-        float[] mask = new float[segments];
-        Arrays.fill(mask, 1f);
-        long inferenceStart = System.nanoTime();
-        EngineOutput output = engine.run(new EngineInput(1, segments, manifest.featureDim(), features, mask));
-        long end = System.nanoTime();
+    }
+
+    private static void reply(StreamObserver<ScoreResponse> responses, ModelManifest manifest, JobResult result,
+                              long start) {
         responses.onNext(ScoreResponse.newBuilder()
-                .addAllScores(floats(output.scores()))
-                .addAllCategories(categories(manifest.categories(), output.probs(0)))
+                .addAllScores(floats(result.scores()))
+                .addAllCategories(categories(manifest.categories(), result.probs()))
                 .setModelName(manifest.name())
                 .setModelVersion(manifest.version())
                 .setTiming(Timing.newBuilder()
-                        .setInferenceMicros((end - inferenceStart) / 1000)
-                        .setTotalMicros((end - start) / 1000)
-                        .setBatchSize(1))
+                        .setQueueMicros(result.queueMicros())
+                        .setInferenceMicros(result.inferenceMicros())
+                        .setTotalMicros((System.nanoTime() - start) / 1000)
+                        .setBatchSize(result.batchSize()))
                 .build());
         responses.onCompleted();
     }
 
+    @Override
+    public StreamObserver<StreamRequest> streamScores(StreamObserver<StreamResponse> responses) {
+        return new StreamSession(responses, streams, batcher, bundle.manifest(), limits.maxSegmentsPerMessage());
+    }
+
+    @Override
+    public void getLoadReport(GetLoadReportRequest request, StreamObserver<LoadReport> responses) {
+        responses.onNext(LoadReport.newBuilder()
+                .setActiveStreams(streams.activeStreams())
+                .setStreamCapacity(streams.capacity())
+                .setQueueDepth(batcher.queueDepth())
+                .setDraining(streams.draining())
+                .setSegmentsScored(streams.segmentsScored())
+                .build());
+        responses.onCompleted();
+    }
+
+    @Override
+    public void drain(DrainRequest request, StreamObserver<DrainResponse> responses) {
+        drainer.drain("Drain request");
+        responses.onNext(DrainResponse.newBuilder().setActiveStreams(streams.activeStreams()).build());
+        responses.onCompleted();
+    }
     @Override
     public void getModelInfo(GetModelInfoRequest request, StreamObserver<ModelInfo> responses) {
         ModelManifest manifest = bundle.manifest();

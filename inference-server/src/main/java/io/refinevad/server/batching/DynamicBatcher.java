@@ -1,0 +1,128 @@
+package io.refinevad.server.batching;
+
+import io.refinevad.server.engine.EngineInput;
+import io.refinevad.server.engine.EngineOutput;
+import io.refinevad.server.engine.InferenceEngine;
+import io.quarkus.logging.Log;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gathers jobs from every stream and request into padded batches for the engine: a batch closes when it holds
+ * max-batch-size jobs or when its first job has waited max-queue-delay. One worker thread runs the batches, so
+ * results come back in acceptance order, which keeps each stream's answers in sequence order.
+ */
+public final class DynamicBatcher implements AutoCloseable {
+    private final InferenceEngine engine;
+    private final int featureDim;
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final int maxQueue;
+    private final BlockingQueue<ScoringJob> queue;
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    public DynamicBatcher(InferenceEngine engine, int featureDim, BatchingConfig config) {
+        this.engine = engine;
+        this.featureDim = featureDim;
+        this.maxBatch = config.maxBatchSize();
+        this.maxDelayNanos = config.maxQueueDelay().toNanos();
+        this.maxQueue = config.maxQueueSize();
+        this.queue = new ArrayBlockingQueue<>(maxQueue);
+        this.worker = new Thread(this::runBatches, "refinevad-batcher");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** Accepts a job or throws QueueFullException; an accepted job is always answered. */
+    public void submit(ScoringJob job) {
+        if (!queue.offer(job)) {
+            throw new QueueFullException(maxQueue);
+        }
+    }
+
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    private void runBatches() {
+        List<ScoringJob> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                ScoringJob first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + maxDelayNanos;
+                while (batch.size() < maxBatch) {
+                    long wait = deadline - System.nanoTime();
+                    ScoringJob next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                run(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void run(List<ScoringJob> batch) {
+        int size = batch.size();
+        int time = batch.stream().mapToInt(ScoringJob::length).max().orElseThrow();
+        float[] features = new float[size * time * featureDim];
+        float[] mask = new float[size * time];
+        for (int row = 0; row < size; row++) {
+            ScoringJob job = batch.get(row);
+            System.arraycopy(job.features(), 0, features, row * time * featureDim, job.length() * featureDim);
+            Arrays.fill(mask, row * time, row * time + job.length(), 1f);
+        }
+        long start = System.nanoTime();
+        EngineOutput output;
+        try {
+            output = engine.run(new EngineInput(size, time, featureDim, features, mask));
+        } catch (RuntimeException e) {
+            batch.forEach(job -> deliver(() -> job.onFailure().accept(e)));
+            return;
+        }
+        long inferenceMicros = (System.nanoTime() - start) / 1000;
+        for (int row = 0; row < size; row++) {
+            ScoringJob job = batch.get(row);
+            float[] scores = new float[job.length()];
+            System.arraycopy(output.scores(), row * time, scores, 0, job.length());
+            JobResult result = new JobResult(scores, output.probs(row), (start - job.acceptedNanos()) / 1000,
+                    inferenceMicros, size);
+            deliver(() -> job.onResult().accept(result));
+        }
+    }
+
+    /** A caller's callback must not stop the worker that every other stream depends on. */
+    private static void deliver(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            Log.error("a scoring callback failed", e);
+        }
+    }
+
+    /** Stops taking new batches once the queue is empty; accepted jobs are still answered. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.refinevad.server.batching;
+
+import java.util.function.Consumer;
+
+/**
+ * One clip or stream window waiting for the engine: `length` segments of features, row-major. The batcher calls
+ * `onResult` (or `onFailure`) exactly once, on its worker thread, in the order the jobs were accepted.
+ */
+public record ScoringJob(float[] features, int length, long acceptedNanos, Consumer<JobResult> onResult,
+                         Consumer<Throwable> onFailure) {
+}

@@ -1,0 +1,69 @@
+package io.refinevad.server.stream;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import jakarta.inject.Singleton;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Which streams are open, against the capacity; the load report and the drain read it. */
+@Singleton
+public class StreamRegistry {
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
+    private final AtomicLong segmentsScored = new AtomicLong();
+    private final StreamLimits limits;
+    private volatile boolean draining;
+
+    public StreamRegistry(StreamLimits limits) {
+        this.limits = limits;
+    }
+
+    synchronized void open(String streamId) {
+        if (draining) {
+            throw Status.UNAVAILABLE.withDescription("this server is draining and takes no new streams; "
+                    + "open the stream on another replica").asRuntimeException();
+        }
+        if (active.contains(streamId)) {
+            throw Status.ALREADY_EXISTS.withDescription("stream '" + streamId + "' is already open on this server")
+                    .asRuntimeException();
+        }
+        if (active.size() >= limits.capacity()) {
+            throw capacityExceeded();
+        }
+        active.add(streamId);
+    }
+
+    private StatusRuntimeException capacityExceeded() {
+        return Status.RESOURCE_EXHAUSTED.withDescription("this server holds its capacity of " + limits.capacity()
+                + " streams (refinevad.streams.capacity); open the stream on another replica").asRuntimeException();
+    }
+
+    void close(String streamId) {
+        active.remove(streamId);
+    }
+
+    void scored() {
+        segmentsScored.incrementAndGet();
+    }
+
+    public int activeStreams() {
+        return active.size();
+    }
+
+    public int capacity() {
+        return limits.capacity();
+    }
+
+    public long segmentsScored() {
+        return segmentsScored.get();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public void startDraining() {
+        draining = true;
+    }
+}

@@ -1,0 +1,185 @@
+package io.refinevad.server.stream;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.refinevad.api.v1.OpenStream;
+import io.refinevad.api.v1.SegmentScore;
+import io.refinevad.api.v1.Segments;
+import io.refinevad.api.v1.StreamOpened;
+import io.refinevad.api.v1.StreamRequest;
+import io.refinevad.api.v1.StreamResponse;
+import io.refinevad.api.v1.Timing;
+import io.refinevad.server.batching.DynamicBatcher;
+import io.refinevad.server.batching.JobResult;
+import io.refinevad.server.batching.QueueFullException;
+import io.refinevad.server.batching.ScoringJob;
+import io.refinevad.server.grpc.FeatureDecoder;
+import io.refinevad.server.model.ModelManifest;
+
+/**
+ * One StreamScores call. Segments are accepted in sequence order, each scored from the causal window that ends
+ * at it, and answered exactly once, in order. A bad message ends the call with INVALID_ARGUMENT, but only after
+ * every segment accepted before it has been answered: a client's mistake never loses its accepted work, and one
+ * stream's mistakes never touch another stream.
+ */
+public final class StreamSession implements StreamObserver<StreamRequest> {
+    private static final int MAX_STREAM_ID = 128;
+
+    private final StreamObserver<StreamResponse> responses;
+    private final StreamRegistry registry;
+    private final DynamicBatcher batcher;
+    private final ModelManifest manifest;
+    private final FeatureDecoder decoder;
+
+    private String streamId;
+    private StreamWindow window;
+    private long nextSequence;
+    private int pending;
+    private boolean inputEnded;
+    private StatusRuntimeException failure;
+    private boolean finished;
+
+    public StreamSession(StreamObserver<StreamResponse> responses, StreamRegistry registry, DynamicBatcher batcher,
+                         ModelManifest manifest, int maxSegmentsPerMessage) {
+        this.responses = responses;
+        this.registry = registry;
+        this.batcher = batcher;
+        this.manifest = manifest;
+        this.decoder = new FeatureDecoder(manifest.featureDim(), maxSegmentsPerMessage);
+    }
+
+    @Override
+    public synchronized void onNext(StreamRequest request) {
+        if (failure != null || finished) {
+            return;  // the call is ending; later messages are ignored
+        }
+        try {
+            switch (request.getKindCase()) {
+                case OPEN -> open(request.getOpen());
+                case SEGMENTS -> accept(request.getSegments());
+                default -> throw invalid("a request must carry open or segments");
+            }
+        } catch (StatusRuntimeException e) {
+            failAfterPending(e);
+        }
+    }
+
+    private void open(OpenStream open) {
+        if (streamId != null) {
+            throw invalid("the stream is already open; send OpenStream once, as the first message");
+        }
+        String id = open.getStreamId();
+        if (id.isEmpty() || id.length() > MAX_STREAM_ID) {
+            throw invalid("open.stream_id has " + id.length() + " characters; allowed: 1 to " + MAX_STREAM_ID);
+        }
+        if (!open.getModel().isEmpty() && !open.getModel().equals(manifest.name())) {
+            throw Status.NOT_FOUND.withDescription("model '" + open.getModel() + "' is not served here; this server "
+                    + "serves '" + manifest.name() + "'").asRuntimeException();
+        }
+        registry.open(id);
+        streamId = id;
+        window = new StreamWindow(manifest.window(), manifest.featureDim());
+        nextSequence = open.getFirstSequence();
+        responses.onNext(StreamResponse.newBuilder().setOpened(StreamOpened.newBuilder()
+                .setStreamId(id)
+                .setModelName(manifest.name())
+                .setModelVersion(manifest.version())
+                .setWindow(manifest.window())
+                .setFeatureDim(manifest.featureDim())
+                .addAllCategories(manifest.categories())).build());
+    }
+
+    private void accept(Segments segments) {
+        if (streamId == null) {
+            throw invalid("the first message must open the stream (open.stream_id) before segments arrive");
+        }
+        if (segments.getFirstSequence() != nextSequence) {
+            throw invalid("segments.first_sequence is " + segments.getFirstSequence() + "; expected " + nextSequence
+                    + " (sequence numbers continue without gaps or repeats)");
+        }
+        float[] features = decoder.decode(segments.getFeatures(), "segments.features");
+        int count = segments.getFeatures().getSegments();
+        for (int row = 0; row < count; row++) {
+            window.append(features, row);
+            long sequence = nextSequence;
+            try {
+                batcher.submit(new ScoringJob(window.snapshot(), window.length(), System.nanoTime(),
+                        result -> answer(sequence, result), this::engineFailed));
+            } catch (QueueFullException e) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage() + "; segments from " + sequence
+                        + " on were not accepted").asRuntimeException();
+            }
+            nextSequence++;
+            pending++;
+        }
+    }
+
+    private synchronized void answer(long sequence, JobResult result) {
+        float[] probs = result.probs();
+        SegmentScore.Builder score = SegmentScore.newBuilder()
+                .setSequence(sequence)
+                .setScore(result.lastScore())
+                .setTiming(Timing.newBuilder()
+                        .setQueueMicros(result.queueMicros())
+                        .setInferenceMicros(result.inferenceMicros())
+                        .setTotalMicros(result.queueMicros() + result.inferenceMicros())
+                        .setBatchSize(result.batchSize()));
+        for (float p : probs) {
+            score.addCategoryEvidence(p);
+        }
+        responses.onNext(StreamResponse.newBuilder().setScore(score).build());
+        registry.scored();
+        pending--;
+        finishIfDone();
+    }
+
+    private synchronized void engineFailed(Throwable error) {
+        pending--;
+        failAfterPending(Status.INTERNAL.withDescription("the engine failed: " + error.getMessage())
+                .asRuntimeException());
+    }
+
+    @Override
+    public synchronized void onError(Throwable error) {
+        // The client went away: nothing can be delivered any more.
+        finished = true;
+        release();
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+        inputEnded = true;
+        finishIfDone();
+    }
+
+    private void failAfterPending(StatusRuntimeException error) {
+        if (failure == null) {
+            failure = error;
+        }
+        finishIfDone();
+    }
+
+    private void finishIfDone() {
+        if (finished || pending > 0 || (!inputEnded && failure == null)) {
+            return;
+        }
+        finished = true;
+        release();
+        if (failure != null) {
+            responses.onError(failure);
+        } else {
+            responses.onCompleted();
+        }
+    }
+
+    private void release() {
+        if (streamId != null) {
+            registry.close(streamId);
+        }
+    }
+
+    private static StatusRuntimeException invalid(String message) {
+        return FeatureDecoder.invalid(message);
+    }
+}

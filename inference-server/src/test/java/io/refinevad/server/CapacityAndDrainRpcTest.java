@@ -1,0 +1,84 @@
+package io.refinevad.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.refinevad.api.NpyFloatMatrix;
+import io.refinevad.api.v1.DrainRequest;
+import io.refinevad.api.v1.GetLoadReportRequest;
+import io.refinevad.api.v1.LoadReport;
+import io.refinevad.api.v1.ScoringGrpc;
+import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** A server with room for two streams: the capacity limit, the load report, then a drain under load. */
+@QuarkusTest
+@TestProfile(CapacityAndDrainRpcTest.TwoStreams.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CapacityAndDrainRpcTest {
+    private static final int DIM = 512;
+    private static final NpyFloatMatrix CLIP = GoldenVectors.read("stream_x");
+
+    public static class TwoStreams implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("refinevad.streams.capacity", "2");
+        }
+    }
+
+    @GrpcClient("scoring")
+    Channel channel;
+
+    @GrpcClient("scoring")
+    ScoringGrpc.ScoringBlockingStub blocking;
+
+    @Test
+    @Order(1)
+    void aStreamBeyondCapacityIsRefusedWithTheLimit() throws Exception {
+        RecordingStream first = new RecordingStream(ScoringGrpc.newStub(channel)).open("a");
+        RecordingStream second = new RecordingStream(ScoringGrpc.newStub(channel)).open("b");
+        waitForActiveStreams(2);
+        LoadReport report = blocking.getLoadReport(GetLoadReportRequest.getDefaultInstance());
+        assertEquals(2, report.getStreamCapacity());
+        Status third = new RecordingStream(ScoringGrpc.newStub(channel)).open("c").await();
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, third.getCode());
+        assertTrue(third.getDescription().contains("capacity of 2 streams"), third.getDescription());
+        first.finish().await();
+        second.finish().await();
+        waitForActiveStreams(0);
+    }
+
+    @Test
+    @Order(2)
+    void drainRefusesNewStreamsAndFinishesTheOpenOnes() throws Exception {
+        RecordingStream open = new RecordingStream(ScoringGrpc.newStub(channel)).open("draining").send(CLIP.values(), DIM, 0, 20);
+        waitForActiveStreams(1);
+        assertEquals(1, blocking.drain(DrainRequest.getDefaultInstance()).getActiveStreams());
+        Status refused = new RecordingStream(ScoringGrpc.newStub(channel)).open("late").await();
+        assertEquals(Status.Code.UNAVAILABLE, refused.getCode());
+        assertTrue(refused.getDescription().contains("draining"), refused.getDescription());
+        open.send(CLIP.values(), DIM, 20, 30).finish();
+        assertEquals(Status.Code.OK, open.await().getCode());
+        assertEquals(30, open.scores().size());
+        assertTrue(blocking.getLoadReport(GetLoadReportRequest.getDefaultInstance()).getDraining());
+    }
+
+    private void waitForActiveStreams(int expected) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (blocking.getLoadReport(GetLoadReportRequest.getDefaultInstance()).getActiveStreams() == expected) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("active streams never reached " + expected);
+    }
+}
