@@ -2,14 +2,17 @@
 PY := scripts/py
 BUILD := build
 DEFAULT_MODEL := model/default
-DEMO_DATA := $(BUILD)/demo-data
 
-.PHONY: demo test model-test java-test default-model clean
+.PHONY: demo evaluate-default test model-test java-test default-model clean
 
-## demo: generate a small synthetic benchmark and evaluate the embedded default model on it
+## demo: start the inference server on the embedded default model and stream synthetic videos through it
 demo:
-	$(PY) -m refinevad.synth --out $(DEMO_DATA) --seed 2024 --videos 60
-	$(PY) -m refinevad.evaluate --model $(DEFAULT_MODEL)/checkpoint --data $(DEMO_DATA) --windows 32
+	scripts/demo.sh
+
+## evaluate-default: evaluate the default model on a fresh synthetic benchmark (offline and streaming AUC)
+evaluate-default:
+	$(PY) -m refinevad.synth --out $(BUILD)/eval-data --seed 2024 --videos 60
+	$(PY) -m refinevad.evaluate --model $(DEFAULT_MODEL)/checkpoint --data $(BUILD)/eval-data --windows 32
 
 ## test: every test of the project (model, then the Java build)
 test: model-test java-test

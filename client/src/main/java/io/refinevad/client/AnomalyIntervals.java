@@ -1,0 +1,58 @@
+package io.refinevad.client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns per-segment scores into anomalous intervals: runs of segments at or above a threshold. */
+public final class AnomalyIntervals {
+
+    /** [start, end) in segments, the peak score, and the category with the highest mean evidence inside. */
+    public record Interval(int start, int end, float peak, String category) {
+    }
+
+    private AnomalyIntervals() {
+    }
+
+    /**
+     * @param evidence per segment, per category (may be empty: then the category is "")
+     * @param minSegments shorter runs are ignored as flicker
+     */
+    public static List<Interval> detect(float[] scores, float[][] evidence, List<String> categories,
+                                        float threshold, int minSegments) {
+        List<Interval> found = new ArrayList<>();
+        int start = -1;
+        for (int t = 0; t <= scores.length; t++) {
+            boolean above = t < scores.length && scores[t] >= threshold;
+            if (above && start < 0) {
+                start = t;
+            } else if (!above && start >= 0) {
+                if (t - start >= minSegments) {
+                    found.add(describe(scores, evidence, categories, start, t));
+                }
+                start = -1;
+            }
+        }
+        return found;
+    }
+
+    private static Interval describe(float[] scores, float[][] evidence, List<String> categories, int start,
+                                     int end) {
+        float peak = 0;
+        for (int t = start; t < end; t++) {
+            peak = Math.max(peak, scores[t]);
+        }
+        String category = "";
+        double best = -1;
+        for (int c = 0; c < categories.size(); c++) {
+            double sum = 0;
+            for (int t = start; t < end; t++) {
+                sum += evidence[t][c];
+            }
+            if (sum > best) {
+                best = sum;
+                category = categories.get(c);
+            }
+        }
+        return new Interval(start, end, peak, category);
+    }
+}

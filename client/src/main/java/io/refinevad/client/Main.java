@@ -1,0 +1,140 @@
+package io.refinevad.client;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.refinevad.api.NpyFloatMatrix;
+import io.refinevad.api.v1.ModelInfo;
+import io.refinevad.api.v1.ScoreResponse;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** The command line: info, score a .npy clip, or stream .npy files as live cameras. */
+public final class Main {
+    private static final String USAGE = """
+            usage: java -jar refinevad-client.jar [--target HOST:PORT] COMMAND
+              info                           the served model: name, version, feature dim, window, categories
+              wait [--seconds N]             wait until the server answers (default 60 s)
+              score FILE.npy                 score a whole clip [segments, feature_dim] float32
+              stream [--rate R] [--threshold T] FILE.npy...
+                                             stream each file as a live camera at R segments per second
+                                             (default 0: as fast as answers allow); print scores and the
+                                             anomalous intervals (score >= T, default 0.5) with their category
+            --target defaults to localhost:9000""";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LinkedList<String> rest = new LinkedList<>(Arrays.asList(args));
+        String target = option(rest, "--target", "localhost:9000");
+        if (rest.isEmpty()) {
+            fail(USAGE);
+        }
+        String command = rest.removeFirst();
+        try (ScoringClient client = new ScoringClient(target)) {
+            switch (command) {
+                case "info" -> info(client.modelInfo(), System.out);
+                case "wait" -> waitForServer(client, Integer.parseInt(option(rest, "--seconds", "60")), target);
+                case "score" -> score(client, rest);
+                case "stream" -> stream(client, rest);
+                default -> fail("unknown command '" + command + "'\n" + USAGE);
+            }
+        } catch (StatusRuntimeException e) {
+            fail("the server at " + target + " answered " + e.getStatus().getCode() + ": "
+                    + e.getStatus().getDescription());
+        }
+    }
+
+    private static void info(ModelInfo info, PrintStream out) {
+        out.printf("model %s version %s on %s: %d-d features, window %d segments, %d categories%n  %s%n",
+                info.getName(), info.getVersion(), info.getEngine(), info.getFeatureDim(), info.getWindow(),
+                info.getCategoriesCount(), String.join(", ", info.getCategoriesList()));
+    }
+
+    private static void waitForServer(ScoringClient client, int seconds, String target) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            try {
+                info(client.modelInfo(), System.out);
+                return;
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private static void score(ScoringClient client, List<String> files) throws IOException {
+        for (String file : files) {
+            NpyFloatMatrix clip = readClip(file);
+            ScoreResponse response = client.score(clip.values(), clip.shape()[0], clip.shape()[1]);
+            float[] scores = new float[response.getScoresCount()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = response.getScores(i);
+            }
+            System.out.printf("%s  %d segments  %s%n", file, scores.length, Sparkline.of(scores, 80));
+            response.getCategoriesList().stream()
+                    .sorted((a, b) -> Float.compare(b.getProbability(), a.getProbability())).limit(3)
+                    .forEach(c -> System.out.printf("  %-14s %.3f%n", c.getCategory(), c.getProbability()));
+        }
+    }
+
+    private static void stream(ScoringClient client, LinkedList<String> args) throws Exception {
+        double rate = Double.parseDouble(option(args, "--rate", "0"));
+        float threshold = Float.parseFloat(option(args, "--threshold", "0.5"));
+        if (args.isEmpty()) {
+            fail("stream needs at least one .npy file\n" + USAGE);
+        }
+        List<CompletableFuture<StreamResult>> cameras = new ArrayList<>();
+        for (String file : args) {
+            NpyFloatMatrix clip = readClip(file);
+            String id = Path.of(file).getFileName().toString().replaceFirst("\\.npy$", "");
+            cameras.add(client.stream(id, clip.values(), clip.shape()[0], clip.shape()[1], rate)
+                    .whenComplete((r, e) -> System.err.printf("[client] camera %s finished%n", id)));
+        }
+        System.err.printf("[client] streaming %d cameras%s%n", cameras.size(),
+                rate > 0 ? " at " + rate + " segments/s each" : "");
+        boolean allOk = true;
+        for (CompletableFuture<StreamResult> camera : cameras) {
+            StreamResult result = camera.get();
+            allOk &= result.status().isOk();
+            StreamReport.print(result, threshold, System.out);
+        }
+        if (!allOk) {
+            System.exit(1);
+        }
+    }
+
+    private static NpyFloatMatrix readClip(String file) throws IOException {
+        NpyFloatMatrix clip = NpyFloatMatrix.read(Path.of(file));
+        if (clip.shape().length != 2) {
+            fail(file + ": shape " + Arrays.toString(clip.shape()) + ", expected [segments, feature_dim]");
+        }
+        return clip;
+    }
+
+    private static String option(List<String> args, String name, String fallback) {
+        int at = args.indexOf(name);
+        if (at < 0) {
+            return fallback;
+        }
+        if (at + 1 >= args.size()) {
+            fail(name + " needs a value\n" + USAGE);
+        }
+        args.remove(at);
+        return args.remove(at);
+    }
+
+    private static void fail(String message) {
+        System.err.println(message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,133 @@
+package io.refinevad.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.refinevad.api.v1.GetModelInfoRequest;
+import io.refinevad.api.v1.ModelInfo;
+import io.refinevad.api.v1.OpenStream;
+import io.refinevad.api.v1.ScoreRequest;
+import io.refinevad.api.v1.ScoreResponse;
+import io.refinevad.api.v1.ScoringGrpc;
+import io.refinevad.api.v1.Segments;
+import io.refinevad.api.v1.StreamRequest;
+import io.refinevad.api.v1.StreamResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A client of one scoring server: whole clips, live streams paced like cameras, and the model's description. */
+public final class ScoringClient implements AutoCloseable {
+    private final ManagedChannel channel;
+
+    public ScoringClient(String target) {
+        this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    }
+
+    public ModelInfo modelInfo() {
+        return ScoringGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getModelInfo(GetModelInfoRequest.getDefaultInstance());
+    }
+
+    public ScoreResponse score(float[] matrix, int segments, int dim) {
+        return ScoringGrpc.newBlockingStub(channel).score(ScoreRequest.newBuilder()
+                .setFeatures(Features.rows(matrix, dim, 0, segments)).build());
+    }
+
+    /**
+     * Streams a [segments, dim] matrix as a live camera: one segment every 1/segmentsPerSecond seconds (as fast as
+     * possible when the rate is 0), then waits for every answer.
+     */
+    public CompletableFuture<StreamResult> stream(String streamId, float[] matrix, int segments, int dim,
+                                                  double segmentsPerSecond) {
+        Collector collector = new Collector(streamId, segments);
+        StreamObserver<StreamRequest> requests = ScoringGrpc.newStub(channel).streamScores(collector);
+        CompletableFuture.runAsync(() -> {
+            requests.onNext(StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId(streamId)).build());
+            long periodNanos = segmentsPerSecond > 0 ? (long) (1e9 / segmentsPerSecond) : 0;
+            long next = System.nanoTime();
+            for (int t = 0; t < segments && !collector.result.isDone(); t++) {
+                collector.sent[t] = System.nanoTime();
+                requests.onNext(StreamRequest.newBuilder().setSegments(Segments.newBuilder()
+                        .setFirstSequence(t).setFeatures(Features.rows(matrix, dim, t, t + 1))).build());
+                next += periodNanos;
+                sleepUntil(next);
+            }
+            requests.onCompleted();
+        });
+        return collector.result;
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static final class Collector implements StreamObserver<StreamResponse> {
+        final CompletableFuture<StreamResult> result = new CompletableFuture<>();
+        final String streamId;
+        final long[] sent;
+        final float[] scores;
+        final float[][] evidence;
+        final long[] latency;
+        List<String> categories = List.of();
+        int answered;
+
+        Collector(String streamId, int segments) {
+            this.streamId = streamId;
+            this.sent = new long[segments];
+            this.scores = new float[segments];
+            this.evidence = new float[segments][];
+            this.latency = new long[segments];
+        }
+
+        @Override
+        public void onNext(StreamResponse response) {
+            if (response.hasOpened()) {
+                categories = new ArrayList<>(response.getOpened().getCategoriesList());
+            } else if (response.hasScore()) {
+                int t = (int) response.getScore().getSequence();
+                scores[t] = response.getScore().getScore();
+                evidence[t] = toArray(response.getScore().getCategoryEvidenceList());
+                latency[t] = (System.nanoTime() - sent[t]) / 1000;
+                answered++;
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            finish(Status.fromThrowable(error));
+        }
+
+        @Override
+        public void onCompleted() {
+            finish(answered == scores.length ? Status.OK
+                    : Status.DATA_LOSS.withDescription(answered + " of " + scores.length + " segments answered"));
+        }
+
+        private void finish(Status status) {
+            result.complete(new StreamResult(streamId, scores, evidence, categories, latency, status));
+        }
+
+        private static float[] toArray(List<Float> values) {
+            float[] out = new float[values.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = values.get(i);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdown().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

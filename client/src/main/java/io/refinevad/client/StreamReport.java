@@ -1,0 +1,33 @@
+package io.refinevad.client;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** A camera's result for a person: the score strip, latency, and each anomalous interval with its category. */
+final class StreamReport {
+    private StreamReport() {
+    }
+
+    static void print(StreamResult result, float threshold, PrintStream out) {
+        long[] latency = Arrays.stream(result.latencyMicros()).sorted().toArray();
+        out.printf("%-24s %4d segments  p50 %5.1f ms  p99 %5.1f ms  %s%n", result.streamId(),
+                result.scores().length, percentile(latency, 0.50) / 1000.0, percentile(latency, 0.99) / 1000.0,
+                result.status().isOk() ? "ok" : result.status().getCode() + ": " + result.status().getDescription());
+        out.println("  " + Sparkline.of(result.scores(), 80));
+        List<AnomalyIntervals.Interval> found = AnomalyIntervals.detect(result.scores(), result.evidence(),
+                result.categories(), threshold, 2);
+        if (found.isEmpty()) {
+            out.println("  no anomaly");
+        }
+        for (AnomalyIntervals.Interval interval : found) {
+            out.printf("  anomaly: segments %d-%d (frames %d-%d)  peak %.2f  %s%n", interval.start(),
+                    interval.end() - 1, interval.start() * 16, interval.end() * 16 - 1, interval.peak(),
+                    interval.category());
+        }
+    }
+
+    private static long percentile(long[] sorted, double q) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    }
+}
