@@ -1,0 +1,65 @@
+package io.refinevad.server.oip;
+
+import com.google.protobuf.ByteString;
+import io.refinevad.api.oip.ModelInferRequest;
+import io.refinevad.server.grpc.FeatureDecoder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/** Reads and writes Open Inference Protocol FP32 tensors, raw (little-endian bytes) or as fp32_contents. */
+final class InferTensors {
+    private InferTensors() {
+    }
+
+    static float[] read(ModelInferRequest request, int index, long[] expectedShape) {
+        ModelInferRequest.InferInputTensor input = request.getInputs(index);
+        String name = input.getName();
+        if (!input.getDatatype().equals("FP32")) {
+            throw FeatureDecoder.invalid("input '" + name + "' has datatype " + input.getDatatype()
+                    + "; this model takes FP32");
+        }
+        long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
+        if (!Arrays.equals(shape, expectedShape)) {
+            throw FeatureDecoder.invalid("input '" + name + "' has shape " + Arrays.toString(shape) + "; expected "
+                    + Arrays.toString(expectedShape));
+        }
+        int count = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        float[] values;
+        if (request.getRawInputContentsCount() > 0) {
+            if (request.getRawInputContentsCount() != request.getInputsCount()) {
+                throw FeatureDecoder.invalid("raw_input_contents has " + request.getRawInputContentsCount()
+                        + " entries for " + request.getInputsCount() + " inputs; give one per input, in order");
+            }
+            ByteString raw = request.getRawInputContents(index);
+            if (raw.size() != 4L * count) {
+                throw FeatureDecoder.invalid("raw_input_contents[" + index + "] ('" + name + "') has " + raw.size()
+                        + " bytes; shape " + Arrays.toString(shape) + " of FP32 needs " + 4L * count);
+            }
+            values = new float[count];
+            raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        } else {
+            if (input.getContents().getFp32ContentsCount() != count) {
+                throw FeatureDecoder.invalid("input '" + name + "' has " + input.getContents().getFp32ContentsCount()
+                        + " fp32_contents; shape " + Arrays.toString(shape) + " needs " + count);
+            }
+            values = new float[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = input.getContents().getFp32Contents(i);
+            }
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw FeatureDecoder.invalid("input '" + name + "' holds " + values[i] + " at flat index " + i
+                        + "; values must be finite");
+            }
+        }
+        return values;
+    }
+
+    static ByteString raw(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return ByteString.copyFrom(buffer);
+    }
+}
