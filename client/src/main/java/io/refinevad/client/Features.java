@@ -1,8 +1,6 @@
 package io.refinevad.client;
 
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.refinevad.api.Float32Bytes;
 
 /** Packs rows of a row-major [segments, dim] float matrix into the API's little-endian bytes. */
 public final class Features {
@@ -10,12 +8,10 @@ public final class Features {
     }
 
     public static io.refinevad.api.v1.Features rows(float[] matrix, int dim, int from, int to) {
-        ByteBuffer buffer = ByteBuffer.allocate((to - from) * dim * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(matrix, from * dim, (to - from) * dim);
         return io.refinevad.api.v1.Features.newBuilder()
                 .setSegments(to - from)
                 .setFeatureDim(dim)
-                .setData(ByteString.copyFrom(buffer))
+                .setData(Float32Bytes.pack(matrix, from * dim, (to - from) * dim))
                 .build();
     }
 }

@@ -10,9 +10,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.NpyFloatMatrix;
-import io.refinevad.api.oip.GRPCInferenceServiceGrpc;
 import io.refinevad.api.oip.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import io.refinevad.api.oip.GRPCInferenceServiceGrpc;
 import io.refinevad.api.oip.InferTensorContents;
 import io.refinevad.api.oip.ModelInferRequest;
 import io.refinevad.api.oip.ModelInferResponse;
@@ -21,8 +22,6 @@ import io.refinevad.api.oip.ModelMetadataResponse;
 import io.refinevad.api.oip.ModelReadyRequest;
 import io.refinevad.api.oip.ServerLiveRequest;
 import io.refinevad.api.oip.ServerReadyRequest;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,14 +58,16 @@ class OpenInferenceProtocolTest {
                 .setModelName("refinevad").setId("golden")
                 .addInputs(input("x", x.shape()))
                 .addInputs(input("mask", mask.shape()))
-                .addRawInputContents(raw(x.values()))
-                .addRawInputContents(raw(mask.values()))
+                .addRawInputContents(Float32Bytes.pack(x.values()))
+                .addRawInputContents(Float32Bytes.pack(mask.values()))
                 .build();
         ModelInferResponse response = oip().modelInfer(request);
         assertEquals("golden", response.getId());
         assertEquals(List.of(3L, 40L), response.getOutputs(0).getShapeList());
-        assertClose(GoldenVectors.read("b3_t40_scores").values(), floats(response.getRawOutputContents(0)));
-        assertClose(GoldenVectors.read("b3_t40_probs").values(), floats(response.getRawOutputContents(1)));
+        assertClose(GoldenVectors.read("b3_t40_scores").values(),
+                Float32Bytes.unpack(response.getRawOutputContents(0)));
+        assertClose(GoldenVectors.read("b3_t40_probs").values(),
+                Float32Bytes.unpack(response.getRawOutputContents(1)));
     }
 
     @Test
@@ -83,7 +84,7 @@ class OpenInferenceProtocolTest {
                 .build());
         assertEquals(1, response.getOutputsCount());
         assertClose(Arrays.copyOf(GoldenVectors.read("b2_t7_scores").values(), 7),
-                floats(response.getRawOutputContents(0)));
+                Float32Bytes.unpack(response.getRawOutputContents(0)));
     }
 
     @Test
@@ -97,7 +98,8 @@ class OpenInferenceProtocolTest {
         float[] holes = {1, 0, 1};
         assertInvalid(ModelInferRequest.newBuilder().setModelName("refinevad")
                         .addInputs(input("x", new int[]{1, 3, 512})).addInputs(input("mask", new int[]{1, 3}))
-                        .addRawInputContents(raw(new float[3 * 512])).addRawInputContents(raw(holes)).build(),
+                        .addRawInputContents(Float32Bytes.pack(new float[3 * 512]))
+                        .addRawInputContents(Float32Bytes.pack(holes)).build(),
                 "input 'mask' row 0 is not 1s followed by 0s");
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> oip().modelInfer(
                 ModelInferRequest.newBuilder().setModelName("resnet").build()));
@@ -117,17 +119,7 @@ class OpenInferenceProtocolTest {
         return t.build();
     }
 
-    private static ByteString raw(float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        return ByteString.copyFrom(buffer);
-    }
 
-    private static float[] floats(ByteString raw) {
-        float[] out = new float[raw.size() / 4];
-        raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-        return out;
-    }
 
     private static void assertClose(float[] expected, float[] actual) {
         float diff = GoldenVectors.maxAbsDiff(expected, actual);

@@ -1,16 +1,14 @@
 package io.refinevad.server;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.v1.Features;
 import io.refinevad.api.v1.OpenStream;
+import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.api.v1.Segments;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
-import io.refinevad.api.v1.ScoringGrpc;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,12 +35,10 @@ final class RecordingStream implements StreamObserver<StreamResponse> {
     }
 
     RecordingStream sendAs(long firstSequence, float[] matrix, int dim, int from, int to) {
-        ByteBuffer buffer = ByteBuffer.allocate((to - from) * dim * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(matrix, from * dim, (to - from) * dim);
         requests.onNext(StreamRequest.newBuilder().setSegments(Segments.newBuilder()
                 .setFirstSequence(firstSequence)
                 .setFeatures(Features.newBuilder().setSegments(to - from).setFeatureDim(dim)
-                        .setData(ByteString.copyFrom(buffer)))).build());
+                        .setData(Float32Bytes.pack(matrix, from * dim, (to - from) * dim)))).build());
         return this;
     }
 

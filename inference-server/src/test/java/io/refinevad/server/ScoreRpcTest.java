@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.NpyFloatMatrix;
 import io.refinevad.api.v1.Features;
 import io.refinevad.api.v1.GetModelInfoRequest;
@@ -16,8 +17,6 @@ import io.refinevad.api.v1.ModelInfo;
 import io.refinevad.api.v1.ScoreRequest;
 import io.refinevad.api.v1.ScoreResponse;
 import io.refinevad.api.v1.ScoringGrpc;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +47,7 @@ class ScoreRpcTest {
         float[] expectedScores = Arrays.copyOf(GoldenVectors.read("b3_t40_scores").values(), time);
         float[] expectedProbs = Arrays.copyOf(GoldenVectors.read("b3_t40_probs").values(), 13);
 
-        ScoreResponse response = scoring.score(request(time, DIM, pack(clip)));
+        ScoreResponse response = scoring.score(request(time, DIM, Float32Bytes.pack(clip)));
 
         assertEquals(time, response.getScoresCount());
         float[] scores = new float[time];
@@ -68,7 +67,8 @@ class ScoreRpcTest {
 
     @Test
     void aWrongFeatureDimNamesTheFieldAndTheModelsDim() {
-        assertInvalid(request(2, 256, pack(new float[2 * 256])), "features.feature_dim is 256; this model takes 512");
+        assertInvalid(request(2, 256, Float32Bytes.pack(new float[2 * 256])),
+                "features.feature_dim is 256; this model takes 512");
     }
 
     @Test
@@ -81,7 +81,7 @@ class ScoreRpcTest {
     void nanFeaturesAreRefusedWithTheirPosition() {
         float[] clip = new float[3 * DIM];
         clip[DIM + 7] = Float.NaN;
-        assertInvalid(request(3, DIM, pack(clip)), "features.data holds NaN at segment 1, channel 7");
+        assertInvalid(request(3, DIM, Float32Bytes.pack(clip)), "features.data holds NaN at segment 1, channel 7");
     }
 
     @Test
@@ -94,7 +94,7 @@ class ScoreRpcTest {
     void missingFeaturesAndUnknownModelsAreExplained() {
         assertInvalid(ScoreRequest.getDefaultInstance(), "features is required");
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> scoring.score(request(1, DIM, pack(new float[DIM])).toBuilder().setModel("other").build()));
+                () -> scoring.score(request(1, DIM, Float32Bytes.pack(new float[DIM])).toBuilder().setModel("other").build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("this server serves 'refinevad'"));
     }
@@ -111,9 +111,4 @@ class ScoreRpcTest {
                 .build();
     }
 
-    private static ByteString pack(float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        return ByteString.copyFrom(buffer);
-    }
 }

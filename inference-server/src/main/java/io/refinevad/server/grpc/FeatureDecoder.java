@@ -2,9 +2,8 @@ package io.refinevad.server.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.v1.Features;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * Turns a request's packed features into floats, or fails with INVALID_ARGUMENT naming the field, the value and
@@ -32,9 +31,7 @@ public final class FeatureDecoder {
             throw invalid(field + ".data has " + features.getData().size() + " bytes; expected segments x feature_dim"
                     + " x 4 = " + segments + " x " + featureDim + " x 4 = " + expected + " (little-endian float32)");
         }
-        float[] values = new float[segments * featureDim];
-        FloatBuffer buffer = features.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        buffer.get(values);
+        float[] values = Float32Bytes.unpack(features.getData());
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
                 throw invalid(field + ".data holds " + values[i] + " at segment " + i / featureDim + ", channel "

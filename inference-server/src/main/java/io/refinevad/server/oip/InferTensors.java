@@ -1,10 +1,9 @@
 package io.refinevad.server.oip;
 
 import com.google.protobuf.ByteString;
+import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.oip.ModelInferRequest;
 import io.refinevad.server.grpc.FeatureDecoder;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** Reads and writes Open Inference Protocol FP32 tensors, raw (little-endian bytes) or as fp32_contents. */
@@ -36,8 +35,7 @@ final class InferTensors {
                 throw FeatureDecoder.invalid("raw_input_contents[" + index + "] ('" + name + "') has " + raw.size()
                         + " bytes; shape " + Arrays.toString(shape) + " of FP32 needs " + 4L * count);
             }
-            values = new float[count];
-            raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            values = Float32Bytes.unpack(raw);
         } else {
             if (input.getContents().getFp32ContentsCount() != count) {
                 throw FeatureDecoder.invalid("input '" + name + "' has " + input.getContents().getFp32ContentsCount()
@@ -55,11 +53,5 @@ final class InferTensors {
             }
         }
         return values;
-    }
-
-    static ByteString raw(float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        return ByteString.copyFrom(buffer);
     }
 }

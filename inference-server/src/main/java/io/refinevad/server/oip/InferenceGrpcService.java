@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.oip.GRPCInferenceServiceGrpc;
 import io.refinevad.api.oip.ModelInferRequest;
 import io.refinevad.api.oip.ModelInferResponse;
@@ -166,10 +167,10 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         List<String> wanted = request.getOutputsList().stream()
                 .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
         if (wanted.isEmpty() || wanted.contains("scores")) {
-            out.addOutputs(output("scores", batch, time)).addRawOutputContents(InferTensors.raw(scores));
+            out.addOutputs(output("scores", batch, time)).addRawOutputContents(Float32Bytes.pack(scores));
         }
         if (wanted.isEmpty() || wanted.contains("probs")) {
-            out.addOutputs(output("probs", batch, m.categories().size())).addRawOutputContents(InferTensors.raw(probs));
+            out.addOutputs(output("probs", batch, m.categories().size())).addRawOutputContents(Float32Bytes.pack(probs));
         }
         return out.build();
     }
