@@ -1,6 +1,7 @@
 package io.refinevad.server.batching;
 
 import io.refinevad.server.engine.InferenceEngine;
+import io.refinevad.server.metrics.ScoringMetrics;
 import io.refinevad.server.model.ModelBundle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -13,8 +14,9 @@ public class BatcherProducer {
 
     @Produces
     @Singleton
-    DynamicBatcher batcher(InferenceEngine engine, ModelBundle bundle, BatchingConfig config) {
-        return new DynamicBatcher(engine, bundle.manifest().featureDim(), config);
+    DynamicBatcher batcher(InferenceEngine engine, ModelBundle bundle, BatchingConfig config,
+                           ScoringMetrics metrics) {
+        return new DynamicBatcher(engine, bundle.manifest().featureDim(), config, metrics);
     }
 
     void close(@Disposes DynamicBatcher batcher) {

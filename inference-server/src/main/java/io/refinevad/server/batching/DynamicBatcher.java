@@ -3,6 +3,7 @@ package io.refinevad.server.batching;
 import io.refinevad.server.engine.EngineInput;
 import io.refinevad.server.engine.EngineOutput;
 import io.refinevad.server.engine.InferenceEngine;
+import io.refinevad.server.metrics.ScoringMetrics;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DynamicBatcher implements AutoCloseable {
     private final InferenceEngine engine;
+    private final ScoringMetrics metrics;
     private final int featureDim;
     private final int maxBatch;
     private final long maxDelayNanos;
@@ -26,8 +28,9 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Thread worker;
     private volatile boolean running = true;
 
-    public DynamicBatcher(InferenceEngine engine, int featureDim, BatchingConfig config) {
+    public DynamicBatcher(InferenceEngine engine, int featureDim, BatchingConfig config, ScoringMetrics metrics) {
         this.engine = engine;
+        this.metrics = metrics;
         this.featureDim = featureDim;
         this.maxBatch = config.maxBatchSize();
         this.maxDelayNanos = config.maxQueueDelay().toNanos();
@@ -96,12 +99,14 @@ public final class DynamicBatcher implements AutoCloseable {
             return;
         }
         long inferenceMicros = (System.nanoTime() - start) / 1000;
+        metrics.batchRan(size, inferenceMicros);
         for (int row = 0; row < size; row++) {
             ScoringJob job = batch.get(row);
             float[] scores = new float[job.length()];
             System.arraycopy(output.scores(), row * time, scores, 0, job.length());
             JobResult result = new JobResult(scores, output.probs(row), (start - job.acceptedNanos()) / 1000,
                     inferenceMicros, size);
+            metrics.jobAnswered(result.queueMicros(), (System.nanoTime() - job.acceptedNanos()) / 1000);
             deliver(() -> job.onResult().accept(result));
         }
     }
