@@ -3,6 +3,9 @@ package io.refinevad.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** A server with room for two streams: the capacity limit, the load report, then a drain under load. */
+/**
+ * A server with room for two streams: the capacity limit, the load report, then a drain under load that turns the
+ * standard gRPC health check to NOT_SERVING.
+ */
 @QuarkusTest
 @TestProfile(CapacityAndDrainRpcTest.TwoStreams.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -62,7 +68,9 @@ class CapacityAndDrainRpcTest {
     void drainRefusesNewStreamsAndFinishesTheOpenOnes() throws Exception {
         RecordingStream open = new RecordingStream(ScoringGrpc.newStub(channel)).open("draining").send(CLIP.values(), DIM, 0, 20);
         waitForActiveStreams(1);
+        assertEquals(ServingStatus.SERVING, health());
         assertEquals(1, blocking.drain(DrainRequest.getDefaultInstance()).getActiveStreams());
+        assertEquals(ServingStatus.NOT_SERVING, health());
         Status refused = new RecordingStream(ScoringGrpc.newStub(channel)).open("late").await();
         assertEquals(Status.Code.UNAVAILABLE, refused.getCode());
         assertTrue(refused.getDescription().contains("draining"), refused.getDescription());
@@ -70,6 +78,10 @@ class CapacityAndDrainRpcTest {
         assertEquals(Status.Code.OK, open.await().getCode());
         assertEquals(30, open.scores().size());
         assertTrue(blocking.getLoadReport(GetLoadReportRequest.getDefaultInstance()).getDraining());
+    }
+
+    private ServingStatus health() {
+        return HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus();
     }
 
     private void waitForActiveStreams(int expected) throws InterruptedException {
