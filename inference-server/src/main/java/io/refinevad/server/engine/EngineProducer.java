@@ -8,7 +8,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Builds the configured engine once; the PyTorch (TorchScript) and TensorRT engines join here. */
+/** Builds the configured engine once: OnnxRuntime (model.onnx) or PyTorch (model.pt, TorchScript). */
 @ApplicationScoped
 public class EngineProducer {
 
@@ -21,12 +21,13 @@ public class EngineProducer {
     @Produces
     @Singleton
     InferenceEngine engine(ModelBundle bundle) {
-        if (!engine.equals("OnnxRuntime")) {
-            throw new IllegalArgumentException("refinevad.engine=" + engine + " is not available in this build; "
-                    + "available: OnnxRuntime");
-        }
         long start = System.nanoTime();
-        InferenceEngine loaded = new OnnxRuntimeEngine(bundle, threads);
+        InferenceEngine loaded = switch (engine) {
+            case "OnnxRuntime" -> new OnnxRuntimeEngine(bundle, threads);
+            case "PyTorch" -> new PyTorchEngine(bundle);
+            default -> throw new IllegalArgumentException("refinevad.engine=" + engine
+                    + " is not available in this build; available: OnnxRuntime, PyTorch");
+        };
         Log.infof("engine %s loaded in %d ms", loaded.name(), (System.nanoTime() - start) / 1_000_000);
         return loaded;
     }

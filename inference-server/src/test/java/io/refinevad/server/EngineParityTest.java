@@ -8,32 +8,46 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.refinevad.api.NpyFloatMatrix;
 import io.refinevad.server.engine.EngineInput;
 import io.refinevad.server.engine.EngineOutput;
+import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.engine.OnnxRuntimeEngine;
+import io.refinevad.server.engine.PyTorchEngine;
 import io.refinevad.server.model.EmbeddedDefaultModel;
 import io.refinevad.server.model.ModelBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The exported default model in ONNX Runtime against the PyTorch golden vectors (padded batches). */
-class OnnxRuntimeEngineTest {
-    private static OnnxRuntimeEngine engine;
+/** Both engines on the exported default model against the PyTorch golden vectors (padded batches). */
+class EngineParityTest {
+    private static final List<InferenceEngine> ENGINES = new ArrayList<>();
 
     @BeforeAll
     static void load() {
         ObjectMapper mapper = new ObjectMapper();
-        engine = new OnnxRuntimeEngine(ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper), 0);
+        ModelBundle bundle = ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper);
+        ENGINES.add(new OnnxRuntimeEngine(bundle, 0));
+        ENGINES.add(new PyTorchEngine(bundle));
     }
 
     @AfterAll
     static void close() {
-        engine.close();
+        ENGINES.forEach(InferenceEngine::close);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"b2_t7", "b3_t40"})
-    void reproducesTheGoldenVectors(String golden) {
+    static Stream<Arguments> cases() {
+        return Stream.of("OnnxRuntime", "PyTorch").flatMap(engine -> Stream.of("b2_t7", "b3_t40")
+                .map(golden -> Arguments.of(engine, golden)));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("cases")
+    void reproducesTheGoldenVectors(String engineName, String golden) {
+        InferenceEngine engine = ENGINES.stream().filter(e -> e.name().equals(engineName)).findFirst().orElseThrow();
         NpyFloatMatrix x = GoldenVectors.read(golden + "_x");
         NpyFloatMatrix mask = GoldenVectors.read(golden + "_mask");
         NpyFloatMatrix scores = GoldenVectors.read(golden + "_scores");
@@ -44,7 +58,7 @@ class OnnxRuntimeEngineTest {
         assertEquals(probs.shape()[1], out.categories());
         float scoreDiff = GoldenVectors.maxAbsDiff(scores.values(), out.scores());
         float probDiff = GoldenVectors.maxAbsDiff(probs.values(), out.probs());
-        assertTrue(scoreDiff < GoldenVectors.TOLERANCE, "scores differ by " + scoreDiff);
-        assertTrue(probDiff < GoldenVectors.TOLERANCE, "probs differ by " + probDiff);
+        assertTrue(scoreDiff < GoldenVectors.TOLERANCE, engineName + " scores differ by " + scoreDiff);
+        assertTrue(probDiff < GoldenVectors.TOLERANCE, engineName + " probs differ by " + probDiff);
     }
 }
