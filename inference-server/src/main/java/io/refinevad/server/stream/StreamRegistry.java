@@ -3,14 +3,15 @@ package io.refinevad.server.stream;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jakarta.inject.Singleton;
-import java.util.Set;
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Which streams are open, against the capacity; the load report and the drain read it. */
 @Singleton
 public class StreamRegistry {
-    private final Set<String> active = ConcurrentHashMap.newKeySet();
+    private final Map<String, StreamSession> active = new ConcurrentHashMap<>();
     private final AtomicLong segmentsScored = new AtomicLong();
     private final StreamLimits limits;
     private volatile boolean draining;
@@ -19,19 +20,19 @@ public class StreamRegistry {
         this.limits = limits;
     }
 
-    synchronized void open(String streamId) {
+    synchronized void open(String streamId, StreamSession session) {
         if (draining) {
             throw Status.UNAVAILABLE.withDescription("this server is draining and takes no new streams; "
                     + "open the stream on another replica").asRuntimeException();
         }
-        if (active.contains(streamId)) {
+        if (active.containsKey(streamId)) {
             throw Status.ALREADY_EXISTS.withDescription("stream '" + streamId + "' is already open on this server")
                     .asRuntimeException();
         }
         if (active.size() >= limits.capacity()) {
             throw capacityExceeded();
         }
-        active.add(streamId);
+        active.put(streamId, session);
     }
 
     private StatusRuntimeException capacityExceeded() {
@@ -39,8 +40,12 @@ public class StreamRegistry {
                 + " streams (refinevad.streams.capacity); open the stream on another replica").asRuntimeException();
     }
 
-    void close(String streamId) {
-        active.remove(streamId);
+    void close(String streamId, StreamSession session) {
+        active.remove(streamId, session);
+    }
+
+    Collection<StreamSession> sessions() {
+        return active.values();
     }
 
     void scored() {

@@ -16,6 +16,7 @@ import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.grpc.FeatureDecoder;
 import io.refinevad.server.model.ModelManifest;
+import java.time.Duration;
 
 /**
  * One StreamScores call. Segments are accepted in sequence order, each scored from the causal window that ends
@@ -39,6 +40,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private boolean inputEnded;
     private StatusRuntimeException failure;
     private boolean finished;
+    private long lastMessageNanos = System.nanoTime();
 
     public StreamSession(StreamObserver<StreamResponse> responses, StreamRegistry registry, DynamicBatcher batcher,
                          ModelManifest manifest, int maxSegmentsPerMessage) {
@@ -51,6 +53,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     @Override
     public synchronized void onNext(StreamRequest request) {
+        lastMessageNanos = System.nanoTime();
         if (failure != null || finished) {
             return;  // the call is ending; later messages are ignored
         }
@@ -77,7 +80,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
             throw Status.NOT_FOUND.withDescription("model '" + open.getModel() + "' is not served here; this server "
                     + "serves '" + manifest.name() + "'").asRuntimeException();
         }
-        registry.open(id);
+        registry.open(id, this);
         streamId = id;
         window = new StreamWindow(manifest.window(), manifest.featureDim());
         nextSequence = open.getFirstSequence();
@@ -153,6 +156,15 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         finishIfDone();
     }
 
+    /** Ends a stream whose client has sent nothing for `timeout`, once its accepted segments are answered. */
+    synchronized void endIfIdle(Duration timeout) {
+        if (!finished && failure == null && System.nanoTime() - lastMessageNanos > timeout.toNanos()) {
+            failAfterPending(Status.DEADLINE_EXCEEDED.withDescription("stream '" + streamId + "' sent nothing for "
+                    + timeout.toMillis() + " ms (refinevad.streams.idle-timeout); open it again to continue")
+                    .asRuntimeException());
+        }
+    }
+
     private void failAfterPending(StatusRuntimeException error) {
         if (failure == null) {
             failure = error;
@@ -175,7 +187,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     private void release() {
         if (streamId != null) {
-            registry.close(streamId);
+            registry.close(streamId, this);
         }
     }
 
