@@ -48,7 +48,7 @@ public final class ScoringClient implements AutoCloseable {
             requests.onNext(StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId(streamId)).build());
             long periodNanos = segmentsPerSecond > 0 ? (long) (1e9 / segmentsPerSecond) : 0;
             long next = System.nanoTime();
-            for (int t = 0; t < segments && !collector.result.isDone(); t++) {
+            for (int t = 0; t < segments && !collector.result.isDone() && collector.handedBackAfter < 0; t++) {
                 collector.sent[t] = System.nanoTime();
                 requests.onNext(StreamRequest.newBuilder().setSegments(Segments.newBuilder()
                         .setFirstSequence(t).setFeatures(Features.rows(matrix, dim, t, t + 1))).build());
@@ -80,6 +80,7 @@ public final class ScoringClient implements AutoCloseable {
         final long[] latency;
         List<String> categories = List.of();
         int answered;
+        volatile long handedBackAfter = -1;
 
         Collector(String streamId, int segments) {
             this.streamId = streamId;
@@ -99,6 +100,8 @@ public final class ScoringClient implements AutoCloseable {
                 evidence[t] = toArray(response.getScore().getCategoryEvidenceList());
                 latency[t] = (System.nanoTime() - sent[t]) / 1000;
                 answered++;
+            } else if (response.hasDraining()) {
+                handedBackAfter = response.getDraining().getLastAcceptedSequence();
             }
         }
 
@@ -109,8 +112,15 @@ public final class ScoringClient implements AutoCloseable {
 
         @Override
         public void onCompleted() {
-            finish(answered == scores.length ? Status.OK
-                    : Status.DATA_LOSS.withDescription(answered + " of " + scores.length + " segments answered"));
+            long expected = handedBackAfter >= 0 ? handedBackAfter + 1 : scores.length;
+            if (answered != expected) {
+                finish(Status.DATA_LOSS.withDescription(answered + " of " + expected + " accepted segments answered"));
+            } else if (handedBackAfter >= 0) {
+                finish(Status.UNAVAILABLE.withDescription("the server drained and handed the stream back after "
+                        + "segment " + handedBackAfter + "; all " + answered + " accepted segments were answered"));
+            } else {
+                finish(Status.OK);
+            }
         }
 
         private void finish(Status status) {

@@ -10,7 +10,7 @@ final class StreamReport {
     }
 
     static void print(StreamResult result, float threshold, PrintStream out) {
-        long[] latency = Arrays.stream(result.latencyMicros()).sorted().toArray();
+        long[] latency = Arrays.stream(result.latencyMicros()).filter(l -> l > 0).sorted().toArray();  // answered
         out.printf("%-24s %4d segments  p50 %5.1f ms  p99 %5.1f ms  %s%n", result.streamId(),
                 result.scores().length, percentile(latency, 0.50) / 1000.0, percentile(latency, 0.99) / 1000.0,
                 result.status().isOk() ? "ok" : result.status().getCode() + ": " + result.status().getDescription());

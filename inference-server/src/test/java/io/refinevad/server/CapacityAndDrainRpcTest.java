@@ -17,6 +17,8 @@ import io.refinevad.api.v1.DrainRequest;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.LoadReport;
 import io.refinevad.api.v1.ScoringGrpc;
+import io.refinevad.api.v1.StreamDraining;
+import io.refinevad.api.v1.StreamResponse;
 import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -65,18 +67,21 @@ class CapacityAndDrainRpcTest {
 
     @Test
     @Order(2)
-    void drainRefusesNewStreamsAndFinishesTheOpenOnes() throws Exception {
-        RecordingStream open = new RecordingStream(ScoringGrpc.newStub(channel)).open("draining").send(CLIP.values(), DIM, 0, 20);
+    void drainRefusesNewStreamsAndHandsOpenOnesBackWithEveryAcceptedSegmentAnswered() throws Exception {
+        RecordingStream open = new RecordingStream(ScoringGrpc.newStub(channel)).open("draining")
+                .send(CLIP.values(), DIM, 0, 20);
         waitForActiveStreams(1);
         assertEquals(ServingStatus.SERVING, health());
-        assertEquals(1, blocking.drain(DrainRequest.getDefaultInstance()).getActiveStreams());
+        blocking.drain(DrainRequest.getDefaultInstance());
         assertEquals(ServingStatus.NOT_SERVING, health());
+        assertEquals(Status.Code.OK, open.await().getCode());
+        StreamDraining draining = open.responses.stream().filter(StreamResponse::hasDraining).findFirst()
+                .orElseThrow().getDraining();
+        assertEquals(19, draining.getLastAcceptedSequence());
+        assertEquals(20, open.scores().size(), "every accepted segment is answered before the call ends");
         Status refused = new RecordingStream(ScoringGrpc.newStub(channel)).open("late").await();
         assertEquals(Status.Code.UNAVAILABLE, refused.getCode());
         assertTrue(refused.getDescription().contains("draining"), refused.getDescription());
-        open.send(CLIP.values(), DIM, 20, 30).finish();
-        assertEquals(Status.Code.OK, open.await().getCode());
-        assertEquals(30, open.scores().size());
         assertTrue(blocking.getLoadReport(GetLoadReportRequest.getDefaultInstance()).getDraining());
     }
 

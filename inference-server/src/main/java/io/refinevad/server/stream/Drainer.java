@@ -4,10 +4,12 @@ import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.logging.Log;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 
 /**
- * Drain: report NOT_SERVING (readiness fails, so Kubernetes stops sending new streams), refuse new streams, and let
- * the open ones finish their accepted segments.
+ * Drain: report NOT_SERVING (readiness fails, so Kubernetes stops sending new streams), refuse new streams, and hand
+ * the open ones back to their clients: each learns its last accepted segment, gets every answer up to it, and
+ * resumes on another replica.
  */
 @Singleton
 public class Drainer {
@@ -25,5 +27,21 @@ public class Drainer {
         }
         registry.startDraining();
         health.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.NOT_SERVING);
+        registry.sessions().forEach(session -> session.handBack(reason));
+    }
+
+    /** Drains and waits until every stream has been answered and closed, or the timeout passes. */
+    public boolean drainAndWait(String reason, Duration timeout) throws InterruptedException {
+        drain(reason);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (registry.activeStreams() > 0) {
+            if (System.nanoTime() > deadline) {
+                Log.warnf("drain timed out after %d ms with %d streams open", timeout.toMillis(),
+                        registry.activeStreams());
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 }

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.SegmentScore;
 import io.refinevad.api.v1.Segments;
+import io.refinevad.api.v1.StreamDraining;
 import io.refinevad.api.v1.StreamOpened;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
@@ -38,6 +39,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private long nextSequence;
     private int pending;
     private boolean inputEnded;
+    private boolean handedBack;
     private StatusRuntimeException failure;
     private boolean finished;
     private long lastMessageNanos = System.nanoTime();
@@ -54,8 +56,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     @Override
     public synchronized void onNext(StreamRequest request) {
         lastMessageNanos = System.nanoTime();
-        if (failure != null || finished) {
-            return;  // the call is ending; later messages are ignored
+        if (failure != null || finished || handedBack) {
+            return;  // the call is ending; later messages are ignored (after a drain the client resumes elsewhere)
         }
         try {
             switch (request.getKindCase()) {
@@ -152,6 +154,21 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     @Override
     public synchronized void onCompleted() {
+        inputEnded = true;
+        finishIfDone();
+    }
+
+    /**
+     * Drain: tell the client which segment was the last accepted here, answer up to it, then end the call, so the
+     * client resumes from the next sequence on another replica. Later messages on this call are ignored.
+     */
+    synchronized void handBack(String reason) {
+        if (finished || failure != null || handedBack || streamId == null) {
+            return;
+        }
+        handedBack = true;
+        responses.onNext(StreamResponse.newBuilder().setDraining(StreamDraining.newBuilder()
+                .setLastAcceptedSequence(nextSequence - 1).setReason(reason)).build());
         inputEnded = true;
         finishIfDone();
     }
