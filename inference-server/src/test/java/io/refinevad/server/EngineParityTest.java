@@ -31,7 +31,7 @@ class EngineParityTest {
         ObjectMapper mapper = new ObjectMapper();
         ModelBundle bundle = ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper);
         ENGINES.add(new OnnxRuntimeEngine(bundle, 0));
-        ENGINES.add(new PyTorchEngine(bundle));
+        ENGINES.add(new PyTorchEngine(bundle, 0));
     }
 
     @AfterAll

@@ -24,7 +24,7 @@ public class EngineProducer {
         long start = System.nanoTime();
         InferenceEngine loaded = switch (engine) {
             case "OnnxRuntime" -> new OnnxRuntimeEngine(bundle, threads);
-            case "PyTorch" -> new PyTorchEngine(bundle);
+            case "PyTorch" -> new PyTorchEngine(bundle, threads);
             default -> throw new IllegalArgumentException("refinevad.engine=" + engine
                     + " is not available in this build; available: OnnxRuntime, PyTorch");
         };

@@ -26,9 +26,14 @@ public final class PyTorchEngine implements InferenceEngine {
     private final Predictor<NDList, NDList> predictor;
     private final int categories;
 
-    public PyTorchEngine(ModelBundle bundle) {
+    /** @param threads intra-op threads; 0 means one per core (DJL's own default is a single thread) */
+    public PyTorchEngine(ModelBundle bundle, int threads) {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
+        }
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads > 0 ? threads : cores));
         }
         this.categories = bundle.manifest().categories().size();
         Criteria<NDList, NDList> criteria = Criteria.builder()
