@@ -77,4 +77,4 @@ def refinevad_loss(details: Details, mask: torch.Tensor, video_labels: torch.Ten
     else:
         category = details.scores.new_zeros(())
     total = cfg.mil_weight * mil + cfg.smoothing_weight * smooth + cfg.category_weight * category
-    return LossParts(total, float(mil), float(smooth), float(category))
+    return LossParts(total, float(mil.detach()), float(smooth.detach()), float(category.detach()))
