@@ -16,11 +16,20 @@ import io.refinevad.api.v1.StreamResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** A client of one scoring server: whole clips, live streams paced like cameras, and the model's description. */
 public final class ScoringClient implements AutoCloseable {
     private final ManagedChannel channel;
+    // One sender thread per camera: pacing sleeps and in-flight waits block, so a shared small pool would serialise.
+    private final ExecutorService senders = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "refinevad-camera");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public ScoringClient(String target) {
         this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
@@ -36,28 +45,45 @@ public final class ScoringClient implements AutoCloseable {
                 .setFeatures(Features.rows(matrix, dim, 0, segments)).build());
     }
 
+    /** With no rate, this many segments may await their answer at once: as fast as answers allow. */
+    static final int MAX_IN_FLIGHT = 8;
+
     /**
-     * Streams a [segments, dim] matrix as a live camera: one segment every 1/segmentsPerSecond seconds (as fast as
-     * possible when the rate is 0), then waits for every answer.
+     * Streams a [segments, dim] matrix as a live camera: one segment every 1/segmentsPerSecond seconds, or, when
+     * the rate is 0, as fast as answers allow (at most MAX_IN_FLIGHT unanswered); then waits for every answer.
      */
     public CompletableFuture<StreamResult> stream(String streamId, float[] matrix, int segments, int dim,
                                                   double segmentsPerSecond) {
         Collector collector = new Collector(streamId, segments);
         StreamObserver<StreamRequest> requests = ScoringGrpc.newStub(channel).streamScores(collector);
-        CompletableFuture.runAsync(() -> {
-            requests.onNext(StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId(streamId)).build());
-            long periodNanos = segmentsPerSecond > 0 ? (long) (1e9 / segmentsPerSecond) : 0;
-            long next = System.nanoTime();
-            for (int t = 0; t < segments && !collector.result.isDone() && collector.handedBackAfter < 0; t++) {
-                collector.sent[t] = System.nanoTime();
-                requests.onNext(StreamRequest.newBuilder().setSegments(Segments.newBuilder()
-                        .setFirstSequence(t).setFeatures(Features.rows(matrix, dim, t, t + 1))).build());
-                next += periodNanos;
-                sleepUntil(next);
+        senders.execute(() -> {
+            try {
+                send(requests, collector, streamId, matrix, segments, dim, segmentsPerSecond);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                requests.onError(e);
             }
-            requests.onCompleted();
         });
         return collector.result;
+    }
+
+    private static void send(StreamObserver<StreamRequest> requests, Collector collector, String streamId,
+                             float[] matrix, int segments, int dim, double segmentsPerSecond)
+            throws InterruptedException {
+        requests.onNext(StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId(streamId)).build());
+        long periodNanos = segmentsPerSecond > 0 ? (long) (1e9 / segmentsPerSecond) : 0;
+        long next = System.nanoTime();
+        for (int t = 0; t < segments && !collector.result.isDone() && collector.handedBackAfter < 0; t++) {
+            if (periodNanos == 0 && !collector.inFlight.tryAcquire(1, TimeUnit.MINUTES)) {
+                break;
+            }
+            collector.sent[t] = System.nanoTime();
+            requests.onNext(StreamRequest.newBuilder().setSegments(Segments.newBuilder()
+                    .setFirstSequence(t).setFeatures(Features.rows(matrix, dim, t, t + 1))).build());
+            next += periodNanos;
+            sleepUntil(next);
+        }
+        requests.onCompleted();
     }
 
     private static void sleepUntil(long nanoTime) {
@@ -81,6 +107,7 @@ public final class ScoringClient implements AutoCloseable {
         List<String> categories = List.of();
         int answered;
         volatile long handedBackAfter = -1;
+        final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
         Collector(String streamId, int segments) {
             this.streamId = streamId;
@@ -100,6 +127,7 @@ public final class ScoringClient implements AutoCloseable {
                 evidence[t] = toArray(response.getScore().getCategoryEvidenceList());
                 latency[t] = (System.nanoTime() - sent[t]) / 1000;
                 answered++;
+                inFlight.release();
             } else if (response.hasDraining()) {
                 handedBackAfter = response.getDraining().getLastAcceptedSequence();
             }
@@ -138,6 +166,7 @@ public final class ScoringClient implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        senders.shutdownNow();
         channel.shutdown().awaitTermination(5, TimeUnit.SECONDS);
     }
 }
