@@ -32,7 +32,6 @@ import jakarta.inject.Inject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** refinevad.v1.Scoring: every clip and stream window goes through the shared dynamic batcher. */
 @GrpcService
@@ -56,8 +55,8 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
     @Inject
     Drainer drainer;
 
-    @ConfigProperty(name = "refinevad.max-clip-segments", defaultValue = "4096")
-    int maxClipSegments;
+    @Inject
+    ClipLimits clips;
 
     @Override
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> responses) {
@@ -73,7 +72,7 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
             return;
         }
         try {
-            float[] features = new FeatureDecoder(manifest.featureDim(), maxClipSegments).decode(
+            float[] features = new FeatureDecoder(manifest.featureDim(), clips.maxSegments()).decode(
                     request.getFeatures(), "features");
             batcher.submit(new ScoringJob(features, request.getFeatures().getSegments(), start,
                     result -> reply(responses, manifest, result, start),

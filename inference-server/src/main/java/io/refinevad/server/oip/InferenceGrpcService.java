@@ -23,6 +23,7 @@ import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
 import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
+import io.refinevad.server.grpc.ClipLimits;
 import io.refinevad.server.grpc.FeatureDecoder;
 import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelManifest;
@@ -52,11 +53,8 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     @Inject
     StreamRegistry streams;
 
-    @ConfigProperty(name = "refinevad.max-clip-segments", defaultValue = "4096")
-    int maxClipSegments;
-
-    @ConfigProperty(name = "refinevad.oip.max-batch", defaultValue = "64")
-    int maxRequestBatch;
+    @Inject
+    ClipLimits clips;
 
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String serverVersion;
@@ -121,10 +119,11 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
             throw FeatureDecoder.invalid("input 'x' (FP32 [batch, time, " + m.featureDim() + "]) is required");
         }
         List<Long> shape = request.getInputs(xIndex).getShapeList();
-        if (shape.size() != 3 || shape.get(0) < 1 || shape.get(0) > maxRequestBatch || shape.get(1) < 1
-                || shape.get(1) > maxClipSegments) {
+        if (shape.size() != 3 || shape.get(0) < 1 || shape.get(0) > clips.maxBatch() || shape.get(1) < 1
+                || shape.get(1) > clips.maxSegments()) {
             throw FeatureDecoder.invalid("input 'x' has shape " + shape + "; expected [batch, time, "
-                    + m.featureDim() + "] with batch 1 to " + maxRequestBatch + " and time 1 to " + maxClipSegments);
+                    + m.featureDim() + "] with batch 1 to " + clips.maxBatch() + " and time 1 to "
+                    + clips.maxSegments());
         }
         int batch = shape.get(0).intValue();
         int time = shape.get(1).intValue();
