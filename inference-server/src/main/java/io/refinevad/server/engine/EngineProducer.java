@@ -5,10 +5,14 @@ import io.refinevad.server.model.ModelBundle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Builds the configured engine once: OnnxRuntime (model.onnx) or PyTorch (model.pt, TorchScript). */
+/**
+ * Builds the configured engine once: OnnxRuntime (model.onnx, on the CPU or, with refinevad.gpu.provider, CUDA or
+ * TensorRT) or PyTorch (model.pt, TorchScript).
+ */
 @ApplicationScoped
 public class EngineProducer {
 
@@ -18,12 +22,15 @@ public class EngineProducer {
     @ConfigProperty(name = "refinevad.engine.threads", defaultValue = "0")
     int threads;
 
+    @Inject
+    GpuConfig gpu;
+
     @Produces
     @Singleton
     InferenceEngine engine(ModelBundle bundle) {
         long start = System.nanoTime();
         InferenceEngine loaded = switch (engine) {
-            case "OnnxRuntime" -> new OnnxRuntimeEngine(bundle, threads);
+            case "OnnxRuntime" -> new OnnxRuntimeEngine(bundle, threads, gpu);
             case "PyTorch" -> new PyTorchEngine(bundle, threads);
             default -> throw new IllegalArgumentException("refinevad.engine=" + engine
                     + " is not available in this build; available: OnnxRuntime, PyTorch");

@@ -8,20 +8,30 @@ import io.refinevad.server.model.ModelBundle;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
-/** model.onnx in ONNX Runtime (CPU execution provider). Inputs are bound by name: x and mask. */
+/** model.onnx in ONNX Runtime, on the CPU or a GPU (GpuConfig). Inputs are bound by name: x and mask. */
 public final class OnnxRuntimeEngine implements InferenceEngine {
     public static final String MODEL_FILE = "model.onnx";
 
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final int categories;
+    private final String name;
 
     public OnnxRuntimeEngine(ModelBundle bundle, int intraOpThreads) {
+        this(bundle, intraOpThreads, null);
+    }
+
+    /** @param gpu null for the CPU */
+    public OnnxRuntimeEngine(ModelBundle bundle, int intraOpThreads, GpuConfig gpu) {
         this.environment = OrtEnvironment.getEnvironment();
         this.categories = bundle.manifest().categories().size();
+        this.name = gpu != null && gpu.provider() == GpuConfig.Provider.TENSORRT ? "TensorRT" : "OnnxRuntime";
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
+            }
+            if (gpu != null) {
+                ExecutionProviders.apply(options, gpu);
             }
             this.session = environment.createSession(bundle.verifiedFile(MODEL_FILE).toString(), options);
         } catch (OrtException e) {
@@ -32,7 +42,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
 
     @Override
     public String name() {
-        return "OnnxRuntime";
+        return name;
     }
 
     @Override

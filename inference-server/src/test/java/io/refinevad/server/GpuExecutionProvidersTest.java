@@ -1,0 +1,57 @@
+package io.refinevad.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.refinevad.server.engine.ExecutionProviders;
+import io.refinevad.server.engine.GpuConfig;
+import io.refinevad.server.engine.OnnxRuntimeEngine;
+import io.refinevad.server.model.EmbeddedDefaultModel;
+import io.refinevad.server.model.ModelBundle;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GPU path cannot run on this machine (no GPU, CPU-only ONNX Runtime): these tests check the TensorRT options
+ * the server builds, and that asking for a GPU provider on the CPU build fails loudly instead of silently running
+ * on the CPU. Running on a GPU node is described in docs/SERVER.md.
+ */
+class GpuExecutionProvidersTest {
+
+    record Gpu(Provider provider, int deviceId, boolean fp16, String engineCacheDir, long maxWorkspaceBytes)
+            implements GpuConfig {
+    }
+
+    @Test
+    void tensorRtOptionsCacheEnginesAndUseFp16() {
+        Map<String, String> options = ExecutionProviders.tensorRtOptions(
+                new Gpu(GpuConfig.Provider.TENSORRT, 1, true, "/cache/trt", 1L << 30));
+        assertEquals(Map.of("device_id", "1", "trt_fp16_enable", "1", "trt_max_workspace_size", "1073741824",
+                "trt_engine_cache_enable", "1", "trt_engine_cache_path", "/cache/trt",
+                "trt_timing_cache_enable", "1", "trt_timing_cache_path", "/cache/trt"), options);
+        assertEquals("0", ExecutionProviders.tensorRtOptions(
+                new Gpu(GpuConfig.Provider.TENSORRT, 0, false, "/c", 1)).get("trt_fp16_enable"));
+    }
+
+    @Test
+    void askingForTensorRtOnTheCpuBuildFailsWithTheWayToGetIt() {
+        ObjectMapper mapper = new ObjectMapper();
+        ModelBundle bundle = ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new OnnxRuntimeEngine(bundle, 0,
+                new Gpu(GpuConfig.Provider.TENSORRT, 0, true, "/tmp/trt", 1L << 30)));
+        assertTrue(e.getMessage().contains("refinevad.gpu.provider=TENSORRT is not available"), e.getMessage());
+        assertTrue(e.getMessage().contains("build the server with -Pgpu"), e.getMessage());
+    }
+
+    @Test
+    void theCpuProviderNamesTheEngineOnnxRuntime() {
+        ObjectMapper mapper = new ObjectMapper();
+        ModelBundle bundle = ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper);
+        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(bundle, 0,
+                new Gpu(GpuConfig.Provider.CPU, 0, true, "/tmp/trt", 1))) {
+            assertEquals("OnnxRuntime", engine.name());
+        }
+    }
+}
