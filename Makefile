@@ -14,13 +14,14 @@ evaluate-default:
 	$(PY) -m refinevad.synth --out $(BUILD)/eval-data --seed 2024 --videos 60
 	$(PY) -m refinevad.evaluate --model $(DEFAULT_MODEL)/checkpoint --data $(BUILD)/eval-data --windows 32
 
-## test: every test of the project (model, then the Java build)
+## test: every test of the project (model, then the Java build; grpcurl is built first for the reflection test)
 test: model-test java-test
 
 model-test:
 	$(PY) -m pytest -q model/tests
 
 java-test:
+	e2e/tools/build-tools.sh > /dev/null
 	./mvnw -B -ntp verify
 
 ## default-model: retrain, evaluate and export the committed default model (about 5 minutes; docs/MODEL.md)
