@@ -1,32 +1,145 @@
 #!/usr/bin/env bash
-# Builds the Go test tools from the Go module proxy, pinned by version, into a cache outside the repository
-# (keyed by tool and version, reused on later runs). Prints progress on stderr and, last, the directory to put on
-# PATH:  export PATH="$(e2e/tools/build-tools.sh | tail -n 1):$PATH"
-# Today: grpcurl. The local cluster's binaries (etcd, kube-apiserver, ..., helm, ghz) join here with issue 4.
+# Builds the test tools from the Go module proxy, pinned by version, into a cache outside the repository (keyed by
+# tool and version, reused on later runs):
+#   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  (the local cluster, e2e/local-cluster.sh)
+#   helm, grpcurl, ghz                                                      (charts, gRPC calls, gRPC load)
+# Kubernetes and etcd are built from the wrapper modules beside this script (their own go.mod files replace
+# modules, so `go install` refuses them); the others with `go install module@version`.
+#
+# Prints progress and each build's wall time on stderr, appends the times to $CACHE/tools/build-times.tsv, lays
+# kube-apiserver, etcd and kubectl out where fabric8 kube-api-test looks in offline mode, and prints last the
+# directory to put on PATH:   export PATH="$(e2e/tools/build-tools.sh | tail -n 1):$PATH"
 set -euo pipefail
-CACHE_DIR=${REFINEVAD_CACHE:-$HOME/.cache/refinevad}
-BIN_DIR="$CACHE_DIR/tools/bin"
-TOOLS=(
-  "grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl v1.9.3"
-)
-log() { echo "[build-tools] $*" >&2; }
 
-command -v go >/dev/null || { log "go is not installed (Go 1.22 or newer is needed to build the test tools)"; exit 1; }
-mkdir -p "$BIN_DIR"
-for entry in "${TOOLS[@]}"; do
-  read -r name package version <<<"$entry"
-  target="$CACHE_DIR/tools/$name-$version/$name"
-  if [ -x "$target" ]; then
-    log "$name $version: cached"
-  else
-    log "$name $version: building $package@$version"
-    start=$(date +%s)
-    if ! GOBIN="$(dirname "$target")" GOFLAGS=-mod=mod go install "$package@$version" >&2; then
-      log "$name $version: go install $package@$version failed"
-      exit 1
-    fi
-    log "$name $version: built in $(( $(date +%s) - start )) s"
+K8S_VERSION=1.34.4
+ETCD_VERSION=3.6.16
+HELM_VERSION=3.19.5
+GRPCURL_VERSION=1.9.3
+GHZ_VERSION=0.121.0
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE_DIR=${REFINEVAD_CACHE:-$HOME/.cache/refinevad}
+TOOLS_DIR="$CACHE_DIR/tools"
+BIN_DIR="$TOOLS_DIR/bin"
+KUBE_API_TEST_BINARIES="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/$K8S_VERSION-linux-amd64"
+
+log() { echo "[build-tools] $*" >&2; }
+fail() { log "FAILED: $*"; exit 1; }
+
+# Runs a build command while printing a heartbeat, since the Kubernetes build takes many minutes on two cores.
+# Usage: timed_build <label> <build log file> <command...>
+timed_build() {
+  local label=$1 build_log=$2; shift 2
+  local start; start=$(date +%s)
+  "$@" >"$build_log" 2>&1 &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 30
+    kill -0 "$pid" 2>/dev/null && log "$label: still building ($(( $(date +%s) - start )) s)"
+  done
+  if ! wait "$pid"; then
+    tail -n 30 "$build_log" >&2
+    fail "$label: the build failed (full log: $build_log)"
   fi
-  ln -sf "$target" "$BIN_DIR/$name"
-done
+  local seconds=$(( $(date +%s) - start ))
+  log "$label: built in $seconds s"
+  printf '%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$label" "$seconds" "$(nproc) cores" >>"$TOOLS_DIR/build-times.tsv"
+}
+
+# Kubernetes reports its version from variables that the release build sets with -X; without them /version says
+# v0.0.0-master, which breaks helm's kubeVersion checks and client version negotiation.
+kubernetes_ldflags() {
+  local flags="-s -w" package
+  for package in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    flags+=" -X $package.gitVersion=v$K8S_VERSION -X $package.gitMajor=${K8S_VERSION%%.*}"
+    flags+=" -X $package.gitMinor=$(cut -d. -f2 <<<"$K8S_VERSION") -X $package.gitTreeState=clean"
+    flags+=" -X $package.buildDate=$(date -u +%FT%TZ)"
+  done
+  echo "$flags"
+}
+
+build_kubernetes() {
+  local dest="$TOOLS_DIR/kubernetes-$K8S_VERSION"
+  if [ -x "$dest/kubectl" ] && [ -x "$dest/kube-apiserver" ] && [ -x "$dest/kube-controller-manager" ] \
+      && [ -x "$dest/kube-scheduler" ]; then
+    log "kubernetes v$K8S_VERSION: cached"
+  else
+    grep -q "k8s.io/kubernetes v$K8S_VERSION" "$HERE/kubernetes/go.mod" \
+      || fail "kubernetes: e2e/tools/kubernetes/go.mod does not require k8s.io/kubernetes v$K8S_VERSION"
+    log "kubernetes v$K8S_VERSION: building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl" \
+        "from the wrapper module e2e/tools/kubernetes (cold: about 15 minutes on 2 cores)"
+    mkdir -p "$dest.partial"
+    timed_build "kubernetes v$K8S_VERSION" "$TOOLS_DIR/kubernetes-$K8S_VERSION.log" \
+      env -C "$HERE/kubernetes" CGO_ENABLED=0 go build -trimpath -tags=notest,grpcnotrace \
+        -ldflags "$(kubernetes_ldflags)" -o "$dest.partial/" \
+        k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+        k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+    rm -rf "$dest" && mv "$dest.partial" "$dest"
+  fi
+  local binary
+  for binary in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    ln -sf "$dest/$binary" "$BIN_DIR/$binary"
+  done
+}
+
+build_etcd() {
+  local dest="$TOOLS_DIR/etcd-$ETCD_VERSION"
+  if [ -x "$dest/etcd" ]; then
+    log "etcd v$ETCD_VERSION: cached"
+  else
+    grep -q "go.etcd.io/etcd/server/v3 v$ETCD_VERSION" "$HERE/etcd/go.mod" \
+      || fail "etcd: e2e/tools/etcd/go.mod does not require go.etcd.io/etcd/server/v3 v$ETCD_VERSION"
+    log "etcd v$ETCD_VERSION: building go.etcd.io/etcd/server/v3 from the wrapper module e2e/tools/etcd"
+    mkdir -p "$dest.partial"
+    # -o names the binary: Go would call it "server" after the path element before /v3.
+    timed_build "etcd v$ETCD_VERSION" "$TOOLS_DIR/etcd-$ETCD_VERSION.log" \
+      env -C "$HERE/etcd" CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$dest.partial/etcd" \
+        go.etcd.io/etcd/server/v3
+    rm -rf "$dest" && mv "$dest.partial" "$dest"
+  fi
+  ln -sf "$dest/etcd" "$BIN_DIR/etcd"
+}
+
+# Usage: install_tool <name> <package> <version> <ldflags>
+install_tool() {
+  local name=$1 package=$2 version=$3 ldflags=$4
+  local dest="$TOOLS_DIR/$name-$version"
+  if [ -x "$dest/$name" ]; then
+    log "$name v$version: cached"
+  else
+    log "$name v$version: go install $package@v$version"
+    mkdir -p "$dest.partial"
+    timed_build "$name v$version" "$TOOLS_DIR/$name-$version.log" \
+      env GOBIN="$dest.partial" CGO_ENABLED=0 go install -trimpath -ldflags "$ldflags" "$package@v$version"
+    rm -rf "$dest" && mv "$dest.partial" "$dest"
+  fi
+  ln -sf "$dest/$name" "$BIN_DIR/$name"
+}
+
+# fabric8 kube-api-test (offline mode) wants <dir>/k8s/<numeric version>-<os>-<arch>/{kube-apiserver,etcd,kubectl}.
+lay_out_for_kube_api_test() {
+  mkdir -p "$KUBE_API_TEST_BINARIES"
+  local binary
+  for binary in kube-apiserver etcd kubectl; do
+    ln -sf "$BIN_DIR/$binary" "$KUBE_API_TEST_BINARIES/$binary"
+  done
+  log "kube-api-test binaries: $KUBE_API_TEST_BINARIES"
+}
+
+command -v go >/dev/null || fail "go is not installed (Go 1.26 or newer builds these tools)"
+go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+[ "$go_minor" -ge 26 ] || fail "Go $(go env GOVERSION) is too old: etcd v$ETCD_VERSION needs Go 1.26 or newer"
+mkdir -p "$BIN_DIR"
+started=$(date +%s)
+
+build_etcd
+build_kubernetes
+install_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" \
+  "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+install_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GRPCURL_VERSION" \
+  "-s -w -X main.version=v$GRPCURL_VERSION"
+install_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION" "-s -w -X main.version=v$GHZ_VERSION"
+lay_out_for_kube_api_test
+
+log "all tools ready in $(( $(date +%s) - started )) s (build times: $TOOLS_DIR/build-times.tsv)"
 echo "$BIN_DIR"
