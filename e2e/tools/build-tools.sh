@@ -33,9 +33,13 @@ timed_build() {
   local start; start=$(date +%s)
   "$@" >"$build_log" 2>&1 &
   local pid=$!
+  local ticks=0
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 30
-    kill -0 "$pid" 2>/dev/null && log "$label: still building ($(( $(date +%s) - start )) s)"
+    sleep 1
+    ticks=$((ticks + 1))
+    if [ $((ticks % 30)) -eq 0 ] && kill -0 "$pid" 2>/dev/null; then
+      log "$label: still building ($(( $(date +%s) - start )) s)"
+    fi
   done
   if ! wait "$pid"; then
     tail -n 30 "$build_log" >&2
