@@ -119,7 +119,7 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimizer.step()
             scheduler.step()
-            for key, value in (("loss", float(parts.total)), ("mil", parts.mil),
+            for key, value in (("loss", float(parts.total.detach())), ("mil", parts.mil),
                                ("smoothing", parts.smoothing), ("category", parts.category)):
                 sums[key] += value
             if details.shift_ratio is not None:
