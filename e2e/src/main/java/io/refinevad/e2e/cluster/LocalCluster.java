@@ -1,0 +1,136 @@
+package io.refinevad.e2e.cluster;
+
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A local cluster started by {@code e2e/local-cluster.sh} for tests: its own state folder and ports, so it never
+ * touches the cluster a developer runs by hand. The script is the one way a cluster starts, for people and tests.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    /** Ports and pod addresses apart from the hand-run cluster's defaults (16400, 10.244.0.0/24). */
+    private static final String TEST_PORT_BASE = "17400";
+    private static final String TEST_POD_CIDR = "10.244.1.0/24";
+
+    private final Path repository;
+    private final Path stateDir;
+    private final Path kubeconfig;
+    private final Path toolsDir;
+    private final KubernetesClient admin;
+
+    private LocalCluster(Path repository, Path stateDir, Path kubeconfig, Path toolsDir) throws IOException {
+        this.repository = repository;
+        this.stateDir = stateDir;
+        this.kubeconfig = kubeconfig;
+        this.toolsDir = toolsDir;
+        this.admin = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+    }
+
+    /** Starts the test cluster (or finds it running) and waits until the API is ready and the node is Ready. */
+    public static LocalCluster start() throws IOException, InterruptedException {
+        Path repository = findRepository();
+        Path stateDir = repository.resolve("e2e/target/test-cluster");
+        List<String> exports = runScript(repository, stateDir, "up");
+        Path kubeconfig = null;
+        Path tools = null;
+        for (String line : exports) {
+            if (line.startsWith("export KUBECONFIG=")) {
+                kubeconfig = Path.of(unquote(line.substring("export KUBECONFIG=".length())));
+            } else if (line.startsWith("export PATH=")) {
+                tools = Path.of(unquote(line.substring("export PATH=".length())).split(":")[0]);
+            }
+        }
+        if (kubeconfig == null || tools == null) {
+            throw new IOException("e2e/local-cluster.sh up printed no export lines: " + exports);
+        }
+        return new LocalCluster(repository, stateDir, kubeconfig, tools);
+    }
+
+    public KubernetesClient admin() {
+        return admin;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** The folder of the built tools (kubectl, helm, grpcurl, ghz, ...). */
+    public Path toolsDir() {
+        return toolsDir;
+    }
+
+    public Path repository() {
+        return repository;
+    }
+
+    /** Where the node agent keeps each pod's folder, with the logs of its containers under logs/. */
+    public Path podsDir() {
+        return stateDir.resolve("node/pods");
+    }
+
+    /** A client that authenticates as a ServiceAccount with a fresh bound token, as a pod of that account would. */
+    public KubernetesClient clientFor(String namespace, String serviceAccount) {
+        String token = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+                .getStatus().getToken();
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(admin.getConfiguration().getMasterUrl())
+                .withCaCertData(admin.getConfiguration().getCaCertData())
+                .withCaCertFile(admin.getConfiguration().getCaCertFile())
+                .withOauthToken(token)
+                .withNamespace(namespace)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        admin.close();
+        runScript(repository, stateDir, "down");
+    }
+
+    private static List<String> runScript(Path repository, Path stateDir, String verb)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(repository.resolve("e2e/local-cluster.sh").toString(), verb)
+                .directory(repository.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        Map<String, String> env = builder.environment();
+        env.put("REFINEVAD_CLUSTER_DIR", stateDir.toString());
+        env.put("REFINEVAD_CLUSTER_PORT_BASE", TEST_PORT_BASE);
+        env.put("REFINEVAD_NODE_POD_CIDR", TEST_POD_CIDR);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException("e2e/local-cluster.sh " + verb + " failed (exit " + process.exitValue()
+                    + "); its log is above and in " + stateDir.resolve("logs"));
+        }
+        return new ArrayList<>(output.lines().toList());
+    }
+
+    private static Path findRepository() throws IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("e2e/local-cluster.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IOException("no e2e/local-cluster.sh above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    private static String unquote(String value) {
+        return value.replaceAll("^[\"']|[\"']$", "").replace(":$PATH", "");
+    }
+}
