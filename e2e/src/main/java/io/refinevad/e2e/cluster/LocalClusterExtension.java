@@ -97,12 +97,18 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         }, LocalCluster.class);
     }
 
+    /** When an event was last seen: core events carry lastTimestamp, events.k8s.io ones (the scheduler's) only
+     *  their creation time. */
+    private static String seen(Event event) {
+        return event.getLastTimestamp() != null ? event.getLastTimestamp() : event.getMetadata().getCreationTimestamp();
+    }
+
     private static void keepFailureArtifacts(TestNamespace namespace, Path artifacts) throws IOException {
         Files.createDirectories(artifacts);
         List<Event> events = namespace.cluster().admin().v1().events().inNamespace(namespace.name()).list().getItems();
         String table = events.stream()
-                .sorted(Comparator.comparing(event -> String.valueOf(event.getLastTimestamp())))
-                .map(event -> String.join("\t", String.valueOf(event.getLastTimestamp()), event.getType(),
+                .sorted(Comparator.comparing(LocalClusterExtension::seen))
+                .map(event -> String.join("\t", seen(event), event.getType(),
                         event.getReason(), event.getInvolvedObject().getKind() + "/"
                                 + event.getInvolvedObject().getName(), event.getMessage()))
                 .collect(Collectors.joining("\n", "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n", "\n"));

@@ -99,10 +99,15 @@ final class ContainerRunner {
         liveness.reset(now);
     }
 
-    /** A container that cannot start yet (bad image, missing config): it waits with the kubelet's reason. */
-    void cannotStart(String reason, String message) {
+    /**
+     * A container that cannot start yet (bad image, missing config): it waits with the kubelet's reason and tries
+     * again after the first back-off. Returns true when the reason is new, so the caller records one event for it.
+     */
+    boolean cannotStart(String reason, String message) {
+        boolean newReason = state.getWaiting() == null || !reason.equals(state.getWaiting().getReason());
         state = waiting(reason, message);
         restartNotBefore = Instant.now().plus(FIRST_BACKOFF);
+        return newReason;
     }
 
     /** Checks for an exit; returns the exit code if the process ended since the last call. */

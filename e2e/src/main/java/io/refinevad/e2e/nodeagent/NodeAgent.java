@@ -40,7 +40,7 @@ public final class NodeAgent {
         PodSupervisor supervisor = new PodSupervisor(client, options.nodeName(),
                 options.workDir().resolve("pods"),
                 new PodRunner.NodeServices(client, images, addresses, new ContainerEnvironment(client, apiServer),
-                        new PodVolumes(client), new ProbeRunner(), apiServer));
+                        new PodVolumes(client), new ProbeRunner(), new PodEvents(client, options.nodeName())));
         supervisor.start();
         System.err.println("node-agent: node " + options.nodeName() + " registered (cpu " + options.cpu() + ", memory "
                 + options.memory() + ", nvidia.com/gpu " + options.gpus() + ", pod addresses " + options.podCidr()

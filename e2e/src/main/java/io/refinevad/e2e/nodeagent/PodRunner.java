@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +40,7 @@ final class PodRunner implements Runnable {
     /** What a pod runner needs from its node: API access, the image catalog, addresses and the probe runner. */
     record NodeServices(io.fabric8.kubernetes.client.KubernetesClient client, ImageCatalog images,
             PodAddressPool addresses, ContainerEnvironment environment, PodVolumes volumes, ProbeRunner probes,
-            URI apiServer) {
+            PodEvents events) {
     }
 
     PodRunner(Pod pod, Path podsDir, NodeServices node) {
@@ -129,14 +128,19 @@ final class PodRunner implements Runnable {
             String probeFailure = container.probe(now, probe -> node.probes().succeeds(probe, container.spec(), podIp,
                     environment(container), mountsByContainer.get(container.name()), workingDir(container)));
             if (probeFailure != null) {
-                System.err.println("node-agent: " + key() + "/" + container.name() + ": " + probeFailure
-                        + ", restarting");
+                node.events().warning(pod, container.name(), "Unhealthy", probeFailure);
+                node.events().normal(pod, container.name(), "Killing", "Container " + container.name() + " "
+                        + probeFailure + ", will be restarted");
                 container.stop(gracePeriod(), "Error");
                 container.scheduleRestart(now);
             }
             Integer exitCode = container.pollExit();
             if (exitCode != null && shouldRestart(exitCode)) {
                 container.scheduleRestart(now);
+                if (exitCode != 0) {
+                    node.events().warning(pod, container.name(), "BackOff", "Back-off restarting failed container "
+                            + container.name() + " (exit code " + exitCode + ")");
+                }
             }
             anyActive |= !isFinished(container);
         }
@@ -160,7 +164,7 @@ final class PodRunner implements Runnable {
     private void startContainer(ContainerRunner container) {
         Optional<List<String>> entrypoint = node.images().entrypoint(container.spec().getImage(), podIp);
         if (entrypoint.isEmpty()) {
-            container.cannotStart("ErrImagePull", node.images().describeMissing(container.spec().getImage()));
+            cannotStart(container, "ErrImagePull", node.images().describeMissing(container.spec().getImage()));
             return;
         }
         try {
@@ -170,13 +174,20 @@ final class PodRunner implements Runnable {
             command.addAll(container.spec().getArgs());
             command.replaceAll(word -> ContainerEnvironment.expand(word, env));
             if (command.isEmpty()) {
-                container.cannotStart("CreateContainerError", "image " + container.spec().getImage()
+                cannotStart(container, "CreateContainerError", "image " + container.spec().getImage()
                         + " has no entrypoint in the node agent's catalog and the container gives no command");
                 return;
             }
             container.start(mountsByContainer.get(container.name()).rewrite(command), env, workingDir(container));
+            node.events().normal(pod, container.name(), "Started", "Started container " + container.name());
         } catch (IOException | RuntimeException e) {
-            container.cannotStart("CreateContainerConfigError", e.getMessage());
+            cannotStart(container, "CreateContainerConfigError", e.getMessage());
+        }
+    }
+
+    private void cannotStart(ContainerRunner container, String reason, String message) {
+        if (container.cannotStart(reason, message)) {
+            node.events().warning(pod, container.name(), "Failed", "Error: " + reason + ": " + message);
         }
     }
 
@@ -233,6 +244,9 @@ final class PodRunner implements Runnable {
         List<ContainerRunner> all = new ArrayList<>(initContainers);
         all.addAll(containers);
         for (ContainerRunner container : all) {
+            if (container.isRunning()) {
+                node.events().normal(pod, container.name(), "Killing", "Stopping container " + container.name());
+            }
             Thread stopper = new Thread(() -> {
                 try {
                     container.stop(gracePeriod, "Completed");

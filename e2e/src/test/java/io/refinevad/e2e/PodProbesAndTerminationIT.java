@@ -1,0 +1,109 @@
+package io.refinevad.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.refinevad.e2e.cluster.LocalCluster;
+import io.refinevad.e2e.cluster.LocalClusterTest;
+import io.refinevad.e2e.cluster.TestNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Probes and termination as the kubelet does them: a gRPC health readiness probe against the real scoring server,
+ * an exec liveness probe that restarts its container, and deletion that sends SIGTERM and waits the grace period.
+ */
+@LocalClusterTest
+class PodProbesAndTerminationIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @Test
+    void theScoringServerTurnsReadyThroughItsGrpcHealthProbe(KubernetesClient client, LocalCluster cluster,
+            TestNamespace namespace) {
+        Path serverJar = cluster.repository().resolve("inference-server/target/quarkus-app/quarkus-run.jar");
+        assertThat(serverJar).as("the scoring server is built (./mvnw package -pl inference-server -am)").exists();
+        client.pods().inNamespace(namespace.name()).resource(new PodBuilder()
+                .withNewMetadata().withName("scorer").endMetadata()
+                .withNewSpec()
+                .withTerminationGracePeriodSeconds(10L)
+                .addNewContainer().withName("server").withImage("ghcr.io/refinevad/inference-server:0.1.0")
+                .addNewPort().withName("grpc").withContainerPort(9000).endPort()
+                .withNewReadinessProbe().withNewGrpc().withPort(9000).endGrpc().withPeriodSeconds(1)
+                .endReadinessProbe()
+                .endContainer()
+                .endSpec()
+                .build()).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(isReady(client, namespace, "scorer")).isTrue());
+    }
+
+    @Test
+    void aFailingLivenessProbeRestartsTheContainer(KubernetesClient client, TestNamespace namespace) {
+        // Healthy while /state/alive exists; the container removes it after a moment, and each restart creates it
+        // again, so the probe fails once per run.
+        client.pods().inNamespace(namespace.name()).resource(new PodBuilder()
+                .withNewMetadata().withName("flaky").endMetadata()
+                .withNewSpec()
+                .withTerminationGracePeriodSeconds(1L)
+                .addNewVolume().withName("state").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewContainer().withName("app").withImage("refinevad.io/host")
+                .withCommand("sh", "-c", "touch /state/alive; sleep 2; rm /state/alive; exec sleep 600")
+                .addNewVolumeMount().withName("state").withMountPath("/state").endVolumeMount()
+                .withNewLivenessProbe().withNewExec().withCommand("test", "-f", "/state/alive").endExec()
+                .withPeriodSeconds(1).withFailureThreshold(2).endLivenessProbe()
+                .endContainer()
+                .endSpec()
+                .build()).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ContainerStatus status = containerStatus(client, namespace, "flaky");
+            assertThat(status.getRestartCount()).isGreaterThanOrEqualTo(1);
+            assertThat(client.v1().events().inNamespace(namespace.name()).list().getItems())
+                    .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("Unhealthy"));
+        });
+    }
+
+    @Test
+    void deletionSendsSigtermAndWaitsForTheProcess(KubernetesClient client, LocalCluster cluster,
+            TestNamespace namespace) throws Exception {
+        Path marker = Files.createTempDirectory(cluster.repository().resolve("e2e/target"), "sigterm-");
+        client.pods().inNamespace(namespace.name()).resource(new PodBuilder()
+                .withNewMetadata().withName("graceful").endMetadata()
+                .withNewSpec()
+                .withTerminationGracePeriodSeconds(20L)
+                .addNewVolume().withName("out").withNewHostPath().withPath(marker.toString()).endHostPath().endVolume()
+                .addNewContainer().withName("app").withImage("refinevad.io/host")
+                .withCommand("sh", "-c", "trap 'sleep 1; echo drained > /out/result; exit 0' TERM;"
+                        + " echo started > /out/result; while true; do sleep 0.2; done")
+                .addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount()
+                .endContainer()
+                .endSpec()
+                .build()).create();
+        await().atMost(TIMEOUT).until(() -> Files.exists(marker.resolve("result")));
+
+        client.pods().inNamespace(namespace.name()).withName("graceful").delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(client.pods().inNamespace(namespace.name()).withName("graceful").get()).isNull());
+        assertThat(Files.readString(marker.resolve("result")).strip())
+                .as("the process ran its SIGTERM handler to the end before the pod was removed").isEqualTo("drained");
+    }
+
+    private static boolean isReady(KubernetesClient client, TestNamespace namespace, String name) {
+        Pod pod = client.pods().inNamespace(namespace.name()).withName(name).get();
+        return pod.getStatus().getConditions().stream()
+                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    }
+
+    private static ContainerStatus containerStatus(KubernetesClient client, TestNamespace namespace, String name) {
+        return client.pods().inNamespace(namespace.name()).withName(name).get().getStatus().getContainerStatuses()
+                .get(0);
+    }
+}
