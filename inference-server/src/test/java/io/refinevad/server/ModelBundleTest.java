@@ -26,6 +26,15 @@ class ModelBundleTest {
     }
 
     @Test
+    void aDeploymentMayServeTheModelWithAnotherWindow() {
+        ModelBundle bundle = ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper);
+        ModelBundle wide = bundle.withWindow(64);
+        assertEquals(64, wide.manifest().window());
+        assertEquals(bundle.manifest().files(), wide.manifest().files());
+        assertThrows(ModelBundleException.class, () -> bundle.withWindow(0));
+    }
+
+    @Test
     void aTamperedModelFileIsRefusedWithBothDigests() throws Exception {
         Path directory = EmbeddedDefaultModel.extract(mapper);
         Files.write(directory.resolve("model.onnx"), new byte[]{1}, StandardOpenOption.APPEND);

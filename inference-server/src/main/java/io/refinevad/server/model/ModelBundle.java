@@ -59,6 +59,16 @@ public final class ModelBundle {
         return manifest;
     }
 
+    /** The same model served with another causal window W (a deployment's choice; the weights do not depend on W). */
+    public ModelBundle withWindow(int window) {
+        if (window <= 0) {
+            throw new ModelBundleException("refinevad.model.window must be positive, is " + window);
+        }
+        ModelManifest m = manifest;
+        return new ModelBundle(directory, new ModelManifest(m.name(), m.version(), m.featureDim(), window,
+                m.framesPerSegment(), m.categories(), m.files()));
+    }
+
     public Path directory() {
         return directory;
     }

@@ -1,0 +1,49 @@
+package io.refinevad.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.refinevad.operator.dependent.DetectorResources;
+import io.refinevad.operator.load.DetectorObserver;
+import io.refinevad.operator.load.PodDeletionCosts;
+import io.refinevad.operator.load.PodLoadProbe;
+import io.refinevad.operator.reconciler.AnomalyDetectorReconciler;
+import io.refinevad.operator.reconciler.DetectorEvents;
+import io.refinevad.operator.reconciler.DetectorScaler;
+import io.refinevad.operator.reconciler.OperatorMetrics;
+import io.refinevad.operator.reconciler.OperatorSettings;
+import java.util.Optional;
+
+/**
+ * The Java Operator SDK operator with the AnomalyDetector reconciler, built from a client and settings. Quarkus
+ * starts it in the product ({@link OperatorLifecycle}); tests start it the same way against the local cluster.
+ */
+public final class DetectorOperator implements AutoCloseable {
+
+    private final Operator operator;
+
+    public DetectorOperator(KubernetesClient client, MeterRegistry registry, OperatorSettings settings,
+            Optional<LeaderElectionConfiguration> leaderElection) {
+        operator = new Operator(overrider -> {
+            overrider.withKubernetesClient(client).withCloseClientOnStop(false);
+            leaderElection.ifPresent(overrider::withLeaderElectionConfiguration);
+        });
+        operator.register(new AnomalyDetectorReconciler(
+                new DetectorObserver(client, new PodLoadProbe(DetectorResources.GRPC_PORT, settings.loadReportTimeout())),
+                new DetectorScaler(),
+                new PodDeletionCosts(client),
+                new DetectorEvents(client),
+                new OperatorMetrics(registry),
+                settings));
+    }
+
+    public void start() {
+        operator.start();
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+    }
+}

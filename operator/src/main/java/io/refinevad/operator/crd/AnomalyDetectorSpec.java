@@ -1,0 +1,74 @@
+package io.refinevad.operator.crd;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+@ValidationRule(value = "self.runtime.engine == 'PyTorch' ? self.model.format == 'torchscript'"
+        + " : self.model.format == 'onnx'",
+        message = "runtime.engine PyTorch runs model.format torchscript; TensorRT and OnnxRuntime run model.format"
+                + " onnx: change one of them")
+@ValidationRule(value = "self.scaling.targetStreamsPerReplica <= self.runtime.streamCapacity",
+        message = "scaling.targetStreamsPerReplica must not exceed runtime.streamCapacity: a pod cannot hold more"
+                + " streams than its capacity")
+public class AnomalyDetectorSpec {
+
+    @Required
+    private ModelSpec model;
+    @Default("{}")
+    private RuntimeSpec runtime = new RuntimeSpec();
+    @Default("{}")
+    private ScalingSpec scaling = new ScalingSpec();
+    @Default("{}")
+    private ServiceSpec service = new ServiceSpec();
+
+    /**
+     * Pins the number of scoring pods (the scale subresource writes it: kubectl scale, an HPA). Left unset, the
+     * operator scales on active streams within scaling.minReplicas..maxReplicas.
+     */
+    @SpecReplicas
+    @Min(0)
+    private Integer replicas;
+
+    public ModelSpec getModel() {
+        return model;
+    }
+
+    public void setModel(ModelSpec model) {
+        this.model = model;
+    }
+
+    public RuntimeSpec getRuntime() {
+        return runtime;
+    }
+
+    public void setRuntime(RuntimeSpec runtime) {
+        this.runtime = runtime;
+    }
+
+    public ScalingSpec getScaling() {
+        return scaling;
+    }
+
+    public void setScaling(ScalingSpec scaling) {
+        this.scaling = scaling;
+    }
+
+    public ServiceSpec getService() {
+        return service;
+    }
+
+    public void setService(ServiceSpec service) {
+        this.service = service;
+    }
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+}

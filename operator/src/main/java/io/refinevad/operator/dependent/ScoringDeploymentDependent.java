@@ -1,0 +1,30 @@
+package io.refinevad.operator.dependent;
+
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.refinevad.operator.crd.AnomalyDetector;
+
+/**
+ * The scoring pods. The replica count is the scaling decision the reconciler made in this pass (it runs the
+ * workflow after deciding); the pod template comes from {@link ScoringPodTemplate}.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.MANAGED_SELECTOR))
+public class ScoringDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, AnomalyDetector> {
+
+    /** Context key of the replica count decided in this reconciliation. */
+    public static final String DESIRED_REPLICAS = "desiredReplicas";
+
+    public ScoringDeploymentDependent() {
+        super(Deployment.class);
+    }
+
+    @Override
+    protected Deployment desired(AnomalyDetector detector, Context<AnomalyDetector> context) {
+        int replicas = context.managedWorkflowAndDependentResourceContext()
+                .getMandatory(DESIRED_REPLICAS, Integer.class);
+        return ScoringPodTemplate.deployment(detector, replicas);
+    }
+}

@@ -1,0 +1,201 @@
+package io.refinevad.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.AnomalyDetectorSpec;
+import io.refinevad.operator.crd.RuntimeSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The Deployment of a detector's scoring pods: the model fetched and verified by an init container into a shared
+ * volume (unless the model is built in), the server with its configuration, a TensorRT engine-cache volume, gRPC
+ * health probes, GPUs and placement from the spec, and a locked-down security context.
+ */
+public final class ScoringPodTemplate {
+
+    /** Busybox tools plus curl: what the fetch script needs, in a small public image. */
+    public static final String FETCHER_IMAGE = "curlimages/curl:8.11.1";
+    public static final String CONFIG_HASH_ANNOTATION = "refinevad.io/config-sha256";
+    /** Exit code of the fetch script when the archive's digest is not the spec's: the status names it. */
+    public static final int CHECKSUM_MISMATCH_EXIT = 3;
+
+    private static final String FETCH_SCRIPT = """
+            set -eu
+            case "$MODEL_URI" in
+              http://*|https://*) curl -fsS --retry 3 -o /models/.archive "$MODEL_URI" ;;
+              pvc://*) cp "/source/${MODEL_URI#pvc://*/}" /models/.archive ;;
+            esac
+            actual=$(sha256sum /models/.archive | cut -d ' ' -f 1)
+            if [ "$actual" != "$MODEL_SHA256" ]; then
+              echo "model archive sha256 mismatch: expected $MODEL_SHA256, got $actual ($MODEL_URI)" >&2
+              exit 3
+            fi
+            tar -xzf /models/.archive -C /models
+            rm /models/.archive
+            test -f /models/manifest.json || { echo "the archive has no manifest.json at its top" >&2; exit 4; }
+            echo "model verified: $MODEL_SHA256"
+            """;
+
+    private ScoringPodTemplate() {
+    }
+
+    public static Deployment deployment(AnomalyDetector detector, int replicas) {
+        AnomalyDetectorSpec spec = detector.getSpec();
+        // Pods may take the drain timeout to hand their streams back, plus a margin for the JVM to exit.
+        long gracePeriod = spec.getScaling().getDrainTimeoutSeconds() + 10L;
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(DetectorResources.deploymentName(detector))
+                .withNamespace(detector.getMetadata().getNamespace())
+                .withLabels(DetectorResources.labels(detector))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector().withMatchLabels(DetectorResources.podSelector(detector)).endSelector()
+                // Never fewer ready pods than wanted during a rollout: streams need somewhere to go.
+                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate()
+                .endStrategy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(DetectorResources.labels(detector))
+                .addToAnnotations(CONFIG_HASH_ANNOTATION, configHash(ServerProperties.of(spec)))
+                .endMetadata()
+                .withNewSpec()
+                .withTerminationGracePeriodSeconds(gracePeriod)
+                .withAutomountServiceAccountToken(false)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true).withRunAsUser(10001L).withRunAsGroup(10001L).withFsGroup(10001L)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withNodeSelector(spec.getRuntime().getNodeSelector())
+                .withTolerations(spec.getRuntime().getTolerations())
+                .withInitContainers(spec.getModel().isBuiltin() ? List.of() : List.of(fetcher(spec)))
+                .withContainers(server(spec))
+                .withVolumes(volumes(detector))
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** A digest of the server configuration: a change in it changes the template, so the pods roll. */
+    public static String configHash(String serverProperties) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(serverProperties.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    private static Container fetcher(AnomalyDetectorSpec spec) {
+        List<VolumeMount> mounts = new ArrayList<>(List.of(mount("models", ServerProperties.MODEL_DIR, false)));
+        if (spec.getModel().getUri().startsWith("pvc://")) {
+            mounts.add(mount("model-source", "/source", true));
+        }
+        return new ContainerBuilder()
+                .withName("fetch-model")
+                .withImage(FETCHER_IMAGE)
+                .withCommand("sh", "-c", FETCH_SCRIPT)
+                .withEnv(new EnvVar("MODEL_URI", spec.getModel().getUri(), null),
+                        new EnvVar("MODEL_SHA256", spec.getModel().getSha256(), null))
+                .withVolumeMounts(mounts)
+                .withSecurityContext(lockedDown())
+                .withResources(new ResourceRequirementsBuilder()
+                        .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("64Mi"))
+                        .addToLimits("memory", new Quantity("256Mi")).build())
+                .build();
+    }
+
+    private static Container server(AnomalyDetectorSpec spec) {
+        return new ContainerBuilder()
+                .withName("scorer")
+                .withImage(spec.getRuntime().getImage())
+                .withEnv(new EnvVar("QUARKUS_CONFIG_LOCATIONS", "/etc/refinevad/" + ServerConfigMapDependent.FILE,
+                        null))
+                .addNewPort().withName("grpc").withContainerPort(DetectorResources.GRPC_PORT).endPort()
+                .addNewPort().withName("http").withContainerPort(DetectorResources.HTTP_PORT).endPort()
+                .withVolumeMounts(
+                        mount("config", "/etc/refinevad", true),
+                        mount("models", ServerProperties.MODEL_DIR, true),
+                        mount("engine-cache", ServerProperties.ENGINE_CACHE_DIR, false),
+                        mount("tmp", "/tmp", false))
+                .withResources(resources(spec.getRuntime()))
+                .withSecurityContext(lockedDown())
+                // Loading and verifying a model can take a while on a cold node; the startup probe allows 3 minutes.
+                .withNewStartupProbe().withNewGrpc().withPort(DetectorResources.GRPC_PORT).endGrpc()
+                .withPeriodSeconds(2).withFailureThreshold(90).endStartupProbe()
+                // Readiness follows gRPC health, which turns NOT_SERVING when the pod drains: no new streams come.
+                .withNewReadinessProbe().withNewGrpc().withPort(DetectorResources.GRPC_PORT).endGrpc()
+                .withPeriodSeconds(2).withFailureThreshold(1).endReadinessProbe()
+                // Liveness must not fail while draining, so it checks that the server accepts connections at all.
+                .withNewLivenessProbe().withNewTcpSocket().withPort(new IntOrString(DetectorResources.GRPC_PORT))
+                .endTcpSocket().withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
+                .build();
+    }
+
+    private static ResourceRequirements resources(RuntimeSpec runtime) {
+        ResourceRequirementsBuilder resources = runtime.getResources() == null
+                ? new ResourceRequirementsBuilder()
+                        .addToRequests("cpu", new Quantity("1")).addToRequests("memory", new Quantity("768Mi"))
+                        .addToLimits("memory", new Quantity("1536Mi"))
+                : new ResourceRequirementsBuilder(runtime.getResources());
+        if (runtime.getGpus() > 0) {
+            resources.addToLimits("nvidia.com/gpu", new Quantity(String.valueOf(runtime.getGpus())));
+        }
+        return resources.build();
+    }
+
+    private static List<Volume> volumes(AnomalyDetector detector) {
+        AnomalyDetectorSpec spec = detector.getSpec();
+        List<Volume> volumes = new ArrayList<>(List.of(
+                new VolumeBuilder().withName("config").withNewConfigMap()
+                        .withName(DetectorResources.configMapName(detector)).endConfigMap().build(),
+                emptyDir("models"),
+                emptyDir("engine-cache"),
+                emptyDir("tmp")));
+        if (spec.getModel().getUri().startsWith("pvc://")) {
+            String claim = spec.getModel().getUri().substring("pvc://".length()).split("/", 2)[0];
+            volumes.add(new VolumeBuilder().withName("model-source").withNewPersistentVolumeClaim()
+                    .withClaimName(claim).withReadOnly(true).endPersistentVolumeClaim().build());
+        }
+        return volumes;
+    }
+
+    private static Volume emptyDir(String name) {
+        return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    }
+
+    private static SecurityContext lockedDown() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .build();
+    }
+}

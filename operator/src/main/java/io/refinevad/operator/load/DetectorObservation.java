@@ -1,0 +1,27 @@
+package io.refinevad.operator.load;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything the operator observed about one detector before deciding: its Deployment and its pods. */
+public record DetectorObservation(Optional<Deployment> deployment, List<ObservedPod> pods) {
+
+    public int currentReplicas() {
+        return deployment.map(d -> d.getSpec().getReplicas()).orElse(0);
+    }
+
+    public int readyPods() {
+        return (int) pods.stream().filter(ObservedPod::ready).count();
+    }
+
+    public int activeStreams() {
+        return pods.stream().flatMap(p -> p.load().stream()).mapToInt(r -> r.getActiveStreams()).sum();
+    }
+
+    public int streamCapacity() {
+        return pods.stream().flatMap(p -> p.load().stream())
+                .filter(r -> !r.getDraining())
+                .mapToInt(r -> r.getStreamCapacity()).sum();
+    }
+}

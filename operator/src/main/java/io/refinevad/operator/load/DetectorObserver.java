@@ -1,0 +1,45 @@
+package io.refinevad.operator.load;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.refinevad.api.v1.LoadReport;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.dependent.DetectorResources;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The observe step: the detector's Deployment (from the dependent's cache), its pods, and a load report from each
+ * pod that is Ready or draining (a pod that stops being Ready because it drains still holds streams).
+ */
+public class DetectorObserver {
+
+    private final KubernetesClient client;
+    private final PodLoadProbe probe;
+
+    public DetectorObserver(KubernetesClient client, PodLoadProbe probe) {
+        this.client = client;
+        this.probe = probe;
+    }
+
+    public DetectorObservation observe(AnomalyDetector detector, Optional<Deployment> deployment) {
+        List<Pod> pods = client.pods().inNamespace(detector.getMetadata().getNamespace())
+                .withLabels(DetectorResources.podSelector(detector)).list().getItems();
+        List<ObservedPod> observed = pods.parallelStream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null || isRunning(pod))
+                .map(pod -> new ObservedPod(pod, isReady(pod), isRunning(pod) ? probe.report(pod) : Optional.<LoadReport>empty()))
+                .toList();
+        return new DetectorObservation(deployment, observed);
+    }
+
+    static boolean isReady(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static boolean isRunning(Pod pod) {
+        return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+    }
+}

@@ -1,0 +1,119 @@
+package io.refinevad.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.AnomalyDetectorStatus;
+import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.dependent.DisruptionBudgetDependent;
+import io.refinevad.operator.dependent.GrpcServiceDependent;
+import io.refinevad.operator.dependent.HeadlessServiceDependent;
+import io.refinevad.operator.dependent.ScoringDeploymentDependent;
+import io.refinevad.operator.dependent.ServerConfigMapDependent;
+import io.refinevad.operator.load.DetectorObservation;
+import io.refinevad.operator.load.DetectorObserver;
+import io.refinevad.operator.load.PodDeletionCosts;
+import io.refinevad.operator.scaling.ScaleDecision;
+import io.refinevad.operator.status.StatusAggregator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Reconciles an AnomalyDetector in the order the Flink and Keycloak operators use: observe (Deployment, pods and
+ * their load reports), decide (the scaling policy), reconcile the dependents with that decision, then write the
+ * status only if it changed, and come back after the poll interval to observe the load again.
+ */
+@ControllerConfiguration(name = "anomalydetector")
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(name = "config", type = ServerConfigMapDependent.class),
+        @Dependent(name = "deployment", type = ScoringDeploymentDependent.class, dependsOn = "config"),
+        @Dependent(name = "service", type = GrpcServiceDependent.class),
+        @Dependent(name = "headless-service", type = HeadlessServiceDependent.class),
+        @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class)})
+public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector> {
+
+    private final DetectorObserver observer;
+    private final DetectorScaler scaler;
+    private final PodDeletionCosts deletionCosts;
+    private final DetectorEvents events;
+    private final OperatorMetrics metrics;
+    private final OperatorSettings settings;
+
+    public AnomalyDetectorReconciler(DetectorObserver observer, DetectorScaler scaler, PodDeletionCosts deletionCosts,
+            DetectorEvents events, OperatorMetrics metrics, OperatorSettings settings) {
+        this.observer = observer;
+        this.scaler = scaler;
+        this.deletionCosts = deletionCosts;
+        this.events = events;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    @Override
+    public UpdateControl<AnomalyDetector> reconcile(AnomalyDetector detector, Context<AnomalyDetector> context) {
+        Instant started = Instant.now();
+        DetectorObservation observation = observer.observe(detector, context.getSecondaryResource(Deployment.class));
+        ScaleDecision decision = scaler.decide(detector, observation, started);
+        // Costs first: when the Deployment shrinks below, the ReplicaSet removes the emptiest pods.
+        deletionCosts.update(detector.getMetadata().getNamespace(), observation.pods());
+        context.managedWorkflowAndDependentResourceContext()
+                .put(ScoringDeploymentDependent.DESIRED_REPLICAS, decision.desiredReplicas());
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        metrics.decided(decision);
+        if (decision.direction() != ScaleDecision.Direction.NONE) {
+            events.normal(detector, decision.direction() == ScaleDecision.Direction.UP ? "ScaledUp" : "ScaledDown",
+                    decision.reason());
+        }
+
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector, observation, decision, started);
+        reportDegradation(detector, status);
+        metrics.reconciled(Duration.between(started, Instant.now()), false);
+        UpdateControl<AnomalyDetector> control;
+        if (status.equals(detector.getStatus())) {
+            control = UpdateControl.noUpdate();
+        } else {
+            detector.setStatus(status);
+            control = UpdateControl.patchStatus(detector);
+        }
+        return control.rescheduleAfter(settings.pollInterval());
+    }
+
+    /**
+     * A failed pass (API unreachable, a conflict that retries did not resolve) is marked Degraded with its cause;
+     * JOSDK retries with back-off, so a persistent failure never spins.
+     */
+    @Override
+    public ErrorStatusUpdateControl<AnomalyDetector> updateErrorStatus(AnomalyDetector detector,
+            Context<AnomalyDetector> context, Exception e) {
+        metrics.reconciled(Duration.ZERO, true);
+        AnomalyDetectorStatus status = Objects.requireNonNullElseGet(detector.getStatus(), AnomalyDetectorStatus::new);
+        status.getConditions().removeIf(c -> ConditionType.DEGRADED.equals(c.getType()));
+        status.getConditions().add(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType(ConditionType.DEGRADED).withStatus("True").withReason("ReconcileFailed")
+                .withMessage(String.valueOf(e.getMessage()))
+                .withLastTransitionTime(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                .withObservedGeneration(detector.getMetadata().getGeneration())
+                .build());
+        detector.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(detector);
+    }
+
+    /** One Warning event when Degraded turns True (not on every pass while it stays so). */
+    private void reportDegradation(AnomalyDetector detector, AnomalyDetectorStatus status) {
+        var now = status.getConditions().stream().filter(c -> ConditionType.DEGRADED.equals(c.getType()))
+                .findFirst().orElseThrow();
+        boolean wasDegraded = detector.getStatus() != null && detector.getStatus().getConditions().stream()
+                .anyMatch(c -> ConditionType.DEGRADED.equals(c.getType()) && "True".equals(c.getStatus())
+                        && Objects.equals(c.getReason(), now.getReason()));
+        if ("True".equals(now.getStatus()) && !wasDegraded) {
+            events.warning(detector, now.getReason(), now.getMessage());
+        }
+    }
+}

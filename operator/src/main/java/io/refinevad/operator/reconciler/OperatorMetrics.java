@@ -1,0 +1,31 @@
+package io.refinevad.operator.reconciler;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.refinevad.operator.scaling.ScaleDecision;
+import java.time.Duration;
+
+/** The operator's own metrics at /q/metrics: reconciliations (count and latency, by outcome) and scale decisions. */
+public class OperatorMetrics {
+
+    private final MeterRegistry registry;
+
+    public OperatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void reconciled(Duration took, boolean failed) {
+        Timer.builder("refinevad_operator_reconcile")
+                .description("AnomalyDetector reconciliations and how long they took")
+                .tag("outcome", failed ? "error" : "ok")
+                .register(registry)
+                .record(took);
+    }
+
+    public void decided(ScaleDecision decision) {
+        if (decision.direction() != ScaleDecision.Direction.NONE) {
+            registry.counter("refinevad_operator_scale_decisions", "direction",
+                    decision.direction().name().toLowerCase()).increment();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.refinevad.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.AnomalyDetectorStatus;
+import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.dependent.DetectorResources;
+import io.refinevad.operator.load.DetectorObservation;
+import io.refinevad.operator.scaling.ScaleDecision;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the detector's status from one pass's observation and decision. Conditions keep their transition time
+ * while their status stays, so an unchanged world gives an equal status and the reconciler writes nothing.
+ */
+public final class StatusAggregator {
+
+    private static final List<String> MODEL_PROBLEMS = List.of("ModelChecksumMismatch", "ModelFetchFailed");
+
+    private StatusAggregator() {
+    }
+
+    public static AnomalyDetectorStatus aggregate(AnomalyDetector detector, DetectorObservation observation,
+            ScaleDecision decision, Instant now) {
+        AnomalyDetectorStatus previous = Optional.ofNullable(detector.getStatus()).orElseGet(AnomalyDetectorStatus::new);
+        long generation = Optional.ofNullable(detector.getMetadata().getGeneration()).orElse(0L);
+        int ready = observation.readyPods();
+        int desired = decision.desiredReplicas();
+        int current = observation.currentReplicas();
+        long unanswered = observation.pods().stream().filter(p -> p.ready() && p.load().isEmpty()).count();
+        Optional<PodProblems.Problem> problem = PodProblems.diagnose(observation.pods());
+
+        AnomalyDetectorStatus status = new AnomalyDetectorStatus();
+        status.setObservedGeneration(generation);
+        status.setReplicas(observation.deployment().map(d -> d.getStatus() == null ? null : d.getStatus().getReplicas())
+                .orElse(0));
+        status.setReadyReplicas(ready);
+        status.setDesiredReplicas(desired);
+        status.setActiveStreams(observation.activeStreams());
+        status.setStreamCapacity(observation.streamCapacity());
+        status.setEndpoint(DetectorResources.serviceName(detector) + "." + detector.getMetadata().getNamespace()
+                + ".svc:" + detector.getSpec().getService().getPort());
+        status.setSelector(DetectorResources.podSelectorString(detector));
+        if (decision.direction() != ScaleDecision.Direction.NONE) {
+            status.setLastScaleTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
+            status.setLastScaleReason(decision.reason());
+        } else {
+            status.setLastScaleTime(previous.getLastScaleTime());
+            status.setLastScaleReason(previous.getLastScaleReason());
+        }
+
+        List<Condition> conditions = new ArrayList<>();
+        boolean allReady = ready >= desired && ready > 0;
+        conditions.add(condition(previous, ConditionType.READY, allReady,
+                allReady ? "PodsReady" : "PodsNotReady",
+                ready + " of " + desired + " scoring pods ready", generation, now));
+        Optional<PodProblems.Problem> modelProblem = problem.filter(p -> MODEL_PROBLEMS.contains(p.reason()));
+        conditions.add(condition(previous, ConditionType.MODEL_READY, ready > 0,
+                ready > 0 ? "Loaded" : modelProblem.map(PodProblems.Problem::reason).orElse("Loading"),
+                ready > 0 ? "the model is loaded and verified by " + ready + " pod(s)"
+                        : modelProblem.map(PodProblems.Problem::message).orElse("no pod has loaded the model yet"),
+                generation, now));
+        boolean scaling = current != desired || ready != desired;
+        conditions.add(condition(previous, ConditionType.SCALING, scaling,
+                !scaling ? "Stable" : desired > ready ? "ScalingUp" : "ScalingDown",
+                !scaling ? desired + " replicas, as decided" : current + " replicas, " + ready + " ready, "
+                        + desired + " wanted: " + decision.reason(), generation, now));
+        Optional<PodProblems.Problem> degraded = problem.or(() -> unanswered == 0 ? Optional.empty()
+                : Optional.of(new PodProblems.Problem("PodsUnreachable", unanswered
+                        + " ready pod(s) did not answer their load report; scale-down waits for them")));
+        conditions.add(condition(previous, ConditionType.DEGRADED, degraded.isPresent(),
+                degraded.map(PodProblems.Problem::reason).orElse("AsExpected"),
+                degraded.map(PodProblems.Problem::message).orElse("no problem seen"), generation, now));
+        status.setConditions(conditions);
+        return status;
+    }
+
+    private static Condition condition(AnomalyDetectorStatus previous, String type, boolean value, String reason,
+            String message, long generation, Instant now) {
+        String statusText = value ? "True" : "False";
+        String transition = previous.getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && statusText.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .findFirst()
+                .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        return new ConditionBuilder().withType(type).withStatus(statusText).withReason(reason).withMessage(message)
+                .withObservedGeneration(generation).withLastTransitionTime(transition).build();
+    }
+}
