@@ -1,0 +1,220 @@
+package io.refinevad.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.refinevad.client.ScoringClient;
+import io.refinevad.client.StreamResult;
+import io.refinevad.e2e.cluster.LocalCluster;
+import io.refinevad.e2e.cluster.LocalClusterTest;
+import io.refinevad.e2e.cluster.TestNamespace;
+import io.refinevad.operator.DetectorOperator;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.AnomalyDetectorStatus;
+import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.dependent.DetectorResources;
+import io.refinevad.operator.dependent.ScoringPodTemplate;
+import io.refinevad.operator.load.PodDeletionCosts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * One detector through its life on the local cluster with real scoring pods (the node agent runs the server jar):
+ * created with its dependents, Ready; streams raise the replicas, and when they end the detector scales down after
+ * its window, removing the idle pods and keeping the busy one, with every accepted segment answered; a spec change
+ * made while the operator is down rolls the pods once it is back; deletion removes everything it owned.
+ */
+@LocalClusterTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AnomalyDetectorLifecycleIT {
+
+    private static final String NAME = "cameras";
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final int FEATURE_DIM = 512;
+    private static DetectorOperator operator;
+
+    @BeforeAll
+    static void startOperator(LocalCluster cluster) throws Exception {
+        OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
+        operator = OperatorTestSupport.startOperator(cluster.admin());
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aDetectorGetsItsDependentsAndReadyScoringPods(KubernetesClient client, TestNamespace namespace) {
+        AnomalyDetector detector = OperatorTestSupport.detector(namespace.name(), NAME);
+        detector.getSpec().getScaling().setMinReplicas(1);
+        detector.getSpec().getScaling().setMaxReplicas(3);
+        detector.getSpec().getScaling().setTargetStreamsPerReplica(2);
+        detector.getSpec().getScaling().setScaleDownStabilizationSeconds(5);
+        detector.getSpec().getScaling().setDrainTimeoutSeconds(5);
+        client.resource(detector).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            AnomalyDetectorStatus status = status(client, namespace);
+            assertThat(condition(status, ConditionType.READY)).isEqualTo("True");
+            assertThat(condition(status, ConditionType.MODEL_READY)).isEqualTo("True");
+            assertThat(condition(status, ConditionType.DEGRADED)).isEqualTo("False");
+            assertThat(status.getReadyReplicas()).isEqualTo(1);
+            assertThat(status.getStreamCapacity()).isEqualTo(64);
+        });
+        AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME).get();
+        assertThat(live.getStatus().getEndpoint()).isEqualTo(NAME + "." + namespace.name() + ".svc:9000");
+        assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
+        List<HasMetadata> owned = List.of(
+                client.configMaps().inNamespace(namespace.name()).withName(NAME + "-config").get(),
+                client.apps().deployments().inNamespace(namespace.name()).withName(NAME).get(),
+                client.services().inNamespace(namespace.name()).withName(NAME).get(),
+                client.services().inNamespace(namespace.name()).withName(NAME + "-pods").get(),
+                client.policy().v1().podDisruptionBudget().inNamespace(namespace.name()).withName(NAME).get());
+        assertThat(owned).allSatisfy(resource -> assertThat(resource.getMetadata().getOwnerReferences())
+                .anySatisfy(owner -> assertThat(owner.getUid()).isEqualTo(live.getMetadata().getUid())));
+        Deployment deployment = (Deployment) owned.get(1);
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(pod.getContainers().get(0).getReadinessProbe().getGrpc().getPort()).isEqualTo(9000);
+        assertThat(pod.getInitContainers()).as("a built-in model needs no fetch").isEmpty();
+        assertThat(((ConfigMap) owned.get(0)).getData().get("application.properties"))
+                .contains("refinevad.streams.capacity=64", "refinevad.drain.timeout=5s");
+    }
+
+    @Test
+    @Order(2)
+    void streamsScaleThePodsUpAndTheirEndScalesDownKeepingTheBusyPod(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        Pod first = readyPods(client, namespace).get(0);
+        String target = first.getStatus().getPodIP() + ":" + DetectorResources.GRPC_PORT;
+        float[] features = randomFeatures(600);
+        List<CompletableFuture<StreamResult>> results = new ArrayList<>();
+        try (ScoringClient scoring = new ScoringClient(target)) {
+            // One long camera (60 s at 10 segments/s) and four short ones (12 s): 5 streams at 2 per replica.
+            results.add(scoring.stream("long", features, 600, FEATURE_DIM, 10));
+            for (int i = 0; i < 4; i++) {
+                results.add(scoring.stream("short-" + i, features, 120, FEATURE_DIM, 10));
+            }
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                AnomalyDetectorStatus status = status(client, namespace);
+                assertThat(status.getDesiredReplicas()).isEqualTo(3);
+                assertThat(status.getReadyReplicas()).isEqualTo(3);
+                assertThat(status.getLastScaleReason()).contains("5 active streams");
+            });
+            for (CompletableFuture<StreamResult> shortStream : results.subList(1, 5)) {
+                assertAllAnswered(shortStream.get(60, TimeUnit.SECONDS));
+            }
+            // One stream left: the window passes, the Deployment shrinks, and the idle pods are the ones removed.
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                assertThat(status(client, namespace).getDesiredReplicas()).isEqualTo(1);
+                assertThat(readyPods(client, namespace)).extracting(p -> p.getMetadata().getName())
+                        .containsExactly(first.getMetadata().getName());
+            });
+            assertThat(client.pods().inNamespace(namespace.name()).withName(first.getMetadata().getName()).get()
+                    .getMetadata().getAnnotations()).containsEntry(PodDeletionCosts.ANNOTATION, "1");
+            assertAllAnswered(results.get(0).get(90, TimeUnit.SECONDS));
+        }
+        assertThat(client.v1().events().inNamespace(namespace.name()).list().getItems())
+                .extracting(e -> e.getReason()).contains("ScaledUp", "ScaledDown");
+    }
+
+    @Test
+    @Order(3)
+    void aSpecChangeMadeWhileTheOperatorIsDownRollsThePodsWhenItReturns(LocalCluster cluster, KubernetesClient client,
+            TestNamespace namespace) {
+        String before = templateHash(client, namespace);
+        operator.close();
+        client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME)
+                .edit(d -> {
+                    d.getSpec().getRuntime().setMaxBatchSize(16);
+                    return d;
+                });
+        operator = OperatorTestSupport.startOperator(cluster.admin());
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(templateHash(client, namespace)).isNotEqualTo(before);
+            assertThat(client.configMaps().inNamespace(namespace.name()).withName(NAME + "-config").get().getData()
+                    .get("application.properties")).contains("refinevad.batching.max-batch-size=16");
+            List<Pod> pods = readyPods(client, namespace);
+            assertThat(pods).hasSize(1).allSatisfy(pod -> assertThat(pod.getMetadata().getAnnotations()
+                    .get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION)).isEqualTo(templateHash(client, namespace)));
+            AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
+                    .withName(NAME).get();
+            assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
+        });
+    }
+
+    @Test
+    @Order(4)
+    void deletingTheDetectorRemovesEverythingItOwned(KubernetesClient client, TestNamespace namespace) {
+        client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME).delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(namespace.name()).list().getItems()).isEmpty();
+            assertThat(client.configMaps().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL)
+                    .list().getItems()).isEmpty();
+            assertThat(client.services().inNamespace(namespace.name()).list().getItems()).isEmpty();
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(namespace.name()).list().getItems())
+                    .isEmpty();
+            assertThat(client.pods().inNamespace(namespace.name()).list().getItems()).isEmpty();
+        });
+    }
+
+    private static void assertAllAnswered(StreamResult result) {
+        assertThat(result.status().isOk()).as("stream %s: %s", result.streamId(), result.status()).isTrue();
+    }
+
+    private static String templateHash(KubernetesClient client, TestNamespace namespace) {
+        return client.apps().deployments().inNamespace(namespace.name()).withName(NAME).get().getSpec().getTemplate()
+                .getMetadata().getAnnotations().get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION);
+    }
+
+    private static List<Pod> readyPods(KubernetesClient client, TestNamespace namespace) {
+        return client.pods().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL, NAME).list()
+                .getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .toList();
+    }
+
+    private static AnomalyDetectorStatus status(KubernetesClient client, TestNamespace namespace) {
+        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
+                .withName(NAME).get();
+        assertThat(detector.getStatus()).isNotNull();
+        return detector.getStatus();
+    }
+
+    private static String condition(AnomalyDetectorStatus status, String type) {
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).map(c -> c.getStatus())
+                .findFirst().orElse("missing");
+    }
+
+    private static float[] randomFeatures(int segments) {
+        Random random = new Random(7);
+        float[] features = new float[segments * FEATURE_DIM];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = (float) random.nextGaussian();
+        }
+        return features;
+    }
+}
