@@ -131,8 +131,7 @@ public final class ScoringPodTemplate {
         return new ContainerBuilder()
                 .withName("scorer")
                 .withImage(spec.getRuntime().getImage())
-                .withEnv(new EnvVar("QUARKUS_CONFIG_LOCATIONS", "/etc/refinevad/" + ServerConfigMapDependent.FILE,
-                        null))
+                .withEnv(serverEnvironment(spec))
                 .addNewPort().withName("grpc").withContainerPort(DetectorResources.GRPC_PORT).endPort()
                 .addNewPort().withName("http").withContainerPort(DetectorResources.HTTP_PORT).endPort()
                 .withVolumeMounts(
@@ -152,6 +151,16 @@ public final class ScoringPodTemplate {
                 .withNewLivenessProbe().withNewTcpSocket().withPort(new IntOrString(DetectorResources.GRPC_PORT))
                 .endTcpSocket().withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
                 .build();
+    }
+
+    private static List<EnvVar> serverEnvironment(AnomalyDetectorSpec spec) {
+        List<EnvVar> env = new ArrayList<>(List.of(
+                new EnvVar("QUARKUS_CONFIG_LOCATIONS", "/etc/refinevad/" + ServerConfigMapDependent.FILE, null),
+                new EnvVar("REFINEVAD_GPU_ENGINE_CACHE_DIR", ServerProperties.ENGINE_CACHE_DIR, null)));
+        if (!spec.getModel().isBuiltin()) {
+            env.add(new EnvVar("REFINEVAD_MODEL_DIR", ServerProperties.MODEL_DIR, null));
+        }
+        return env;
     }
 
     private static ResourceRequirements resources(RuntimeSpec runtime) {

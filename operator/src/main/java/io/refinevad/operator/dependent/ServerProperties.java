@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Translates a detector's spec into the scoring server's configuration properties (docs/SERVER.md). */
+/**
+ * Translates a detector's spec into the scoring server's configuration properties (docs/SERVER.md). Paths inside
+ * the pod (the model folder, the engine cache) go to the container's environment instead, beside its mounts.
+ */
 public final class ServerProperties {
 
     public static final String MODEL_DIR = "/models";
@@ -25,10 +28,6 @@ public final class ServerProperties {
         if (runtime.getEngine() == RuntimeSpec.Engine.TensorRT) {
             properties.put("refinevad.gpu.provider", "TENSORRT");
             properties.put("refinevad.gpu.fp16", String.valueOf(runtime.getPrecision() == RuntimeSpec.Precision.fp16));
-            properties.put("refinevad.gpu.engine-cache-dir", ENGINE_CACHE_DIR);
-        }
-        if (!spec.getModel().isBuiltin()) {
-            properties.put("refinevad.model.dir", MODEL_DIR);
         }
         if (runtime.getWindow() != null) {
             properties.put("refinevad.model.window", String.valueOf(runtime.getWindow()));

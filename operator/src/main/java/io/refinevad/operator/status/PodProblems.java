@@ -59,7 +59,7 @@ public final class PodProblems {
             case "ErrImagePull", "ImagePullBackOff", "InvalidImageName" -> Optional.of(new Problem("ImagePullFailed",
                     "pod " + pod + ", container " + status.getName() + ": " + waiting.getReason() + detail));
             case "CrashLoopBackOff" -> Optional.of(new Problem("CrashLoop", "pod " + pod + ", container "
-                    + status.getName() + " keeps exiting (" + status.getRestartCount() + " restarts); see its log"));
+                    + status.getName() + " keeps exiting; see its log"));
             case "CreateContainerConfigError", "CreateContainerError" -> Optional.of(new Problem(
                     "PodConfigError", "pod " + pod + ", container " + status.getName() + detail));
             default -> Optional.empty();
