@@ -16,6 +16,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class OperatorLifecycle {
 
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
     private final KubernetesClient client;
     private final MeterRegistry registry;
     private final Duration pollInterval;
@@ -46,9 +48,19 @@ public class OperatorLifecycle {
         starter.start();
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        if (operator != null) {
-            operator.close();
+    /**
+     * Stops the operator, releasing the leader lease so that the other replica takes over at once. With leader
+     * election, stopping can end in JOSDK's "stopped leading, exiting" path, which calls System.exit; inside a
+     * shutdown hook that call never returns, so the stop runs on its own daemon thread and the hook waits for it
+     * only so long.
+     */
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (operator == null) {
+            return;
         }
+        Thread stopper = new Thread(operator::close, "operator-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        stopper.join(STOP_TIMEOUT.toMillis());
     }
 }

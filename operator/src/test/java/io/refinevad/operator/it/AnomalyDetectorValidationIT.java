@@ -11,6 +11,9 @@ import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ModelSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,21 @@ class AnomalyDetectorValidationIT {
         assertThat(created.getSpec().getScaling().getMaxReplicas()).isEqualTo(4);
         assertThat(created.getSpec().getService().getPort()).isEqualTo(9000);
         assertThat(created.getSpec().getModel().getFormat()).isEqualTo(ModelSpec.Format.onnx);
+    }
+
+    @Test
+    void theExamplesAreAcceptedByTheApiServer(LocalCluster cluster, KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        try (var examples = Files.list(cluster.repository().resolve("examples"))) {
+            for (Path example : examples.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(example)) {
+                    AnomalyDetector detector = client.resources(AnomalyDetector.class).load(in).item();
+                    detector.getMetadata().setNamespace(namespace.name());
+                    assertThat(client.resource(detector).dryRun().create().getSpec())
+                            .as(example.getFileName().toString()).isNotNull();
+                }
+            }
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,8 +58,13 @@ class OperatorApplicationIT {
     }
 
     @AfterAll
-    static void stopReplicas() {
+    static void stopReplicas() throws InterruptedException {
         replicas.forEach(Process::destroy);
+        for (Process replica : replicas) {
+            if (!replica.waitFor(20, TimeUnit.SECONDS)) {
+                replica.destroyForcibly();
+            }
+        }
     }
 
     @Test

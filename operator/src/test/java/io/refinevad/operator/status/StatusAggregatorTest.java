@@ -1,0 +1,124 @@
+package io.refinevad.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.refinevad.api.v1.LoadReport;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.AnomalyDetectorSpec;
+import io.refinevad.operator.crd.AnomalyDetectorStatus;
+import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.crd.ModelSpec;
+import io.refinevad.operator.load.DetectorObservation;
+import io.refinevad.operator.load.ObservedPod;
+import io.refinevad.operator.scaling.ScaleDecision;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The status built from an observation: counts, conditions and their reasons, and stability when nothing changed. */
+class StatusAggregatorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-29T03:00:00Z");
+    private static final ScaleDecision STEADY = new ScaleDecision(2, ScaleDecision.Direction.NONE, "4 active streams");
+
+    @Test
+    void readyPodsWithLoadGiveAReadyStatusWithStreamsAndCapacity() {
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(), observation(
+                readyPod("a", load(3, false)), readyPod("b", load(1, false))), STEADY, T0);
+
+        assertThat(status.getReadyReplicas()).isEqualTo(2);
+        assertThat(status.getActiveStreams()).isEqualTo(4);
+        assertThat(status.getStreamCapacity()).isEqualTo(128);
+        assertThat(status.getEndpoint()).isEqualTo("cams.video.svc:9000");
+        assertThat(status.getSelector()).isEqualTo("refinevad.io/detector=cams,app.kubernetes.io/component=scorer");
+        assertThat(condition(status, ConditionType.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(status, ConditionType.SCALING).getReason()).isEqualTo("Stable");
+        assertThat(condition(status, ConditionType.DEGRADED).getReason()).isEqualTo("AsExpected");
+    }
+
+    @Test
+    void anUnchangedWorldGivesAnEqualStatusSoNothingIsWritten() {
+        AnomalyDetector detector = detector();
+        DetectorObservation observation = observation(readyPod("a", load(3, false)), readyPod("b", load(1, false)));
+        detector.setStatus(StatusAggregator.aggregate(detector, observation, STEADY, T0));
+
+        AnomalyDetectorStatus later = StatusAggregator.aggregate(detector, observation, STEADY, T0.plusSeconds(60));
+        assertThat(later).isEqualTo(detector.getStatus());
+        assertThat(condition(later, ConditionType.READY).getLastTransitionTime()).isEqualTo("2026-11-29T03:00:00Z");
+    }
+
+    @Test
+    void aReadyPodThatDoesNotAnswerMakesTheDetectorDegraded() {
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(), observation(
+                readyPod("a", load(3, false)), readyPod("b", null)), STEADY, T0);
+
+        Condition degraded = condition(status, ConditionType.DEGRADED);
+        assertThat(degraded.getStatus()).isEqualTo("True");
+        assertThat(degraded.getReason()).isEqualTo("PodsUnreachable");
+        assertThat(degraded.getMessage()).contains("1 ready pod(s) did not answer");
+    }
+
+    @Test
+    void aFailedModelFetchNamesTheReasonOnModelReady() {
+        Pod failing = new PodBuilder().withNewMetadata().withName("c").endMetadata().withNewStatus()
+                .addNewInitContainerStatus().withName("fetch-model").withNewState().withNewTerminated()
+                .withExitCode(3).endTerminated().endState().endInitContainerStatus().endStatus().build();
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(),
+                observation(new ObservedPod(failing, false, Optional.empty())),
+                new ScaleDecision(1, ScaleDecision.Direction.NONE, "no streams"), T0);
+
+        assertThat(condition(status, ConditionType.MODEL_READY).getReason()).isEqualTo("ModelChecksumMismatch");
+        assertThat(condition(status, ConditionType.DEGRADED).getReason()).isEqualTo("ModelChecksumMismatch");
+        assertThat(condition(status, ConditionType.READY).getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aScaleDecisionIsRecordedWithItsReason() {
+        ScaleDecision up = new ScaleDecision(3, ScaleDecision.Direction.UP, "6 active streams / 2 per replica = 3");
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(), observation(
+                readyPod("a", load(6, false))), up, T0);
+
+        assertThat(status.getLastScaleReason()).isEqualTo("6 active streams / 2 per replica = 3");
+        assertThat(status.getLastScaleTime()).isEqualTo("2026-11-29T03:00:00Z");
+        assertThat(condition(status, ConditionType.SCALING).getReason()).isEqualTo("ScalingUp");
+    }
+
+    private static Condition condition(AnomalyDetectorStatus status, String type) {
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+    }
+
+    private static DetectorObservation observation(ObservedPod... pods) {
+        Deployment deployment = new DeploymentBuilder().withNewSpec().withReplicas(pods.length).endSpec()
+                .withNewStatus().withReplicas(pods.length).endStatus().build();
+        return new DetectorObservation(Optional.of(deployment), List.of(pods));
+    }
+
+    private static ObservedPod readyPod(String name, LoadReport load) {
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewStatus().withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+        return new ObservedPod(pod, true, Optional.ofNullable(load));
+    }
+
+    private static LoadReport load(int streams, boolean draining) {
+        return LoadReport.newBuilder().setActiveStreams(streams).setStreamCapacity(64).setDraining(draining).build();
+    }
+
+    private static AnomalyDetector detector() {
+        AnomalyDetector detector = new AnomalyDetector();
+        detector.getMetadata().setName("cams");
+        detector.getMetadata().setNamespace("video");
+        detector.getMetadata().setGeneration(1L);
+        AnomalyDetectorSpec spec = new AnomalyDetectorSpec();
+        ModelSpec model = new ModelSpec();
+        model.setUri("builtin:default");
+        spec.setModel(model);
+        detector.setSpec(spec);
+        return detector;
+    }
+}
