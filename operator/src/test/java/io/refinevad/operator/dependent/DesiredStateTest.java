@@ -58,10 +58,11 @@ class DesiredStateTest {
         Deployment deployment = ScoringPodTemplate.deployment(detector("pvc://models/refinevad/v3.tgz", "cd".repeat(32)), 1);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
-        assertThat(pod.getVolumes()).anySatisfy(volume -> {
-            assertThat(volume.getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
-            assertThat(volume.getPersistentVolumeClaim().getReadOnly()).isTrue();
-        });
+        assertThat(pod.getVolumes()).filteredOn(volume -> volume.getPersistentVolumeClaim() != null)
+                .singleElement().satisfies(volume -> {
+                    assertThat(volume.getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
+                    assertThat(volume.getPersistentVolumeClaim().getReadOnly()).isTrue();
+                });
         assertThat(pod.getInitContainers().get(0).getVolumeMounts()).extracting(m -> m.getMountPath())
                 .contains("/source");
     }
