@@ -69,14 +69,14 @@ final class ContainerEnvironment {
                 requirePresent(configMap, "configmap", source.getConfigMapRef().getName(),
                         source.getConfigMapRef().getOptional());
                 if (configMap != null && configMap.getData() != null) {
-                    configMap.getData().forEach((key, value) -> env.put(prefix + key, value));
+                    configMap.getData().forEach((key, value) -> env.put(prefix + key, mounts.rewrite(value)));
                 }
             }
             if (source.getSecretRef() != null) {
                 Secret secret = client.secrets().inNamespace(namespace).withName(source.getSecretRef().getName()).get();
                 requirePresent(secret, "secret", source.getSecretRef().getName(), source.getSecretRef().getOptional());
                 if (secret != null && secret.getData() != null) {
-                    secret.getData().forEach((key, value) -> env.put(prefix + key, decode(value)));
+                    secret.getData().forEach((key, value) -> env.put(prefix + key, mounts.rewrite(decode(value))));
                 }
             }
         }
@@ -84,9 +84,9 @@ final class ContainerEnvironment {
             String value = variable.getValueFrom() != null
                     ? valueFrom(pod, variable.getValueFrom(), podIp)
                     : expand(Objects.requireNonNullElse(variable.getValue(), ""), env);
-            env.put(variable.getName(), value);
+            // Only the pod's own values name mount paths; PATH and JAVA_HOME are this host's and stay as they are.
+            env.put(variable.getName(), mounts.rewrite(value));
         }
-        env.replaceAll((name, value) -> mounts.rewrite(value));
         return env;
     }
 

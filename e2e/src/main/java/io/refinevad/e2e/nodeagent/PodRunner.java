@@ -169,16 +169,20 @@ final class PodRunner implements Runnable {
         }
         try {
             Map<String, String> env = environment(container);
+            // The pod's own words (command, args) may name mount paths; the catalog's entrypoint names files of
+            // this host (the "image"), which must stay as they are even under a mount path such as /tmp.
+            List<String> podWords = new ArrayList<>(container.spec().getCommand());
+            podWords.addAll(container.spec().getArgs());
+            podWords.replaceAll(word -> ContainerEnvironment.expand(word, env));
             List<String> command = new ArrayList<>(container.spec().getCommand().isEmpty()
-                    ? entrypoint.get() : container.spec().getCommand());
-            command.addAll(container.spec().getArgs());
-            command.replaceAll(word -> ContainerEnvironment.expand(word, env));
+                    ? entrypoint.get() : List.of());
+            command.addAll(mountsByContainer.get(container.name()).rewrite(podWords));
             if (command.isEmpty()) {
                 cannotStart(container, "CreateContainerError", "image " + container.spec().getImage()
                         + " has no entrypoint in the node agent's catalog and the container gives no command");
                 return;
             }
-            container.start(mountsByContainer.get(container.name()).rewrite(command), env, workingDir(container));
+            container.start(command, env, workingDir(container));
             node.events().normal(pod, container.name(), "Started", "Started container " + container.name());
         } catch (IOException | RuntimeException e) {
             cannotStart(container, "CreateContainerConfigError", e.getMessage());
