@@ -1,0 +1,139 @@
+package io.refinevad.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.refinevad.e2e.cluster.LocalCluster;
+import io.refinevad.e2e.cluster.LocalClusterTest;
+import io.refinevad.e2e.cluster.TestNamespace;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.ConditionType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The Helm chart with real Helm on the local cluster: lint-clean, its rendering accepted by the API server for the
+ * main value combinations, and installed: the operator runs as a pod of the chart under the chart's ServiceAccount
+ * (the node agent gives it a bound token), reconciles the CPU example to Ready, and uninstalling leaves nothing of
+ * the chart behind.
+ */
+@LocalClusterTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HelmChartIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(150);
+    private static final String RELEASE = "vad";
+
+    @Test
+    @Order(1)
+    void theChartLintsClean(LocalCluster cluster) throws Exception {
+        String output = run(cluster, "helm", "lint", "--strict", chart(cluster).toString());
+        assertThat(output).contains("1 chart(s) linted, 0 chart(s) failed");
+    }
+
+    @Test
+    @Order(2)
+    void theRenderedChartIsAcceptedByTheApiServer(LocalCluster cluster, TestNamespace namespace) throws Exception {
+        for (List<String> values : List.of(List.<String>of(), List.of("--set", "replicas=2"),
+                List.of("--set", "metrics.service.enabled=false", "--set", "serviceAccount.name=custom"))) {
+            List<String> template = new ArrayList<>(List.of("helm", "template", RELEASE, chart(cluster).toString(),
+                    "--namespace", namespace.name(), "--kube-version", "1.34.4", "--include-crds"));
+            template.addAll(values);
+            Path rendered = Files.createTempFile(cluster.repository().resolve("operator/target"), "chart-", ".yaml");
+            Files.writeString(rendered, run(cluster, template.toArray(String[]::new)));
+            String applied = run(cluster, "kubectl", "apply", "--dry-run=server", "-f", rendered.toString());
+            assertThat(applied).as("values %s", values).contains("deployment.apps/vad-refinevad-operator created");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anInstalledOperatorRunsUnderTheChartsServiceAccountAndReconciles(LocalCluster cluster,
+            KubernetesClient client, TestNamespace namespace) throws Exception {
+        String installed = run(cluster, "helm", "install", RELEASE, chart(cluster).toString(), "--namespace",
+                namespace.name(), "--set", "operator.pollInterval=1s");
+        assertThat(installed).contains("STATUS: deployed", "kubectl apply -f");
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(operatorPods(client, namespace))
+                .singleElement().satisfies(pod -> assertThat(isReady(pod)).isTrue()));
+        assertThat(operatorPods(client, namespace).get(0).getSpec().getServiceAccountName())
+                .isEqualTo("vad-refinevad-operator");
+
+        try (InputStream example = Files.newInputStream(cluster.repository().resolve("examples/cpu-detector.yaml"))) {
+            AnomalyDetector detector = client.resources(AnomalyDetector.class).load(example).item();
+            detector.getMetadata().setNamespace(namespace.name());
+            client.resource(detector).create();
+        }
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
+                    .withName("cameras").get();
+            assertThat(detector.getStatus()).isNotNull();
+            assertThat(detector.getStatus().getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo(ConditionType.READY);
+                assertThat(c.getStatus()).isEqualTo("True");
+            });
+        });
+        client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName("cameras").delete();
+        await().atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(client.apps().deployments().inNamespace(namespace.name()).withName("cameras").get())
+                        .isNull());
+    }
+
+    @Test
+    @Order(4)
+    void uninstallingLeavesNothingOfTheChartButTheCrd(LocalCluster cluster, KubernetesClient client,
+            TestNamespace namespace) throws Exception {
+        run(cluster, "helm", "uninstall", RELEASE, "--namespace", namespace.name(), "--wait");
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(namespace.name()).list().getItems()).isEmpty();
+            assertThat(client.serviceAccounts().inNamespace(namespace.name()).withName("vad-refinevad-operator").get())
+                    .isNull();
+            assertThat(client.rbac().clusterRoles().withName("vad-refinevad-operator").get()).isNull();
+            assertThat(client.rbac().clusterRoleBindings().withName("vad-refinevad-operator").get()).isNull();
+            assertThat(operatorPods(client, namespace)).isEmpty();
+        });
+        assertThat(client.apiextensions().v1().customResourceDefinitions().withName("anomalydetectors.refinevad.io")
+                .get()).as("Helm keeps CRDs").isNotNull();
+    }
+
+    private static List<Pod> operatorPods(KubernetesClient client, TestNamespace namespace) {
+        return client.pods().inNamespace(namespace.name()).withLabel("app.kubernetes.io/name", "refinevad-operator")
+                .list().getItems();
+    }
+
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static Path chart(LocalCluster cluster) {
+        return cluster.repository().resolve("helm/refinevad-operator");
+    }
+
+    /** Runs a built tool (helm, kubectl) against the test cluster; fails with its output if it fails. */
+    private static String run(LocalCluster cluster, String... command) throws IOException, InterruptedException {
+        List<String> words = new ArrayList<>(List.of(command));
+        words.set(0, cluster.toolsDir().resolve(command[0]).toString());
+        ProcessBuilder builder = new ProcessBuilder(words).redirectErrorStream(true);
+        builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+        builder.environment().put("HELM_CACHE_HOME", cluster.repository().resolve("operator/target/helm/cache").toString());
+        builder.environment().put("HELM_CONFIG_HOME", cluster.repository().resolve("operator/target/helm/config").toString());
+        builder.environment().put("HELM_DATA_HOME", cluster.repository().resolve("operator/target/helm/data").toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("%s\n%s", String.join(" ", command), output).isZero();
+        return output;
+    }
+}
