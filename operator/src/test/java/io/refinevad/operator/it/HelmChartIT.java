@@ -122,18 +122,23 @@ class HelmChartIT {
         return cluster.repository().resolve("helm/refinevad-operator");
     }
 
-    /** Runs a built tool (helm, kubectl) against the test cluster; fails with its output if it fails. */
+    /**
+     * Runs a built tool (helm, kubectl) against the test cluster and returns its standard output (helm warns on
+     * stderr about the chart's crds symlink); fails with both outputs if it fails.
+     */
     private static String run(LocalCluster cluster, String... command) throws IOException, InterruptedException {
         List<String> words = new ArrayList<>(List.of(command));
         words.set(0, cluster.toolsDir().resolve(command[0]).toString());
-        ProcessBuilder builder = new ProcessBuilder(words).redirectErrorStream(true);
+        Path errors = Files.createTempFile(cluster.repository().resolve("operator/target"), "tool-", ".err");
+        ProcessBuilder builder = new ProcessBuilder(words).redirectError(errors.toFile());
         builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
         builder.environment().put("HELM_CACHE_HOME", cluster.repository().resolve("operator/target/helm/cache").toString());
         builder.environment().put("HELM_CONFIG_HOME", cluster.repository().resolve("operator/target/helm/config").toString());
         builder.environment().put("HELM_DATA_HOME", cluster.repository().resolve("operator/target/helm/data").toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("%s\n%s", String.join(" ", command), output).isZero();
+        int exit = process.waitFor();
+        assertThat(exit).as("%s\n%s\n%s", String.join(" ", command), output, Files.readString(errors)).isZero();
         return output;
     }
 }
