@@ -1,5 +1,9 @@
 package io.refinevad.operator.it;
 
+import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
+import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
+import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
+import static io.refinevad.operator.it.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +27,6 @@ import io.refinevad.operator.load.PodDeletionCosts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +48,6 @@ class AnomalyDetectorLifecycleIT {
 
     private static final String NAME = "cameras";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final int FEATURE_DIM = 512;
     private static DetectorOperator operator;
 
     @BeforeAll
@@ -73,7 +75,7 @@ class AnomalyDetectorLifecycleIT {
         client.resource(detector).create();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            AnomalyDetectorStatus status = status(client, namespace);
+            AnomalyDetectorStatus status = status(client, namespace.name(), NAME);
             assertThat(condition(status, ConditionType.READY)).isEqualTo("True");
             assertThat(condition(status, ConditionType.MODEL_READY)).isEqualTo("True");
             assertThat(condition(status, ConditionType.DEGRADED)).isEqualTo("False");
@@ -104,9 +106,9 @@ class AnomalyDetectorLifecycleIT {
     @Order(2)
     void streamsScaleThePodsUpAndTheirEndScalesDownKeepingTheBusyPod(KubernetesClient client, TestNamespace namespace)
             throws Exception {
-        Pod first = readyPods(client, namespace).get(0);
+        Pod first = readyPods(client, namespace.name(), NAME).get(0);
         String target = first.getStatus().getPodIP() + ":" + DetectorResources.GRPC_PORT;
-        float[] features = randomFeatures(600);
+        float[] features = randomFeatures(600, 7);
         List<CompletableFuture<StreamResult>> results = new ArrayList<>();
         try (ScoringClient scoring = new ScoringClient(target)) {
             // One long camera (60 s at 10 segments/s) and four short ones (12 s): 5 streams at 2 per replica.
@@ -115,7 +117,7 @@ class AnomalyDetectorLifecycleIT {
                 results.add(scoring.stream("short-" + i, features, 120, FEATURE_DIM, 10));
             }
             await().atMost(TIMEOUT).untilAsserted(() -> {
-                AnomalyDetectorStatus status = status(client, namespace);
+                AnomalyDetectorStatus status = status(client, namespace.name(), NAME);
                 assertThat(status.getDesiredReplicas()).isEqualTo(3);
                 assertThat(status.getReadyReplicas()).isEqualTo(3);
                 assertThat(status.getLastScaleReason()).contains("5 active streams");
@@ -125,8 +127,9 @@ class AnomalyDetectorLifecycleIT {
             }
             // One stream left: the window passes, the Deployment shrinks, and the idle pods are the ones removed.
             await().atMost(TIMEOUT).untilAsserted(() -> {
-                assertThat(status(client, namespace).getDesiredReplicas()).isEqualTo(1);
-                assertThat(readyPods(client, namespace)).extracting(p -> p.getMetadata().getName())
+                assertThat(status(client, namespace.name(), NAME).getDesiredReplicas()).isEqualTo(1);
+                assertThat(readyPods(client, namespace.name(), NAME))
+                        .extracting(p -> p.getMetadata().getName())
                         .containsExactly(first.getMetadata().getName());
             });
             assertThat(client.pods().inNamespace(namespace.name()).withName(first.getMetadata().getName()).get()
@@ -154,7 +157,7 @@ class AnomalyDetectorLifecycleIT {
             assertThat(templateHash(client, namespace)).isNotEqualTo(before);
             assertThat(client.configMaps().inNamespace(namespace.name()).withName(NAME + "-config").get().getData()
                     .get("application.properties")).contains("refinevad.batching.max-batch-size=16");
-            List<Pod> pods = readyPods(client, namespace);
+            List<Pod> pods = readyPods(client, namespace.name(), NAME);
             assertThat(pods).hasSize(1).allSatisfy(pod -> assertThat(pod.getMetadata().getAnnotations()
                     .get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION)).isEqualTo(templateHash(client, namespace)));
             AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
@@ -188,33 +191,8 @@ class AnomalyDetectorLifecycleIT {
                 .getMetadata().getAnnotations().get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION);
     }
 
-    private static List<Pod> readyPods(KubernetesClient client, TestNamespace namespace) {
-        return client.pods().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL, NAME).list()
-                .getItems().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> p.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                .toList();
-    }
-
-    private static AnomalyDetectorStatus status(KubernetesClient client, TestNamespace namespace) {
-        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
-                .withName(NAME).get();
-        assertThat(detector.getStatus()).isNotNull();
-        return detector.getStatus();
-    }
-
     private static String condition(AnomalyDetectorStatus status, String type) {
         return status.getConditions().stream().filter(c -> type.equals(c.getType())).map(c -> c.getStatus())
                 .findFirst().orElse("missing");
-    }
-
-    private static float[] randomFeatures(int segments) {
-        Random random = new Random(7);
-        float[] features = new float[segments * FEATURE_DIM];
-        for (int i = 0; i < features.length; i++) {
-            features[i] = (float) random.nextGaussian();
-        }
-        return features;
     }
 }

@@ -1,11 +1,16 @@
 package io.refinevad.operator.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorSpec;
+import io.refinevad.operator.crd.AnomalyDetectorStatus;
+import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.crd.ModelSpec;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import java.io.FileInputStream;
@@ -13,12 +18,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Shared by the operator's cluster tests: the CRD from crds/, detectors, and the operator run in the test JVM. */
 final class OperatorTestSupport {
 
+    static final int FEATURE_DIM = 512;
     /** Quick polling keeps the tests short; the product default is 5 s. */
     static final OperatorSettings FAST = new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1));
 
@@ -43,6 +51,33 @@ final class OperatorTestSupport {
         DetectorOperator operator = new DetectorOperator(client, new SimpleMeterRegistry(), FAST, Optional.empty());
         operator.start();
         return operator;
+    }
+
+    /** The detector's scoring pods that are Ready and not being deleted. */
+    static List<Pod> readyPods(KubernetesClient client, String namespace, String detector) {
+        return client.pods().inNamespace(namespace).withLabel(DetectorResources.DETECTOR_LABEL, detector).list()
+                .getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .toList();
+    }
+
+    /** The detector's status, asserted present (so Awaitility retries until the operator has written one). */
+    static AnomalyDetectorStatus status(KubernetesClient client, String namespace, String name) {
+        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace).withName(name).get();
+        assertThat(detector.getStatus()).as("status of %s", name).isNotNull();
+        return detector.getStatus();
+    }
+
+    /** Camera features the default model accepts: [segments, 512] standard normal values. */
+    static float[] randomFeatures(int segments, long seed) {
+        Random random = new Random(seed);
+        float[] features = new float[segments * FEATURE_DIM];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = (float) random.nextGaussian();
+        }
+        return features;
     }
 
     static AnomalyDetector detector(String namespace, String name) {

@@ -1,0 +1,132 @@
+package io.refinevad.operator.it;
+
+import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
+import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
+import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
+import static io.refinevad.operator.it.OperatorTestSupport.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.Status;
+import io.refinevad.client.ScoringClient;
+import io.refinevad.client.StreamResult;
+import io.refinevad.e2e.cluster.LocalCluster;
+import io.refinevad.e2e.cluster.LocalClusterTest;
+import io.refinevad.e2e.cluster.TestNamespace;
+import io.refinevad.operator.DetectorOperator;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.AnomalyDetectorStatus;
+import io.refinevad.operator.dependent.DetectorResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Faults under load: the operator stopped in the middle of a scale-up converges when a new one starts, and a
+ * scoring pod deleted while it serves streams drains them, answering every accepted segment and handing the
+ * streams back, while the Deployment replaces it.
+ */
+@LocalClusterTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultToleranceIT {
+
+    private static final String NAME = "faults";
+    private static final Duration TIMEOUT = Duration.ofSeconds(150);
+    private static DetectorOperator operator;
+
+    @BeforeAll
+    static void startOperator(LocalCluster cluster) throws Exception {
+        OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
+        operator = OperatorTestSupport.startOperator(cluster.admin());
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anOperatorStoppedDuringAScaleUpConvergesWhenANewOneStarts(LocalCluster cluster, KubernetesClient client,
+            TestNamespace namespace) throws Exception {
+        AnomalyDetector detector = OperatorTestSupport.detector(namespace.name(), NAME);
+        detector.getSpec().getScaling().setMaxReplicas(3);
+        detector.getSpec().getScaling().setTargetStreamsPerReplica(2);
+        detector.getSpec().getScaling().setScaleDownStabilizationSeconds(600);
+        detector.getSpec().getScaling().setDrainTimeoutSeconds(10);
+        client.resource(detector).create();
+        await().atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(status(client, namespace.name(), NAME).getReadyReplicas()).isEqualTo(1));
+
+        String target = readyPods(client, namespace.name(), NAME).get(0).getStatus().getPodIP() + ":"
+                + DetectorResources.GRPC_PORT;
+        float[] features = randomFeatures(400, 11);
+        List<CompletableFuture<StreamResult>> streams = new ArrayList<>();
+        try (ScoringClient scoring = new ScoringClient(target)) {
+            for (int i = 0; i < 5; i++) {
+                streams.add(scoring.stream("camera-" + i, features, 400, FEATURE_DIM, 10));
+            }
+            // The operator sees the surge and starts scaling; stop it before the new pods are Ready.
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(client, namespace.name(), NAME).getDesiredReplicas())
+                    .isEqualTo(3));
+            operator.close();
+            operator = OperatorTestSupport.startOperator(cluster.admin());
+
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                AnomalyDetectorStatus status = status(client, namespace.name(), NAME);
+                assertThat(status.getReadyReplicas()).isEqualTo(3);
+                assertThat(status.getActiveStreams()).isEqualTo(5);
+            });
+            for (CompletableFuture<StreamResult> stream : streams) {
+                StreamResult result = stream.get(90, TimeUnit.SECONDS);
+                assertThat(result.status().isOk()).as("%s: %s", result.streamId(), result.status()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aScoringPodDeletedUnderLoadDrainsItsStreamsAndIsReplaced(KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        Pod victim = readyPods(client, namespace.name(), NAME).get(0);
+        String target = victim.getStatus().getPodIP() + ":" + DetectorResources.GRPC_PORT;
+        float[] features = randomFeatures(600, 11);
+        try (ScoringClient scoring = new ScoringClient(target)) {
+            List<CompletableFuture<StreamResult>> streams = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                streams.add(scoring.stream("busy-" + i, features, 600, FEATURE_DIM, 10));
+            }
+            Thread.sleep(3000);
+            client.pods().inNamespace(namespace.name()).withName(victim.getMetadata().getName()).delete();
+
+            for (CompletableFuture<StreamResult> stream : streams) {
+                StreamResult result = stream.get(60, TimeUnit.SECONDS);
+                // Handed back: the server drained, answered every segment it accepted, and told the client where
+                // to resume; anything but DATA_LOSS is acceptable, DATA_LOSS would mean a lost segment.
+                assertThat(result.status().getCode()).as("%s: %s", result.streamId(), result.status())
+                        .isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(result.status().getDescription()).contains("accepted segments were answered");
+            }
+        }
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(readyPods(client, namespace.name(), NAME)).hasSize(3)
+                    .noneMatch(pod -> pod.getMetadata().getName().equals(victim.getMetadata().getName()));
+            assertThat(status(client, namespace.name(), NAME).getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("Ready");
+                assertThat(c.getStatus()).isEqualTo("True");
+            });
+        });
+    }
+}
