@@ -7,6 +7,7 @@
 #   eval "$(e2e/local-cluster.sh up)"   # start (or report the running cluster); prints the two export lines
 #   e2e/local-cluster.sh status          # table of components, nodes, readyz; exit 1 if not running
 #   e2e/local-cluster.sh down            # stop everything it started (and the pods' processes), remove the state
+#   e2e/local-cluster.sh restart kube-apiserver   # restart one component in place (fault tests)
 #
 # Stdout carries only the two lines `export KUBECONFIG=...` and `export PATH=...:$PATH` (up and status); progress
 # goes to stderr, prefixed [local-cluster].
@@ -567,6 +568,27 @@ cmd_status() {
   print_exports
 }
 
+# Restarts one component in place (same state, ports and certificates), for fault tests: e.g. the API server
+# going away under a running operator. The previous log is kept as <component>.log.1.
+cmd_restart() {
+  local component=${1:-} start check
+  case $component in
+    etcd) start=start_etcd check=etcd_healthy ;;
+    kube-apiserver) start=start_apiserver check=apiserver_ready ;;
+    kube-controller-manager) start=start_controller_manager check=kcm_healthy ;;
+    kube-scheduler) start=start_scheduler check=scheduler_healthy ;;
+    node-agent) start=start_node_agent check=node_ready ;;
+    *) fail "restart which component? one of: ${COMPONENTS[*]}" ;;
+  esac
+  if [[ ! -d $DIR ]] || ! load_state; then
+    fail "not running (no state in $DIR)"
+  fi
+  stop_component "$component"
+  mv -f "$LOGS/$component.log" "$LOGS/$component.log.1" 2>/dev/null || true
+  run_step "$component" "$start" "$component" "healthy again" "$check"
+  print_exports
+}
+
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
   exit 2
@@ -576,5 +598,6 @@ case ${1:-} in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  restart) cmd_restart "${2:-}" ;;
   *) usage ;;
 esac

@@ -95,15 +95,22 @@ public final class LocalCluster implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
+    /** Restarts one control-plane component in place (a fault test's API server outage, for instance). */
+    public void restart(String component) throws IOException, InterruptedException {
+        runScript(repository, stateDir, "restart", component);
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         admin.close();
         runScript(repository, stateDir, "down");
     }
 
-    private static List<String> runScript(Path repository, Path stateDir, String verb)
+    private static List<String> runScript(Path repository, Path stateDir, String... verb)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(repository.resolve("e2e/local-cluster.sh").toString(), verb)
+        List<String> command = new ArrayList<>(List.of(repository.resolve("e2e/local-cluster.sh").toString()));
+        command.addAll(List.of(verb));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(repository.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = builder.environment();
@@ -113,7 +120,7 @@ public final class LocalCluster implements AutoCloseable {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
-            throw new IOException("e2e/local-cluster.sh " + verb + " failed (exit " + process.exitValue()
+            throw new IOException("e2e/local-cluster.sh " + String.join(" ", verb) + " failed (exit " + process.exitValue()
                     + "); its log is above and in " + stateDir.resolve("logs"));
         }
         return new ArrayList<>(output.lines().toList());

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Faults under load: the operator stopped in the middle of a scale-up converges when a new one starts, and a
+ * Faults under load: the operator stopped in the middle of a scale-up converges when a new one starts; a
  * scoring pod deleted while it serves streams drains them, answering every accepted segment and handing the
- * streams back, while the Deployment replaces it.
+ * streams back, while the Deployment replaces it; and the operator keeps reconciling after the API server restarts.
  */
 @LocalClusterTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -127,6 +127,25 @@ class FaultToleranceIT {
                 assertThat(c.getType()).isEqualTo("Ready");
                 assertThat(c.getStatus()).isEqualTo("True");
             });
+        });
+    }
+
+    @Test
+    @Order(3)
+    void theOperatorRidesOutAnApiServerRestart(LocalCluster cluster, KubernetesClient client, TestNamespace namespace)
+            throws Exception {
+        cluster.restart("kube-apiserver");
+
+        client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME).edit(d -> {
+            d.getSpec().getRuntime().setMaxBatchSize(8);
+            return d;
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.configMaps().inNamespace(namespace.name()).withName(NAME + "-config").get().getData()
+                    .get("application.properties")).contains("refinevad.batching.max-batch-size=8");
+            AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
+                    .withName(NAME).get();
+            assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
         });
     }
 }
