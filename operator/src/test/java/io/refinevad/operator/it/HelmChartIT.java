@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.refinevad.api.NpyFloatMatrix;
+import io.refinevad.client.AnomalyIntervals;
+import io.refinevad.client.ScoringClient;
+import io.refinevad.client.StreamResult;
 import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
@@ -18,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -84,6 +90,7 @@ class HelmChartIT {
                 assertThat(c.getStatus()).isEqualTo("True");
             });
         });
+        streamThroughTheDetectorsEndpoints(cluster, client, namespace);
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName("cameras").delete();
         await().atMost(TIMEOUT).untilAsserted(() ->
                 assertThat(client.apps().deployments().inNamespace(namespace.name()).withName("cameras").get())
@@ -92,6 +99,22 @@ class HelmChartIT {
 
     @Test
     @Order(4)
+    void theChartsServiceAccountMayDoWhatTheOperatorNeedsAndNoMore(LocalCluster cluster, TestNamespace namespace)
+            throws Exception {
+        String account = "system:serviceaccount:" + namespace.name() + ":vad-refinevad-operator";
+        for (String allowed : List.of("create deployments.apps", "patch anomalydetectors.refinevad.io/status",
+                "patch pods", "create events", "watch poddisruptionbudgets.policy")) {
+            assertThat(canI(cluster, account, allowed)).as(allowed).isTrue();
+        }
+        for (String denied : List.of("list secrets", "delete pods", "create pods", "delete nodes",
+                "create clusterroles.rbac.authorization.k8s.io", "delete customresourcedefinitions.apiextensions.k8s.io",
+                "create leases.coordination.k8s.io")) {
+            assertThat(canI(cluster, account, denied)).as(denied).isFalse();
+        }
+    }
+
+    @Test
+    @Order(5)
     void uninstallingLeavesNothingOfTheChartButTheCrd(LocalCluster cluster, KubernetesClient client,
             TestNamespace namespace) throws Exception {
         run(cluster, "helm", "uninstall", RELEASE, "--namespace", namespace.name(), "--wait");
@@ -106,6 +129,44 @@ class HelmChartIT {
         });
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("anomalydetectors.refinevad.io")
                 .get()).as("Helm keeps CRDs").isNotNull();
+    }
+
+    /** Several cameras streamed to the detector's pods, found through its headless Service as a client would. */
+    private static void streamThroughTheDetectorsEndpoints(LocalCluster cluster, KubernetesClient client,
+            TestNamespace namespace) throws Exception {
+        List<String> addresses = client.discovery().v1().endpointSlices().inNamespace(namespace.name())
+                .withLabel("kubernetes.io/service-name", "cameras-pods").list().getItems().stream()
+                .flatMap(slice -> slice.getEndpoints().stream())
+                .flatMap(endpoint -> endpoint.getAddresses().stream())
+                .toList();
+        assertThat(addresses).isNotEmpty();
+        NpyFloatMatrix clip = NpyFloatMatrix.read(cluster.repository().resolve("model/default/export/golden/stream_x.npy"));
+        int segments = clip.shape()[0];
+        try (ScoringClient scoring = new ScoringClient(addresses.get(0) + ":9000")) {
+            List<CompletableFuture<StreamResult>> cameras = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                cameras.add(scoring.stream("camera-" + i, clip.values(), segments, clip.shape()[1], 20));
+            }
+            for (CompletableFuture<StreamResult> camera : cameras) {
+                StreamResult result = camera.get(60, TimeUnit.SECONDS);
+                assertThat(result.status().isOk()).as("%s: %s", result.streamId(), result.status()).isTrue();
+                assertThat(result.scores()).hasSize(segments);
+                assertThat(AnomalyIntervals.detect(result.scores(), result.evidence(), result.categories(), 0.5f, 2))
+                        .as("the golden clip's anomaly is found").isNotEmpty();
+            }
+        }
+    }
+
+    private static boolean canI(LocalCluster cluster, String account, String verbAndResource) throws Exception {
+        List<String> command = new ArrayList<>(List.of(cluster.toolsDir().resolve("kubectl").toString(), "auth",
+                "can-i", "--as", account, "--all-namespaces"));
+        command.addAll(List.of(verbAndResource.split(" ")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+        Process process = builder.start();
+        String answer = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor();
+        return answer.equals("yes");
     }
 
     private static List<Pod> operatorPods(KubernetesClient client, TestNamespace namespace) {
