@@ -17,7 +17,6 @@ import io.refinevad.client.StreamResult;
 import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
-import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.crd.ConditionType;
@@ -37,7 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * One detector through its life on the local cluster with real scoring pods (the node agent runs the server jar):
+ * One detector through its life on the local cluster, with the operator installed by the Helm chart and real
+ * scoring pods (the node agent runs the server jar):
  * created with its dependents, Ready; streams raise the replicas, and when they end the detector scales down after
  * its window, removing the idle pods and keeping the busy one, with every accepted segment answered; a spec change
  * made while the operator is down rolls the pods once it is back; deletion removes everything it owned.
@@ -48,16 +48,16 @@ class AnomalyDetectorLifecycleIT {
 
     private static final String NAME = "cameras";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static DetectorOperator operator;
+    private static ChartOperator operator;
 
     @BeforeAll
-    static void startOperator(LocalCluster cluster) throws Exception {
+    static void installOperator(LocalCluster cluster, TestNamespace namespace) throws Exception {
         OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
-        operator = OperatorTestSupport.startOperator(cluster.admin());
+        operator = ChartOperator.install(cluster, namespace.name(), "lifecycle");
     }
 
     @AfterAll
-    static void stopOperator() {
+    static void uninstallOperator() throws Exception {
         if (operator != null) {
             operator.close();
         }
@@ -142,16 +142,16 @@ class AnomalyDetectorLifecycleIT {
 
     @Test
     @Order(3)
-    void aSpecChangeMadeWhileTheOperatorIsDownRollsThePodsWhenItReturns(LocalCluster cluster, KubernetesClient client,
+    void aSpecChangeMadeWhileTheOperatorIsDownRollsThePodsWhenItReturns(KubernetesClient client,
             TestNamespace namespace) {
         String before = templateHash(client, namespace);
-        operator.close();
+        operator.stop();
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME)
                 .edit(d -> {
                     d.getSpec().getRuntime().setMaxBatchSize(16);
                     return d;
                 });
-        operator = OperatorTestSupport.startOperator(cluster.admin());
+        operator.start();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(templateHash(client, namespace)).isNotEqualTo(before);
@@ -172,13 +172,17 @@ class AnomalyDetectorLifecycleIT {
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME).delete();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(client.apps().deployments().inNamespace(namespace.name()).list().getItems()).isEmpty();
+            assertThat(client.apps().deployments().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL)
+                    .list().getItems()).isEmpty();
             assertThat(client.configMaps().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL)
                     .list().getItems()).isEmpty();
-            assertThat(client.services().inNamespace(namespace.name()).list().getItems()).isEmpty();
-            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(namespace.name()).list().getItems())
+            assertThat(client.services().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL).list()
+                    .getItems()).isEmpty();
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(namespace.name())
+                    .withLabel(DetectorResources.DETECTOR_LABEL).list().getItems())
                     .isEmpty();
-            assertThat(client.pods().inNamespace(namespace.name()).list().getItems()).isEmpty();
+            assertThat(client.pods().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL).list()
+                    .getItems()).isEmpty();
         });
     }
 

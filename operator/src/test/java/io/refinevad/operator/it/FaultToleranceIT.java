@@ -15,7 +15,6 @@ import io.refinevad.client.StreamResult;
 import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
-import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.dependent.DetectorResources;
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Faults under load: the operator stopped in the middle of a scale-up converges when a new one starts; a
+ * Faults under load, with the operator installed by the Helm chart: its pod killed in the middle of a scale-up
+ * converges once the Deployment replaces it; a
  * scoring pod deleted while it serves streams drains them, answering every accepted segment and handing the
  * streams back, while the Deployment replaces it; and the operator keeps reconciling after the API server restarts.
  */
@@ -42,16 +42,16 @@ class FaultToleranceIT {
 
     private static final String NAME = "faults";
     private static final Duration TIMEOUT = Duration.ofSeconds(150);
-    private static DetectorOperator operator;
+    private static ChartOperator operator;
 
     @BeforeAll
-    static void startOperator(LocalCluster cluster) throws Exception {
+    static void installOperator(LocalCluster cluster, TestNamespace namespace) throws Exception {
         OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
-        operator = OperatorTestSupport.startOperator(cluster.admin());
+        operator = ChartOperator.install(cluster, namespace.name(), "faults");
     }
 
     @AfterAll
-    static void stopOperator() {
+    static void uninstallOperator() throws Exception {
         if (operator != null) {
             operator.close();
         }
@@ -59,7 +59,7 @@ class FaultToleranceIT {
 
     @Test
     @Order(1)
-    void anOperatorStoppedDuringAScaleUpConvergesWhenANewOneStarts(LocalCluster cluster, KubernetesClient client,
+    void anOperatorKilledDuringAScaleUpConvergesWhenItsPodIsReplaced(LocalCluster cluster, KubernetesClient client,
             TestNamespace namespace) throws Exception {
         AnomalyDetector detector = OperatorTestSupport.detector(namespace.name(), NAME);
         detector.getSpec().getScaling().setMaxReplicas(3);
@@ -78,11 +78,10 @@ class FaultToleranceIT {
             for (int i = 0; i < 5; i++) {
                 streams.add(scoring.stream("camera-" + i, features, 400, FEATURE_DIM, 10));
             }
-            // The operator sees the surge and starts scaling; stop it before the new pods are Ready.
+            // The operator sees the surge and starts scaling; kill it before the new pods are Ready.
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(client, namespace.name(), NAME).getDesiredReplicas())
                     .isEqualTo(3));
-            operator.close();
-            operator = OperatorTestSupport.startOperator(cluster.admin());
+            operator.kill();
 
             await().atMost(TIMEOUT).untilAsserted(() -> {
                 AnomalyDetectorStatus status = status(client, namespace.name(), NAME);

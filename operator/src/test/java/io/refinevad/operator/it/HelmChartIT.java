@@ -45,7 +45,7 @@ class HelmChartIT {
     @Test
     @Order(1)
     void theChartLintsClean(LocalCluster cluster) throws Exception {
-        String output = run(cluster, "helm", "lint", "--strict", chart(cluster).toString());
+        String output = ClusterTools.run(cluster, "helm", "lint", "--strict", chart(cluster).toString());
         assertThat(output).contains("1 chart(s) linted, 0 chart(s) failed");
     }
 
@@ -58,8 +58,8 @@ class HelmChartIT {
                     "--namespace", namespace.name(), "--kube-version", "1.34.4", "--include-crds"));
             template.addAll(values);
             Path rendered = Files.createTempFile(cluster.repository().resolve("operator/target"), "chart-", ".yaml");
-            Files.writeString(rendered, run(cluster, template.toArray(String[]::new)));
-            String applied = run(cluster, "kubectl", "apply", "--dry-run=server", "-f", rendered.toString());
+            Files.writeString(rendered, ClusterTools.run(cluster, template.toArray(String[]::new)));
+            String applied = ClusterTools.run(cluster, "kubectl", "apply", "--dry-run=server", "-f", rendered.toString());
             assertThat(applied).as("values %s", values).contains("deployment.apps/vad-refinevad-operator created");
         }
     }
@@ -68,7 +68,7 @@ class HelmChartIT {
     @Order(3)
     void anInstalledOperatorRunsUnderTheChartsServiceAccountAndReconciles(LocalCluster cluster,
             KubernetesClient client, TestNamespace namespace) throws Exception {
-        String installed = run(cluster, "helm", "install", RELEASE, chart(cluster).toString(), "--namespace",
+        String installed = ClusterTools.run(cluster, "helm", "install", RELEASE, chart(cluster).toString(), "--namespace",
                 namespace.name(), "--set", "operator.pollInterval=1s");
         assertThat(installed).contains("STATUS: deployed", "kubectl apply -f");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(operatorPods(client, namespace))
@@ -117,7 +117,7 @@ class HelmChartIT {
     @Order(5)
     void uninstallingLeavesNothingOfTheChartButTheCrd(LocalCluster cluster, KubernetesClient client,
             TestNamespace namespace) throws Exception {
-        run(cluster, "helm", "uninstall", RELEASE, "--namespace", namespace.name(), "--wait");
+        ClusterTools.run(cluster, "helm", "uninstall", RELEASE, "--namespace", namespace.name(), "--wait");
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(client.apps().deployments().inNamespace(namespace.name()).list().getItems()).isEmpty();
@@ -181,25 +181,5 @@ class HelmChartIT {
 
     private static Path chart(LocalCluster cluster) {
         return cluster.repository().resolve("helm/refinevad-operator");
-    }
-
-    /**
-     * Runs a built tool (helm, kubectl) against the test cluster and returns its standard output (helm warns on
-     * stderr about the chart's crds symlink); fails with both outputs if it fails.
-     */
-    private static String run(LocalCluster cluster, String... command) throws IOException, InterruptedException {
-        List<String> words = new ArrayList<>(List.of(command));
-        words.set(0, cluster.toolsDir().resolve(command[0]).toString());
-        Path errors = Files.createTempFile(cluster.repository().resolve("operator/target"), "tool-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(words).redirectError(errors.toFile());
-        builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-        builder.environment().put("HELM_CACHE_HOME", cluster.repository().resolve("operator/target/helm/cache").toString());
-        builder.environment().put("HELM_CONFIG_HOME", cluster.repository().resolve("operator/target/helm/config").toString());
-        builder.environment().put("HELM_DATA_HOME", cluster.repository().resolve("operator/target/helm/data").toString());
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = process.waitFor();
-        assertThat(exit).as("%s\n%s\n%s", String.join(" ", command), output, Files.readString(errors)).isZero();
-        return output;
     }
 }
