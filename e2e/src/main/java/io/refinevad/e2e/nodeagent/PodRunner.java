@@ -32,6 +32,8 @@ final class PodRunner implements Runnable {
     private final List<ContainerRunner> initContainers = new ArrayList<>();
     private final List<ContainerRunner> containers = new ArrayList<>();
     private final Map<String, MountTable> mountsByContainer = new HashMap<>();
+    /** The environment each container was started with; exec probes run in it without reading the API again. */
+    private final Map<String, Map<String, String>> environmentByContainer = new HashMap<>();
     private final PodStatusReport report;
     private final AtomicReference<Duration> terminationRequest = new AtomicReference<>();
     private String podIp;
@@ -126,7 +128,8 @@ final class PodRunner implements Runnable {
                 startContainer(container);
             }
             String probeFailure = container.probe(now, probe -> node.probes().succeeds(probe, container.spec(), podIp,
-                    environment(container), mountsByContainer.get(container.name()), workingDir(container)));
+                    environmentByContainer.get(container.name()), mountsByContainer.get(container.name()),
+                    workingDir(container)));
             if (probeFailure != null) {
                 node.events().warning(pod, container.name(), "Unhealthy", probeFailure);
                 node.events().normal(pod, container.name(), "Killing", "Container " + container.name() + " "
@@ -169,6 +172,7 @@ final class PodRunner implements Runnable {
         }
         try {
             Map<String, String> env = environment(container);
+            environmentByContainer.put(container.name(), env);
             // The pod's own words (command, args) may name mount paths; the catalog's entrypoint names files of
             // this host (the "image"), which must stay as they are even under a mount path such as /tmp.
             List<String> podWords = new ArrayList<>(container.spec().getCommand());

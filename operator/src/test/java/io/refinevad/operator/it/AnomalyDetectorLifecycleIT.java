@@ -52,7 +52,6 @@ class AnomalyDetectorLifecycleIT {
 
     @BeforeAll
     static void installOperator(LocalCluster cluster, TestNamespace namespace) throws Exception {
-        OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
         operator = ChartOperator.install(cluster, namespace.name(), "lifecycle");
     }
 

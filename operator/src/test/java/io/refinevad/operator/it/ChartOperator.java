@@ -26,8 +26,12 @@ final class ChartOperator implements AutoCloseable {
         this.release = release;
     }
 
-    /** helm install, with a 1 s poll interval to keep tests short; returns once the operator pod is Ready. */
+    /**
+     * Applies the checked-in CRD (Helm skips a CRD that exists, so a stale one would stay), then helm install with a
+     * 1 s poll interval to keep tests short; returns once the operator pod is Ready.
+     */
     static ChartOperator install(LocalCluster cluster, String namespace, String release) throws Exception {
+        OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
         ClusterTools.run(cluster, "helm", "install", release, cluster.repository().resolve("helm/refinevad-operator")
                 .toString(), "--namespace", namespace, "--set", "operator.pollInterval=1s");
         ChartOperator operator = new ChartOperator(cluster, namespace, release);

@@ -46,7 +46,6 @@ class FaultToleranceIT {
 
     @BeforeAll
     static void installOperator(LocalCluster cluster, TestNamespace namespace) throws Exception {
-        OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
         operator = ChartOperator.install(cluster, namespace.name(), "faults");
     }
 
