@@ -39,8 +39,9 @@ class GpuExecutionProvidersTest {
     void askingForTensorRtOnTheCpuBuildFailsWithTheWayToGetIt() {
         ObjectMapper mapper = new ObjectMapper();
         ModelBundle bundle = ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new OnnxRuntimeEngine(bundle, 0,
-                new Gpu(GpuConfig.Provider.TENSORRT, 0, true, "/tmp/trt", 1L << 30)));
+        Gpu tensorRt = new Gpu(GpuConfig.Provider.TENSORRT, 0, true, "/tmp/trt", 1L << 30);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new OnnxRuntimeEngine(bundle, 0, false, tensorRt));
         assertTrue(e.getMessage().contains("refinevad.gpu.provider=TENSORRT is not available"), e.getMessage());
         assertTrue(e.getMessage().contains("build the server with -Pgpu"), e.getMessage());
     }
@@ -49,7 +50,7 @@ class GpuExecutionProvidersTest {
     void theCpuProviderNamesTheEngineOnnxRuntime() {
         ObjectMapper mapper = new ObjectMapper();
         ModelBundle bundle = ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper);
-        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(bundle, 0,
+        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(bundle, 0, false,
                 new Gpu(GpuConfig.Provider.CPU, 0, true, "/tmp/trt", 1))) {
             assertEquals("OnnxRuntime", engine.name());
         }

@@ -22,6 +22,9 @@ public class EngineProducer {
     @ConfigProperty(name = "refinevad.engine.threads", defaultValue = "0")
     int threads;
 
+    @ConfigProperty(name = "refinevad.engine.spin-wait", defaultValue = "false")
+    boolean spinWait;
+
     @Inject
     GpuConfig gpu;
 
@@ -30,7 +33,7 @@ public class EngineProducer {
     InferenceEngine engine(ModelBundle bundle) {
         long start = System.nanoTime();
         InferenceEngine loaded = switch (engine) {
-            case "OnnxRuntime" -> new OnnxRuntimeEngine(bundle, threads, gpu);
+            case "OnnxRuntime" -> new OnnxRuntimeEngine(bundle, threads, spinWait, gpu);
             case "PyTorch" -> new PyTorchEngine(bundle, threads);
             default -> throw new IllegalArgumentException("refinevad.engine=" + engine
                     + " is not available in this build; available: OnnxRuntime, PyTorch");

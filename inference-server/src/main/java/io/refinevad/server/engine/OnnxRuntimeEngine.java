@@ -16,13 +16,19 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     private final OrtSession session;
     private final int categories;
     private final String name;
+    private FloatBuffer featureBuffer = DirectFloats.allocate(0);
+    private FloatBuffer maskBuffer = DirectFloats.allocate(0);
 
-    public OnnxRuntimeEngine(ModelBundle bundle, int intraOpThreads) {
-        this(bundle, intraOpThreads, null);
+    public OnnxRuntimeEngine(ModelBundle bundle, int intraOpThreads, boolean spinWait) {
+        this(bundle, intraOpThreads, spinWait, null);
     }
 
-    /** @param gpu null for the CPU */
-    public OnnxRuntimeEngine(ModelBundle bundle, int intraOpThreads, GpuConfig gpu) {
+    /**
+     * @param intraOpThreads threads one call may use; 0 lets ONNX Runtime take one per core
+     * @param spinWait whether those threads busy-wait for work between calls instead of sleeping
+     * @param gpu null for the CPU
+     */
+    public OnnxRuntimeEngine(ModelBundle bundle, int intraOpThreads, boolean spinWait, GpuConfig gpu) {
         this.environment = OrtEnvironment.getEnvironment();
         this.categories = bundle.manifest().categories().size();
         this.name = gpu != null && gpu.provider() == GpuConfig.Provider.TENSORRT ? "TensorRT" : "OnnxRuntime";
@@ -30,6 +36,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
+            // Spinning makes a lone engine faster, but in the server it burns the cores that gRPC and the other
+            // streams need between calls: end to end was measured faster without it (docs/PERFORMANCE.md).
+            options.addConfigEntry("session.intra_op.allow_spinning", spinWait ? "1" : "0");
             if (gpu != null) {
                 ExecutionProviders.apply(options, gpu);
             }
@@ -50,12 +59,18 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         return MODEL_FILE;
     }
 
+    /**
+     * One caller at a time: the inputs go through two direct buffers kept between calls. A heap array would make
+     * ONNX Runtime allocate and fill a fresh direct buffer per input per call (a batch of 32 windows is 2 MiB).
+     */
     @Override
-    public EngineOutput run(EngineInput input) {
+    public synchronized EngineOutput run(EngineInput input) {
         long[] featureShape = {input.batch(), input.time(), input.featureDim()};
         long[] maskShape = {input.batch(), input.time()};
-        try (OnnxTensor x = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input.features()), featureShape);
-             OnnxTensor mask = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input.mask()), maskShape);
+        featureBuffer = DirectFloats.fill(featureBuffer, input.features());
+        maskBuffer = DirectFloats.fill(maskBuffer, input.mask());
+        try (OnnxTensor x = OnnxTensor.createTensor(environment, featureBuffer, featureShape);
+             OnnxTensor mask = OnnxTensor.createTensor(environment, maskBuffer, maskShape);
              OrtSession.Result result = session.run(Map.of("x", x, "mask", mask))) {
             float[] scores = copy((OnnxTensor) result.get(0));
             float[] probs = copy((OnnxTensor) result.get(1));
