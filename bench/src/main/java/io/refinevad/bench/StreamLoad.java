@@ -3,29 +3,37 @@ package io.refinevad.bench;
 import io.refinevad.api.v1.ModelInfo;
 import io.refinevad.client.ScoringClient;
 import io.refinevad.client.StreamResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * End-to-end load through gRPC: N concurrent streams, each sending `segments` segments at `rate` segments per
  * second (0: as fast as answers allow), against a running server. Prints, per N, the answered segments per second,
- * the offered rate, and p50/p99 latency from send to answer.
+ * the offered rate, p50/p99 latency from send to answer, and the CPU time per answered segment that this load
+ * generator spent and, given the server's process id on the same machine, that the server spent. A warm-up round
+ * (64 streams as fast as answers allow) runs first and is not reported, so both sides' JIT has settled.
  *
  *   java -cp "bench/target/refinevad-bench.jar:bench/target/lib/*" io.refinevad.bench.StreamLoad \
- *       HOST:PORT RATE SEGMENTS N1,N2,...
+ *       HOST:PORT RATE SEGMENTS N1,N2,... [SERVER_PID]
  */
 public final class StreamLoad {
     private StreamLoad() {
     }
+
+    private static final int WARM_UP_STREAMS = 64;
+    private static final int WARM_UP_SEGMENTS = 200;
 
     public static void main(String[] args) throws Exception {
         String target = args[0];
         double rate = Double.parseDouble(args[1]);
         int segments = Integer.parseInt(args[2]);
         int[] levels = Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
+        Optional<ProcessHandle> server = args.length > 4 ? ProcessHandle.of(Long.parseLong(args[4])) : Optional.empty();
         try (ScoringClient client = new ScoringClient(target)) {
             ModelInfo info = client.modelInfo();
             float[] clip = new float[segments * info.getFeatureDim()];
@@ -33,23 +41,29 @@ public final class StreamLoad {
             for (int i = 0; i < clip.length; i++) {
                 clip[i] = (float) random.nextGaussian();
             }
-            System.out.printf("%8s %14s %16s %10s %10s %8s%n", "streams", "offered seg/s", "answered seg/s",
-                    "p50 ms", "p99 ms", "lost");
+            System.err.printf("[bench] warm-up: %d streams x %d segments%n", WARM_UP_STREAMS, WARM_UP_SEGMENTS);
+            run(client, clip, info.getFeatureDim(), Math.min(segments, WARM_UP_SEGMENTS), 0, WARM_UP_STREAMS, server);
+            System.out.printf("%8s %14s %16s %10s %10s %8s %16s %16s%n", "streams", "offered seg/s", "answered seg/s",
+                    "p50 ms", "p99 ms", "lost", "client cpu us/seg", "server cpu us/seg");
             for (int streams : levels) {
-                Level level = run(client, clip, info.getFeatureDim(), segments, rate, streams);
-                System.out.printf("%8d %14s %16.1f %10.2f %10.2f %8d%n", streams,
+                Level level = run(client, clip, info.getFeatureDim(), segments, rate, streams, server);
+                System.out.printf("%8d %14s %16.1f %10.2f %10.2f %8d %16.0f %16s%n", streams,
                         rate > 0 ? String.format("%.0f", streams * rate) : "max", level.throughput, level.p50 / 1e3,
-                        level.p99 / 1e3, level.lost);
+                        level.p99 / 1e3, level.lost, level.clientCpuMicros,
+                        server.isPresent() ? String.format("%.0f", level.serverCpuMicros) : "-");
                 System.err.printf("[bench] %d streams done%n", streams);
             }
         }
     }
 
-    record Level(double throughput, double p50, double p99, long lost) {
+    record Level(double throughput, double p50, double p99, long lost, double clientCpuMicros,
+                 double serverCpuMicros) {
     }
 
-    static Level run(ScoringClient client, float[] clip, int dim, int segments, double rate, int streams)
-            throws Exception {
+    static Level run(ScoringClient client, float[] clip, int dim, int segments, double rate, int streams,
+                     Optional<ProcessHandle> server) throws Exception {
+        long clientCpu = ProcessCpu.nanos();
+        long serverCpu = server.map(StreamLoad::cpuNanos).orElse(0L);
         long start = System.nanoTime();
         List<CompletableFuture<StreamResult>> futures = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
@@ -68,7 +82,15 @@ public final class StreamLoad {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Level(sorted.length / seconds, percentile(sorted, 0.5), percentile(sorted, 0.99), lost);
+        double answered = Math.max(1, sorted.length);
+        return new Level(sorted.length / seconds, percentile(sorted, 0.5), percentile(sorted, 0.99), lost,
+                (ProcessCpu.nanos() - clientCpu) / 1e3 / answered,
+                (server.map(StreamLoad::cpuNanos).orElse(0L) - serverCpu) / 1e3 / answered);
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElseThrow(
+                () -> new IllegalStateException("cannot read the CPU time of process " + process.pid()));
     }
 
     private static double percentile(long[] sorted, double q) {
