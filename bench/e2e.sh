@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End to end through gRPC against the packaged server on the default model (ONNX Runtime):
-#  1. streams at a fixed rate, N = 1..256: answered segments/s and p50/p99 latency (batching on);
+#  1. streams at a fixed rate, N = 1..512: answered segments/s and p50/p99 latency (batching on);
 #  2. maximum throughput at 64 streams with batching on (max batch 32) and off (max batch 1), and the raw engine in
 #     process at batch 32, in ROUNDS interleaved rounds: this machine's speed drifts by up to 2x over minutes, so
 #     each round's ratios compare runs made seconds apart, and the summary gives every round and the medians.
@@ -19,7 +19,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 mkdir -p build
 
 serve() {  # serve HOST:PORT MAX_BATCH
-  java -Drefinevad.batching.max-batch-size="$2" -Drefinevad.streams.capacity=512 \
+  java -Drefinevad.batching.max-batch-size="$2" -Drefinevad.streams.capacity=1024 \
     -Drefinevad.batching.max-queue-size=8192 -Dquarkus.grpc.server.port="${1#*:}" -Dquarkus.http.port=0 \
     -jar inference-server/target/quarkus-app/quarkus-run.jar > "build/e2e-server-${1#*:}.log" 2>&1 &
   pids+=($!)
@@ -34,7 +34,7 @@ serve $unbatched 1
 unbatched_pid=${pids[1]}
 
 echo "== 1. streams at 4 segments/s each (batching on, max batch 32), 40 segments per stream"
-load $batched 4 40 1,4,16,64,128,256 "$batched_pid"
+load $batched 4 40 1,4,16,64,128,256,512 "$batched_pid"
 echo
 echo "== 2. maximum throughput, 64 streams x 400 segments, as fast as answers allow (8 unanswered per stream);"
 echo "      batching on (max batch 32) and off (max batch 1), then the raw engine at batch 32; $rounds rounds"
