@@ -3,6 +3,7 @@ package io.refinevad.operator.it;
 import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
 import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
 import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
+import static io.refinevad.operator.it.OperatorTestSupport.setMaxBatchSize;
 import static io.refinevad.operator.it.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -145,11 +146,7 @@ class AnomalyDetectorLifecycleIT {
             TestNamespace namespace) {
         String before = templateHash(client, namespace);
         operator.stop();
-        client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME)
-                .edit(d -> {
-                    d.getSpec().getRuntime().setMaxBatchSize(16);
-                    return d;
-                });
+        setMaxBatchSize(client, namespace.name(), NAME, 16);
         operator.start();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {

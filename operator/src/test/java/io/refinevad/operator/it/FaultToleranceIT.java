@@ -3,6 +3,7 @@ package io.refinevad.operator.it;
 import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
 import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
 import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
+import static io.refinevad.operator.it.OperatorTestSupport.setMaxBatchSize;
 import static io.refinevad.operator.it.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -134,10 +135,7 @@ class FaultToleranceIT {
             throws Exception {
         cluster.restart("kube-apiserver");
 
-        client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME).edit(d -> {
-            d.getSpec().getRuntime().setMaxBatchSize(8);
-            return d;
-        });
+        setMaxBatchSize(client, namespace.name(), NAME, 8);
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(client.configMaps().inNamespace(namespace.name()).withName(NAME + "-config").get().getData()
                     .get("application.properties")).contains("refinevad.batching.max-batch-size=8");

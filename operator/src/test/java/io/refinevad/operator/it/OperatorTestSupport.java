@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
@@ -54,6 +56,16 @@ final class OperatorTestSupport {
     }
 
     /** The detector's scoring pods that are Ready and not being deleted. */
+    /**
+     * Changes spec.runtime.maxBatchSize as `kubectl patch --type merge` would. It carries no resourceVersion, so a
+     * status write by the operator between reading and writing cannot make it fail with a conflict, as an edit can.
+     */
+    static void setMaxBatchSize(KubernetesClient client, String namespace, String name, int size) {
+        client.resources(AnomalyDetector.class).inNamespace(namespace).withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"runtime\":{\"maxBatchSize\":" + size + "}}}");
+    }
+
     static List<Pod> readyPods(KubernetesClient client, String namespace, String detector) {
         return client.pods().inNamespace(namespace).withLabel(DetectorResources.DETECTOR_LABEL, detector).list()
                 .getItems().stream()
