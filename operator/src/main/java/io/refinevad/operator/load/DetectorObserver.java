@@ -7,6 +7,7 @@ import io.refinevad.api.v1.LoadReport;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.dependent.DetectorResources;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,9 +27,13 @@ public class DetectorObserver {
     public DetectorObservation observe(AnomalyDetector detector, Optional<Deployment> deployment) {
         List<Pod> pods = client.pods().inNamespace(detector.getMetadata().getNamespace())
                 .withLabels(DetectorResources.podSelector(detector)).list().getItems();
-        List<ObservedPod> observed = pods.parallelStream()
+        List<Pod> relevant = pods.stream()
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null || isRunning(pod))
-                .map(pod -> new ObservedPod(pod, isReady(pod), isRunning(pod) ? probe.report(pod) : Optional.<LoadReport>empty()))
+                .toList();
+        Map<String, LoadReport> reports = probe.reports(relevant.stream().filter(DetectorObserver::isRunning).toList());
+        List<ObservedPod> observed = relevant.stream()
+                .map(pod -> new ObservedPod(pod, isReady(pod),
+                        Optional.ofNullable(reports.get(pod.getMetadata().getName()))))
                 .toList();
         return new DetectorObservation(deployment, observed);
     }
