@@ -229,7 +229,8 @@ final class PodRunner implements Runnable {
             for (VolumeMount mount : container.spec().getVolumeMounts()) {
                 Path volume = volumes.get(mount.getName());
                 if (volume == null) {
-                    throw new IOException("container " + container.name() + " mounts unknown volume " + mount.getName());
+                    throw new IOException("container " + container.name() + " mounts unknown volume "
+                            + mount.getName());
                 }
                 String subPath = Objects.requireNonNullElse(mount.getSubPath(), "");
                 mounts.add(mount.getMountPath(), subPath.isEmpty() ? volume : volume.resolve(subPath));

@@ -82,7 +82,8 @@ class AnomalyDetectorLifecycleIT {
             assertThat(status.getReadyReplicas()).isEqualTo(1);
             assertThat(status.getStreamCapacity()).isEqualTo(64);
         });
-        AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME).get();
+        AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME)
+                .get();
         assertThat(live.getStatus().getEndpoint()).isEqualTo(NAME + "." + namespace.name() + ".svc:9000");
         assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
         List<HasMetadata> owned = List.of(
@@ -168,12 +169,12 @@ class AnomalyDetectorLifecycleIT {
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME).delete();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(client.apps().deployments().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL)
-                    .list().getItems()).isEmpty();
+            assertThat(client.apps().deployments().inNamespace(namespace.name())
+                    .withLabel(DetectorResources.DETECTOR_LABEL).list().getItems()).isEmpty();
             assertThat(client.configMaps().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL)
                     .list().getItems()).isEmpty();
-            assertThat(client.services().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL).list()
-                    .getItems()).isEmpty();
+            assertThat(client.services().inNamespace(namespace.name()).withLabel(DetectorResources.DETECTOR_LABEL)
+                    .list().getItems()).isEmpty();
             assertThat(client.policy().v1().podDisruptionBudget().inNamespace(namespace.name())
                     .withLabel(DetectorResources.DETECTOR_LABEL).list().getItems())
                     .isEmpty();

@@ -79,8 +79,8 @@ class FaultToleranceIT {
                 streams.add(scoring.stream("camera-" + i, features, 400, FEATURE_DIM, 10));
             }
             // The operator sees the surge and starts scaling; kill it before the new pods are Ready.
-            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(client, namespace.name(), NAME).getDesiredReplicas())
-                    .isEqualTo(3));
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+                    status(client, namespace.name(), NAME).getDesiredReplicas()).isEqualTo(3));
             operator.kill();
 
             await().atMost(TIMEOUT).untilAsserted(() -> {

@@ -59,7 +59,8 @@ class HelmChartIT {
             template.addAll(values);
             Path rendered = Files.createTempFile(cluster.repository().resolve("operator/target"), "chart-", ".yaml");
             Files.writeString(rendered, ClusterTools.run(cluster, template.toArray(String[]::new)));
-            String applied = ClusterTools.run(cluster, "kubectl", "apply", "--dry-run=server", "-f", rendered.toString());
+            String applied = ClusterTools.run(cluster, "kubectl", "apply", "--dry-run=server", "-f",
+                    rendered.toString());
             assertThat(applied).as("values %s", values).contains("deployment.apps/vad-refinevad-operator created");
         }
     }
@@ -68,8 +69,8 @@ class HelmChartIT {
     @Order(3)
     void anInstalledOperatorRunsUnderTheChartsServiceAccountAndReconciles(LocalCluster cluster,
             KubernetesClient client, TestNamespace namespace) throws Exception {
-        String installed = ClusterTools.run(cluster, "helm", "install", RELEASE, chart(cluster).toString(), "--namespace",
-                namespace.name(), "--set", "operator.pollInterval=1s");
+        String installed = ClusterTools.run(cluster, "helm", "install", RELEASE, chart(cluster).toString(),
+                "--namespace", namespace.name(), "--set", "operator.pollInterval=1s");
         assertThat(installed).contains("STATUS: deployed", "kubectl apply -f");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(operatorPods(client, namespace))
                 .singleElement().satisfies(pod -> assertThat(isReady(pod)).isTrue()));
@@ -107,8 +108,8 @@ class HelmChartIT {
             assertThat(canI(cluster, account, allowed)).as(allowed).isTrue();
         }
         for (String denied : List.of("list secrets", "delete pods", "create pods", "delete nodes",
-                "create clusterroles.rbac.authorization.k8s.io", "delete customresourcedefinitions.apiextensions.k8s.io",
-                "create leases.coordination.k8s.io")) {
+                "create clusterroles.rbac.authorization.k8s.io",
+                "delete customresourcedefinitions.apiextensions.k8s.io", "create leases.coordination.k8s.io")) {
             assertThat(canI(cluster, account, denied)).as(denied).isFalse();
         }
     }
@@ -140,7 +141,8 @@ class HelmChartIT {
                 .flatMap(endpoint -> endpoint.getAddresses().stream())
                 .toList();
         assertThat(addresses).isNotEmpty();
-        NpyFloatMatrix clip = NpyFloatMatrix.read(cluster.repository().resolve("model/default/export/golden/stream_x.npy"));
+        NpyFloatMatrix clip = NpyFloatMatrix.read(
+                cluster.repository().resolve("model/default/export/golden/stream_x.npy"));
         int segments = clip.shape()[0];
         try (ScoringClient scoring = new ScoringClient(addresses.get(0) + ":9000")) {
             List<CompletableFuture<StreamResult>> cameras = new ArrayList<>();
