@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 /** The command line: info, score a .npy clip, or stream .npy files as live cameras. */
 public final class Main {
     private static final String USAGE = """
-            usage: java -jar refinevad-client.jar [--target HOST:PORT] COMMAND
+            usage: java -jar refinevad-client.jar [--target HOST:PORT[,HOST:PORT...]] COMMAND
               info                           the served model: name, version, feature dim, window, categories
               wait [--seconds N]             wait until the server answers (default 60 s)
               score FILE.npy                 score a whole clip [segments, feature_dim] float32
@@ -25,7 +25,8 @@ public final class Main {
                                              stream each file as a live camera at R segments per second
                                              (default 0: as fast as answers allow); print scores and the
                                              anomalous intervals (score >= T, default 0.5) with their category
-            --target defaults to localhost:9000""";
+            --target defaults to localhost:9000. With several, info, wait and score use the first, and a
+            stream whose server drains continues on the next one without losing a segment.""";
 
     private Main() {
     }
@@ -37,7 +38,7 @@ public final class Main {
             fail(USAGE);
         }
         String command = rest.removeFirst();
-        try (ScoringClient client = new ScoringClient(target)) {
+        try (ScoringClient client = new ScoringClient(List.of(target.split(",")))) {
             switch (command) {
                 case "info" -> info(client.modelInfo(), System.out);
                 case "wait" -> waitForServer(client, Integer.parseInt(option(rest, "--seconds", "60")), target);
