@@ -15,7 +15,7 @@ cp="bench/target/refinevad-bench.jar:bench/target/lib/*"
 batched=localhost:19100
 unbatched=localhost:19101
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null || true' EXIT
 mkdir -p build
 
 serve() {  # serve HOST:PORT MAX_BATCH
@@ -24,6 +24,7 @@ serve() {  # serve HOST:PORT MAX_BATCH
     -jar inference-server/target/quarkus-app/quarkus-run.jar > "build/e2e-server-${1#*:}.log" 2>&1 &
   pids+=($!)
   java -jar client/target/refinevad-client.jar --target "$1" wait --seconds 120 > /dev/null
+  kill -0 $! || { echo "the server on $1 did not start: build/e2e-server-${1#*:}.log" >&2; exit 1; }
 }
 load() { java -XX:TieredStopAtLevel=1 -cp "$cp" io.refinevad.bench.StreamLoad "$@"; }
 field() { awk -v engine="$2" -v col="$3" '$1 == engine && $2 == 32 {print $col}' "$1"; }
@@ -42,9 +43,9 @@ printf "round\tbatched\tunbatched\tengine\tengine_cores\tspinning\tserver_us\tun
   > build/e2e-rounds.tsv
 for round in $(seq 1 "$rounds"); do
   echo "-- round $round of $rounds" >&2
-  load $batched 0 400 64 "$batched_pid" 2>/dev/null | tail -1 > build/e2e-batched.txt
-  load $unbatched 0 400 64 "$unbatched_pid" 2>/dev/null | tail -1 > build/e2e-unbatched.txt
-  java -cp "$cp" io.refinevad.bench.EngineThroughput 2 32 OnnxRuntime,OnnxRuntime-spin 2>/dev/null \
+  load $batched 0 400 64 "$batched_pid" 2>>build/e2e-load.log | tail -1 > build/e2e-batched.txt
+  load $unbatched 0 400 64 "$unbatched_pid" 2>>build/e2e-load.log | tail -1 > build/e2e-unbatched.txt
+  java -cp "$cp" io.refinevad.bench.EngineThroughput 2 32 OnnxRuntime,OnnxRuntime-spin 2>>build/e2e-load.log \
     > build/e2e-engine.txt
   read -r _ _ batched_rate _ _ _ client_us server_us < build/e2e-batched.txt
   read -r _ _ unbatched_rate _ _ _ _ unbatched_server_us < build/e2e-unbatched.txt

@@ -18,7 +18,7 @@ import java.util.Random;
 
 /**
  * Raw engine throughput in this process: windows of W segments per second at batch 1..64 for both engines, each
- * beside the batch-1 figure of the same engine (the ratio is what to compare across runs on a noisy machine), the
+ * beside the figure of the same engine at the first batch asked for (the ratio is what to compare across runs on a noisy machine), the
  * cores the process kept busy, and the achieved FLOP rate beside this machine's fp32 matrix-multiply rate measured
  * in the same run. ONNX Runtime runs twice: as the server runs it (threads sleep between calls) and with its
  * threads spin-waiting, which is faster for an engine alone.

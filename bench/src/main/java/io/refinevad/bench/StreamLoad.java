@@ -41,13 +41,14 @@ public final class StreamLoad {
             for (int i = 0; i < clip.length; i++) {
                 clip[i] = (float) random.nextGaussian();
             }
-            System.err.printf("[bench] warm-up: %d streams x %d segments%n", WARM_UP_STREAMS, WARM_UP_SEGMENTS);
-            run(client, clip, info.getFeatureDim(), Math.min(segments, WARM_UP_SEGMENTS), 0, WARM_UP_STREAMS, server);
-            System.out.printf("%8s %14s %16s %10s %10s %8s %16s %16s%n", "streams", "offered seg/s", "answered seg/s",
+            int warmUpSegments = Math.min(segments, WARM_UP_SEGMENTS);
+            System.err.printf("[bench] warm-up: %d streams x %d segments%n", WARM_UP_STREAMS, warmUpSegments);
+            run(client, clip, info.getFeatureDim(), warmUpSegments, 0, WARM_UP_STREAMS, server);
+            System.out.printf("%8s %14s %16s %10s %10s %8s %18s %18s%n", "streams", "offered seg/s", "answered seg/s",
                     "p50 ms", "p99 ms", "lost", "client cpu us/seg", "server cpu us/seg");
             for (int streams : levels) {
                 Level level = run(client, clip, info.getFeatureDim(), segments, rate, streams, server);
-                System.out.printf("%8d %14s %16.1f %10.2f %10.2f %8d %16.0f %16s%n", streams,
+                System.out.printf("%8d %14s %16.1f %10.2f %10.2f %8d %18.0f %18s%n", streams,
                         rate > 0 ? String.format("%.0f", streams * rate) : "max", level.throughput, level.p50 / 1e3,
                         level.p99 / 1e3, level.lost, level.clientCpuMicros,
                         server.isPresent() ? String.format("%.0f", level.serverCpuMicros) : "-");

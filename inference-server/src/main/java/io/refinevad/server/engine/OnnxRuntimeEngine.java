@@ -16,6 +16,8 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     private final OrtSession session;
     private final int categories;
     private final String name;
+    /** Buffers beyond this (64 windows of 32 x 1024) are not kept: a rare long clip must not pin its memory. */
+    private static final int MAX_KEPT_FLOATS = 64 * 32 * 1024;
     private FloatBuffer featureBuffer = DirectFloats.allocate(0);
     private FloatBuffer maskBuffer = DirectFloats.allocate(0);
 
@@ -79,6 +81,11 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a batch of " + input.batch() + " x "
                     + input.time() + ": " + e.getMessage(), e);
+        } finally {
+            if (featureBuffer.capacity() > MAX_KEPT_FLOATS) {
+                featureBuffer = DirectFloats.allocate(0);
+                maskBuffer = DirectFloats.allocate(0);
+            }
         }
     }
 
@@ -90,7 +97,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             session.close();
         } catch (OrtException e) {

@@ -55,7 +55,6 @@ final class OperatorTestSupport {
         return operator;
     }
 
-    /** The detector's scoring pods that are Ready and not being deleted. */
     /**
      * Changes spec.runtime.maxBatchSize as `kubectl patch --type merge` would. It carries no resourceVersion, so a
      * status write by the operator between reading and writing cannot make it fail with a conflict, as an edit can.
@@ -66,6 +65,7 @@ final class OperatorTestSupport {
                         "{\"spec\":{\"runtime\":{\"maxBatchSize\":" + size + "}}}");
     }
 
+    /** The detector's scoring pods that are Ready and not being deleted. */
     static List<Pod> readyPods(KubernetesClient client, String namespace, String detector) {
         return client.pods().inNamespace(namespace).withLabel(DetectorResources.DETECTOR_LABEL, detector).list()
                 .getItems().stream()
