@@ -2,7 +2,7 @@
 # Start time to Ready and resident memory of the local cluster (e2e/local-cluster.sh), per component, over a few
 # up/down cycles, with the time of each step from the script's log. The baseline is a JVM's own start
 # (java -version) in the same run, as in bench/startup.sh, since the machine's speed varies from run to run.
-#   bench/local-cluster.sh [runs]      (build first: ./mvnw -B -ntp package -DskipTests -pl e2e -am)
+#   bench/local-cluster.sh [runs]      (build first: ./mvnw -B -ntp package -DskipTests -pl e2e/testbed -am)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}

@@ -34,7 +34,7 @@ PIDS="$DIR/pids"
 STATE_FILE="$DIR/cluster.env"   # what `up` started with, so status and down work whatever the caller's env says
 KUBECONFIG_PATH="$DIR/admin.kubeconfig"
 NODE_NAME=refinevad-node
-NODE_AGENT_JAR="$REPO/e2e/target/node-agent/node-agent.jar"
+NODE_AGENT_JAR="$REPO/e2e/testbed/target/node-agent/node-agent.jar"
 TIMEOUT=${REFINEVAD_CLUSTER_TIMEOUT:-120}
 STOP_GRACE_SECONDS=10
 
@@ -476,7 +476,7 @@ cmd_up() {
   configure_from_env
   if [[ $NODE_AGENT == 1 ]]; then
     [[ -f $NODE_AGENT_JAR ]] || fail "the node agent is not built ($NODE_AGENT_JAR is missing): run" \
-      "./mvnw -B -ntp -pl e2e -am package -DskipTests  (or set REFINEVAD_CLUSTER_NODE_AGENT=0 for the control plane alone)"
+      "./mvnw -B -ntp -pl e2e/testbed -am package -DskipTests  (or set REFINEVAD_CLUSTER_NODE_AGENT=0 for the control plane alone)"
   fi
   resolve_tools_bin
   check_ports_free

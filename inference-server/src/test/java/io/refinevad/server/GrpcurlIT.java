@@ -3,6 +3,7 @@ package io.refinevad.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.refinevad.testsupport.PackagedScoringServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,9 @@ class GrpcurlIT {
         Path grpcurl = Path.of(System.getenv().getOrDefault("REFINEVAD_TOOLS", GRPCURL.getParent().toString()),
                 "grpcurl");
         Assumptions.assumeTrue(Files.isExecutable(grpcurl), "grpcurl not built: run e2e/tools/build-tools.sh");
-        try (PackagedServer server = new PackagedServer()) {
-            String target = "localhost:" + server.port;
+        try (PackagedScoringServer server = PackagedScoringServer.start(GracefulShutdownIT.PACKAGED_JAR,
+                Path.of("target/grpcurl-server.log"))) {
+            String target = server.target();
             String services = run(grpcurl, "-plaintext", target, "list");
             for (String service : List.of("refinevad.v1.Scoring", "inference.GRPCInferenceService",
                     "grpc.health.v1.Health")) {

@@ -7,9 +7,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.refinevad.operator.crd.AnomalyDetector;
-import io.refinevad.operator.crd.AnomalyDetectorSpec;
-import io.refinevad.operator.crd.ModelSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
+import io.refinevad.testsupport.DetectorFixture;
 import org.junit.jupiter.api.Test;
 
 /** The desired Deployment and server configuration built from a spec, without a cluster. */
@@ -87,10 +86,11 @@ class DesiredStateTest {
         AnomalyDetector detector = detector("builtin:default", null);
         String before = annotation(detector);
         detector.getSpec().getRuntime().setMaxBatchSize(8);
-        assertThat(annotation(detector)).isNotEqualTo(before);
+        String afterRuntimeChange = annotation(detector);
+        assertThat(afterRuntimeChange).isNotEqualTo(before);
         detector.getSpec().getScaling().setMaxReplicas(9);
         assertThat(annotation(detector)).as("scaling bounds are the operator's, not the pods'")
-                .isEqualTo(annotation(detector));
+                .isEqualTo(afterRuntimeChange);
     }
 
     @Test
@@ -109,15 +109,8 @@ class DesiredStateTest {
     }
 
     static AnomalyDetector detector(String uri, String sha256) {
-        AnomalyDetector detector = new AnomalyDetector();
-        detector.getMetadata().setName("cams");
-        detector.getMetadata().setNamespace("video");
-        AnomalyDetectorSpec spec = new AnomalyDetectorSpec();
-        ModelSpec model = new ModelSpec();
-        model.setUri(uri);
-        model.setSha256(sha256);
-        spec.setModel(model);
-        detector.setSpec(spec);
+        AnomalyDetector detector = DetectorFixture.withModel(AnomalyDetector.class, "video", "cams", uri);
+        detector.getSpec().getModel().setSha256(sha256);
         return detector;
     }
 }

@@ -9,16 +9,15 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.refinevad.api.v1.LoadReport;
 import io.refinevad.operator.crd.AnomalyDetector;
-import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.crd.ConditionType;
-import io.refinevad.operator.crd.ModelSpec;
 import io.refinevad.operator.load.DetectorObservation;
 import io.refinevad.operator.load.ObservedPod;
 import io.refinevad.operator.scaling.ScaleDecision;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import io.refinevad.testsupport.DetectorFixture;
 import org.junit.jupiter.api.Test;
 
 /** The status built from an observation: counts, conditions and their reasons, and stability when nothing changed. */
@@ -110,15 +109,8 @@ class StatusAggregatorTest {
     }
 
     private static AnomalyDetector detector() {
-        AnomalyDetector detector = new AnomalyDetector();
-        detector.getMetadata().setName("cams");
-        detector.getMetadata().setNamespace("video");
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, "video", "cams");
         detector.getMetadata().setGeneration(1L);
-        AnomalyDetectorSpec spec = new AnomalyDetectorSpec();
-        ModelSpec model = new ModelSpec();
-        model.setUri("builtin:default");
-        spec.setModel(model);
-        detector.setSpec(spec);
         return detector;
     }
 }

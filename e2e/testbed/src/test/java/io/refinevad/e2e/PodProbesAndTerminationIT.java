@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
+import io.refinevad.testsupport.Pods;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +41,8 @@ class PodProbesAndTerminationIT {
                 .endSpec()
                 .build()).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(isReady(client, namespace, "scorer")).isTrue());
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+                Pods.isReady(client.pods().inNamespace(namespace.name()).withName("scorer").get())).isTrue());
     }
 
     @Test
@@ -63,7 +64,8 @@ class PodProbesAndTerminationIT {
                 .build()).create();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ContainerStatus status = containerStatus(client, namespace, "flaky");
+            ContainerStatus status = Pods.containerStatus(
+                    client.pods().inNamespace(namespace.name()).withName("flaky").get(), "app");
             assertThat(status.getRestartCount()).isGreaterThanOrEqualTo(1);
             assertThat(client.v1().events().inNamespace(namespace.name()).list().getItems())
                     .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("Unhealthy"));
@@ -73,7 +75,8 @@ class PodProbesAndTerminationIT {
     @Test
     void deletionSendsSigtermAndWaitsForTheProcess(KubernetesClient client, LocalCluster cluster,
             TestNamespace namespace) throws Exception {
-        Path marker = Files.createTempDirectory(cluster.repository().resolve("e2e/target"), "sigterm-");
+        Path marker = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()),
+                "sigterm-");
         client.pods().inNamespace(namespace.name()).resource(new PodBuilder()
                 .withNewMetadata().withName("graceful").endMetadata()
                 .withNewSpec()
@@ -96,14 +99,4 @@ class PodProbesAndTerminationIT {
                 .as("the process ran its SIGTERM handler to the end before the pod was removed").isEqualTo("drained");
     }
 
-    private static boolean isReady(KubernetesClient client, TestNamespace namespace, String name) {
-        Pod pod = client.pods().inNamespace(namespace.name()).withName(name).get();
-        return pod.getStatus().getConditions().stream()
-                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-    }
-
-    private static ContainerStatus containerStatus(KubernetesClient client, TestNamespace namespace, String name) {
-        return client.pods().inNamespace(namespace.name()).withName(name).get().getStatus().getContainerStatuses()
-                .get(0);
-    }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalCluster;
+import io.refinevad.testsupport.Pods;
 import java.time.Duration;
 import java.util.List;
 
@@ -52,7 +53,8 @@ final class ChartOperator implements AutoCloseable {
 
     /** Deletes the operator's pod with no grace period, as a node failure would; the Deployment brings a new one. */
     void kill() {
-        String killed = pods().get(0).getMetadata().getName();
+        String killed = await().atMost(TIMEOUT).until(this::pods, pods -> !pods.isEmpty()).get(0).getMetadata()
+                .getName();
         client().pods().inNamespace(namespace).withName(killed).withGracePeriod(0).delete();
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pods())
                 .noneMatch(pod -> pod.getMetadata().getName().equals(killed)));
@@ -65,11 +67,8 @@ final class ChartOperator implements AutoCloseable {
     }
 
     private void awaitReady() {
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pods()).singleElement().satisfies(pod ->
-                assertThat(pod.getStatus().getConditions()).anySatisfy(c -> {
-                    assertThat(c.getType()).isEqualTo("Ready");
-                    assertThat(c.getStatus()).isEqualTo("True");
-                })));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pods()).singleElement()
+                .satisfies(pod -> assertThat(Pods.isReady(pod)).as("operator pod Ready").isTrue()));
     }
 
     private List<Pod> pods() {

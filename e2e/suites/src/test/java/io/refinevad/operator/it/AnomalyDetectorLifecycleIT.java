@@ -1,8 +1,14 @@
 package io.refinevad.operator.it;
 
 import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
+import static io.refinevad.operator.it.OperatorTestSupport.assertObservedLatestGeneration;
+import static io.refinevad.operator.it.OperatorTestSupport.condition;
+import static io.refinevad.operator.it.OperatorTestSupport.firstReadyPod;
+import static io.refinevad.operator.it.OperatorTestSupport.grpcTarget;
+import static io.refinevad.operator.it.OperatorTestSupport.live;
 import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
 import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
+import static io.refinevad.operator.it.OperatorTestSupport.serverProperties;
 import static io.refinevad.operator.it.OperatorTestSupport.setMaxBatchSize;
 import static io.refinevad.operator.it.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,14 +82,13 @@ class AnomalyDetectorLifecycleIT {
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             AnomalyDetectorStatus status = status(client, namespace.name(), NAME);
-            assertThat(condition(status, ConditionType.READY)).isEqualTo("True");
-            assertThat(condition(status, ConditionType.MODEL_READY)).isEqualTo("True");
-            assertThat(condition(status, ConditionType.DEGRADED)).isEqualTo("False");
+            assertThat(condition(status, ConditionType.READY).getStatus()).isEqualTo("True");
+            assertThat(condition(status, ConditionType.MODEL_READY).getStatus()).isEqualTo("True");
+            assertThat(condition(status, ConditionType.DEGRADED).getStatus()).isEqualTo("False");
             assertThat(status.getReadyReplicas()).isEqualTo(1);
             assertThat(status.getStreamCapacity()).isEqualTo(64);
         });
-        AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName(NAME)
-                .get();
+        AnomalyDetector live = live(client, namespace.name(), NAME);
         assertThat(live.getStatus().getEndpoint()).isEqualTo(NAME + "." + namespace.name() + ".svc:9000");
         assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
         List<HasMetadata> owned = List.of(
@@ -107,8 +112,8 @@ class AnomalyDetectorLifecycleIT {
     @Order(2)
     void streamsScaleThePodsUpAndTheirEndScalesDownKeepingTheBusyPod(KubernetesClient client, TestNamespace namespace)
             throws Exception {
-        Pod first = readyPods(client, namespace.name(), NAME).get(0);
-        String target = first.getStatus().getPodIP() + ":" + DetectorResources.GRPC_PORT;
+        Pod first = firstReadyPod(client, namespace.name(), NAME);
+        String target = grpcTarget(first);
         float[] features = randomFeatures(600, 7);
         List<CompletableFuture<StreamResult>> results = new ArrayList<>();
         try (ScoringClient scoring = new ScoringClient(target)) {
@@ -133,8 +138,9 @@ class AnomalyDetectorLifecycleIT {
                         .extracting(p -> p.getMetadata().getName())
                         .containsExactly(first.getMetadata().getName());
             });
-            assertThat(client.pods().inNamespace(namespace.name()).withName(first.getMetadata().getName()).get()
-                    .getMetadata().getAnnotations()).containsEntry(PodDeletionCosts.ANNOTATION, "1");
+            Pod kept = client.pods().inNamespace(namespace.name()).withName(first.getMetadata().getName()).get();
+            assertThat(kept).as("the busy pod").isNotNull();
+            assertThat(kept.getMetadata().getAnnotations()).containsEntry(PodDeletionCosts.ANNOTATION, "1");
             assertAllAnswered(results.get(0).get(90, TimeUnit.SECONDS));
         }
         assertThat(client.v1().events().inNamespace(namespace.name()).list().getItems())
@@ -152,14 +158,12 @@ class AnomalyDetectorLifecycleIT {
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(templateHash(client, namespace)).isNotEqualTo(before);
-            assertThat(client.configMaps().inNamespace(namespace.name()).withName(NAME + "-config").get().getData()
-                    .get("application.properties")).contains("refinevad.batching.max-batch-size=16");
+            assertThat(serverProperties(client, namespace.name(), NAME))
+                    .contains("refinevad.batching.max-batch-size=16");
             List<Pod> pods = readyPods(client, namespace.name(), NAME);
             assertThat(pods).hasSize(1).allSatisfy(pod -> assertThat(pod.getMetadata().getAnnotations()
                     .get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION)).isEqualTo(templateHash(client, namespace)));
-            AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
-                    .withName(NAME).get();
-            assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
+            assertObservedLatestGeneration(client, namespace.name(), NAME);
         });
     }
 
@@ -188,12 +192,9 @@ class AnomalyDetectorLifecycleIT {
     }
 
     private static String templateHash(KubernetesClient client, TestNamespace namespace) {
-        return client.apps().deployments().inNamespace(namespace.name()).withName(NAME).get().getSpec().getTemplate()
-                .getMetadata().getAnnotations().get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION);
-    }
-
-    private static String condition(AnomalyDetectorStatus status, String type) {
-        return status.getConditions().stream().filter(c -> type.equals(c.getType())).map(c -> c.getStatus())
-                .findFirst().orElse("missing");
+        Deployment deployment = client.apps().deployments().inNamespace(namespace.name()).withName(NAME).get();
+        assertThat(deployment).as("the scoring Deployment").isNotNull();
+        return deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION);
     }
 }

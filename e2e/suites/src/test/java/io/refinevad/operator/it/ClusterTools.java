@@ -18,9 +18,17 @@ final class ClusterTools {
 
     /** Returns the tool's standard output (helm warns about the chart's crds symlink on stderr); fails with both. */
     static String run(LocalCluster cluster, String... command) throws IOException, InterruptedException {
+        Result result = call(cluster, command);
+        assertThat(result.exit()).as("%s\n%s\n%s", String.join(" ", command), result.output(), result.errors())
+                .isZero();
+        return result.output();
+    }
+
+    /** Runs the tool and returns its exit code, standard output and standard error, whatever the exit code. */
+    static Result call(LocalCluster cluster, String... command) throws IOException, InterruptedException {
         List<String> words = new ArrayList<>(List.of(command));
         words.set(0, cluster.toolsDir().resolve(command[0]).toString());
-        Path target = cluster.repository().resolve("operator/target");
+        Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
         Path errors = Files.createTempFile(target, "tool-", ".err");
         ProcessBuilder builder = new ProcessBuilder(words).redirectError(errors.toFile());
         builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
@@ -30,7 +38,9 @@ final class ClusterTools {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
-        assertThat(exit).as("%s\n%s\n%s", String.join(" ", command), output, Files.readString(errors)).isZero();
-        return output;
+        return new Result(exit, output, Files.readString(errors));
+    }
+
+    record Result(int exit, String output, String errors) {
     }
 }

@@ -14,9 +14,8 @@ import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
-import java.io.IOException;
+import io.refinevad.testsupport.Pods;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +56,7 @@ class HelmChartIT {
             List<String> template = new ArrayList<>(List.of("helm", "template", RELEASE, chart(cluster).toString(),
                     "--namespace", namespace.name(), "--kube-version", "1.34.4", "--include-crds"));
             template.addAll(values);
-            Path rendered = Files.createTempFile(cluster.repository().resolve("operator/target"), "chart-", ".yaml");
+            Path rendered = Files.createTempFile(Path.of("target").toAbsolutePath(), "chart-", ".yaml");
             Files.writeString(rendered, ClusterTools.run(cluster, template.toArray(String[]::new)));
             String applied = ClusterTools.run(cluster, "kubectl", "apply", "--dry-run=server", "-f",
                     rendered.toString());
@@ -73,7 +72,7 @@ class HelmChartIT {
                 "--namespace", namespace.name(), "--set", "operator.pollInterval=1s");
         assertThat(installed).contains("STATUS: deployed", "kubectl apply -f");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(operatorPods(client, namespace))
-                .singleElement().satisfies(pod -> assertThat(isReady(pod)).isTrue()));
+                .singleElement().satisfies(pod -> assertThat(Pods.isReady(pod)).isTrue()));
         assertThat(operatorPods(client, namespace).get(0).getSpec().getServiceAccountName())
                 .isEqualTo("vad-refinevad-operator");
 
@@ -82,15 +81,9 @@ class HelmChartIT {
             detector.getMetadata().setNamespace(namespace.name());
             client.resource(detector).create();
         }
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
-                    .withName("cameras").get();
-            assertThat(detector.getStatus()).isNotNull();
-            assertThat(detector.getStatus().getConditions()).anySatisfy(c -> {
-                assertThat(c.getType()).isEqualTo(ConditionType.READY);
-                assertThat(c.getStatus()).isEqualTo("True");
-            });
-        });
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(OperatorTestSupport.condition(
+                OperatorTestSupport.status(client, namespace.name(), "cameras"), ConditionType.READY).getStatus())
+                .isEqualTo("True"));
         streamThroughTheDetectorsEndpoints(cluster, client, namespace);
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName("cameras").delete();
         await().atMost(TIMEOUT).untilAsserted(() ->
@@ -135,12 +128,9 @@ class HelmChartIT {
     /** Several cameras streamed to the detector's pods, found through its headless Service as a client would. */
     private static void streamThroughTheDetectorsEndpoints(LocalCluster cluster, KubernetesClient client,
             TestNamespace namespace) throws Exception {
-        List<String> addresses = client.discovery().v1().endpointSlices().inNamespace(namespace.name())
-                .withLabel("kubernetes.io/service-name", "cameras-pods").list().getItems().stream()
-                .flatMap(slice -> slice.getEndpoints().stream())
-                .flatMap(endpoint -> endpoint.getAddresses().stream())
-                .toList();
-        assertThat(addresses).isNotEmpty();
+        // The EndpointSlice controller follows pod readiness on its own time: wait for the first ready address.
+        List<String> addresses = await().atMost(TIMEOUT).until(() -> readyAddresses(client, namespace, "cameras-pods"),
+                found -> !found.isEmpty());
         NpyFloatMatrix clip = NpyFloatMatrix.read(
                 cluster.repository().resolve("model/default/export/golden/stream_x.npy"));
         int segments = clip.shape()[0];
@@ -159,26 +149,41 @@ class HelmChartIT {
         }
     }
 
+    /** The addresses of the Service's ready endpoints; none (not an exception) while it has no slice yet. */
+    private static List<String> readyAddresses(KubernetesClient client, TestNamespace namespace, String service) {
+        return client.discovery().v1().endpointSlices().inNamespace(namespace.name())
+                .withLabel("kubernetes.io/service-name", service).list().getItems().stream()
+                .filter(slice -> slice.getEndpoints() != null)
+                .flatMap(slice -> slice.getEndpoints().stream())
+                .filter(endpoint -> endpoint.getConditions() == null
+                        || !Boolean.FALSE.equals(endpoint.getConditions().getReady()))
+                .flatMap(endpoint -> endpoint.getAddresses().stream())
+                .toList();
+    }
+
+    /**
+     * kubectl auth can-i answers "yes" with exit 0 and "no" with exit 1; anything else (a typo in the verb, an
+     * unknown resource, an unreachable API server) fails the test instead of counting as "no".
+     */
     private static boolean canI(LocalCluster cluster, String account, String verbAndResource) throws Exception {
-        List<String> command = new ArrayList<>(List.of(cluster.toolsDir().resolve("kubectl").toString(), "auth",
-                "can-i", "--as", account, "--all-namespaces"));
+        List<String> command = new ArrayList<>(List.of("kubectl", "auth", "can-i", "--as", account,
+                "--all-namespaces"));
         command.addAll(List.of(verbAndResource.split(" ")));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-        Process process = builder.start();
-        String answer = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor();
-        return answer.equals("yes");
+        ClusterTools.Result result = ClusterTools.call(cluster, command.toArray(String[]::new));
+        String answer = result.output().strip();
+        if (result.exit() == 0 && answer.equals("yes")) {
+            return true;
+        }
+        if (result.exit() == 1 && answer.startsWith("no")) {
+            return false;
+        }
+        throw new AssertionError("kubectl auth can-i " + verbAndResource + " failed (exit " + result.exit() + "): "
+                + answer + " " + result.errors());
     }
 
     private static List<Pod> operatorPods(KubernetesClient client, TestNamespace namespace) {
         return client.pods().inNamespace(namespace.name()).withLabel("app.kubernetes.io/name", "refinevad-operator")
                 .list().getItems();
-    }
-
-    private static boolean isReady(Pod pod) {
-        return pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static Path chart(LocalCluster cluster) {

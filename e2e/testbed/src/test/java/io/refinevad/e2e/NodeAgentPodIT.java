@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
+import io.refinevad.testsupport.Pods;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -64,11 +65,10 @@ class NodeAgentPodIT {
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             Pod pod = client.pods().inNamespace(ns).withName("checker").get();
+            assertThat(pod.getStatus()).as("pod status").isNotNull();
             assertThat(pod.getStatus().getPhase()).isEqualTo("Failed");
-            ContainerStatus init = pod.getStatus().getInitContainerStatuses().get(0);
-            assertThat(init.getState().getTerminated().getExitCode()).isZero();
-            ContainerStatus check = pod.getStatus().getContainerStatuses().get(0);
-            assertThat(check.getState().getTerminated().getExitCode()).isEqualTo(3);
+            assertThat(exitCode(Pods.initContainerStatus(pod, "prepare"))).isZero();
+            assertThat(exitCode(Pods.containerStatus(pod, "check"))).isEqualTo(3);
         });
     }
 
@@ -83,9 +83,11 @@ class NodeAgentPodIT {
                 .build()).create();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ContainerStatus status = client.pods().inNamespace(namespace.name()).withName("crasher").get()
-                    .getStatus().getContainerStatuses().get(0);
+            ContainerStatus status = Pods.containerStatus(
+                    client.pods().inNamespace(namespace.name()).withName("crasher").get(), "crash");
             assertThat(status.getRestartCount()).isGreaterThanOrEqualTo(2);
+            assertThat(status.getLastState()).as("last state").isNotNull();
+            assertThat(status.getLastState().getTerminated()).as("last termination").isNotNull();
             assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(7);
         });
     }
@@ -102,12 +104,20 @@ class NodeAgentPodIT {
             Pod fits = client.pods().inNamespace(namespace.name()).withName("fits").get();
             assertThat(fits.getSpec().getNodeName()).isNotNull();
             Pod tooBig = client.pods().inNamespace(namespace.name()).withName("too-big").get();
+            assertThat(tooBig.getStatus()).as("status of too-big").isNotNull();
             assertThat(tooBig.getStatus().getConditions()).anySatisfy(condition -> {
                 assertThat(condition.getType()).isEqualTo("PodScheduled");
                 assertThat(condition.getReason()).isEqualTo("Unschedulable");
                 assertThat(condition.getMessage()).contains("Insufficient nvidia.com/gpu");
             });
         });
+    }
+
+    /** The exit code of a container that has terminated (an AssertionError until it has, so Awaitility retries). */
+    private static int exitCode(ContainerStatus status) {
+        assertThat(status.getState()).as("state of %s", status.getName()).isNotNull();
+        assertThat(status.getState().getTerminated()).as("%s terminated", status.getName()).isNotNull();
+        return status.getState().getTerminated().getExitCode();
     }
 
     private static Pod gpuPod(String name, int gpus) {

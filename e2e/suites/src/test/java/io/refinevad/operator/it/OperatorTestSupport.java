@@ -1,7 +1,10 @@
 package io.refinevad.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,11 +13,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
-import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.dependent.DetectorResources;
-import io.refinevad.operator.crd.ModelSpec;
 import io.refinevad.operator.reconciler.OperatorSettings;
+import io.refinevad.testsupport.DetectorFixture;
+import io.refinevad.testsupport.Pods;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,21 +68,57 @@ final class OperatorTestSupport {
                         "{\"spec\":{\"runtime\":{\"maxBatchSize\":" + size + "}}}");
     }
 
-    /** The detector's scoring pods that are Ready and not being deleted. */
+    /** The detector's scoring pods that are Ready and not being deleted (none yet is an empty list). */
     static List<Pod> readyPods(KubernetesClient client, String namespace, String detector) {
         return client.pods().inNamespace(namespace).withLabel(DetectorResources.DETECTOR_LABEL, detector).list()
-                .getItems().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> p.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
-                .toList();
+                .getItems().stream().filter(Pods::isReady).toList();
+    }
+
+    /** One of the detector's Ready scoring pods, waiting until there is one. */
+    static Pod firstReadyPod(KubernetesClient client, String namespace, String detector) {
+        return await().atMost(Duration.ofSeconds(120))
+                .until(() -> readyPods(client, namespace, detector), pods -> !pods.isEmpty()).get(0);
+    }
+
+    /** The pod's scoring address, host:port, for a client aimed at this one pod. */
+    static String grpcTarget(Pod pod) {
+        return pod.getStatus().getPodIP() + ":" + DetectorResources.GRPC_PORT;
+    }
+
+    /** The detector, asserted present (an AssertionError, so Awaitility retries until it exists). */
+    static AnomalyDetector live(KubernetesClient client, String namespace, String name) {
+        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace).withName(name).get();
+        assertThat(detector).as("detector %s", name).isNotNull();
+        return detector;
     }
 
     /** The detector's status, asserted present (so Awaitility retries until the operator has written one). */
     static AnomalyDetectorStatus status(KubernetesClient client, String namespace, String name) {
-        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace).withName(name).get();
+        AnomalyDetectorStatus status = live(client, namespace, name).getStatus();
+        assertThat(status).as("status of %s", name).isNotNull();
+        return status;
+    }
+
+    /** The condition of that type, asserted present. */
+    static Condition condition(AnomalyDetectorStatus status, String type) {
+        assertThat(status.getConditions()).as("conditions").isNotNull();
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " condition yet: " + status.getConditions()));
+    }
+
+    /** That the operator has seen the detector's latest spec. */
+    static void assertObservedLatestGeneration(KubernetesClient client, String namespace, String name) {
+        AnomalyDetector detector = live(client, namespace, name);
         assertThat(detector.getStatus()).as("status of %s", name).isNotNull();
-        return detector.getStatus();
+        assertThat(detector.getStatus().getObservedGeneration()).isEqualTo(detector.getMetadata().getGeneration());
+    }
+
+    /** The scoring server's configuration the operator wrote, asserted present. */
+    static String serverProperties(KubernetesClient client, String namespace, String detector) {
+        ConfigMap config = client.configMaps().inNamespace(namespace).withName(detector + "-config").get();
+        assertThat(config).as("ConfigMap %s-config", detector).isNotNull();
+        assertThat(config.getData()).as("its data").isNotNull();
+        return config.getData().get("application.properties");
     }
 
     /** Camera features the default model accepts: [segments, 512] standard normal values. */
@@ -93,14 +132,6 @@ final class OperatorTestSupport {
     }
 
     static AnomalyDetector detector(String namespace, String name) {
-        AnomalyDetector detector = new AnomalyDetector();
-        detector.getMetadata().setName(name);
-        detector.getMetadata().setNamespace(namespace);
-        AnomalyDetectorSpec spec = new AnomalyDetectorSpec();
-        ModelSpec model = new ModelSpec();
-        model.setUri("builtin:default");
-        spec.setModel(model);
-        detector.setSpec(spec);
-        return detector;
+        return DetectorFixture.minimal(AnomalyDetector.class, namespace, name);
     }
 }

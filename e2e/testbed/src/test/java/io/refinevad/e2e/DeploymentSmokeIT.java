@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
+import io.refinevad.testsupport.Pods;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,10 +135,7 @@ class DeploymentSmokeIT {
 
     private static List<Pod> readyPods(KubernetesClient client, TestNamespace namespace) {
         return client.pods().inNamespace(namespace.name()).withLabels(LABELS).list().getItems().stream()
-                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
-                .filter(pod -> pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
-                .toList();
+                .filter(Pods::isReady).toList();
     }
 
     private static String readySince(Pod pod) {
@@ -155,7 +153,8 @@ class DeploymentSmokeIT {
                 .withLabel("kubernetes.io/service-name", NAME).list().getItems().stream()
                 .flatMap(slice -> slice.getEndpoints() == null ? java.util.stream.Stream.<Endpoint>empty()
                         : slice.getEndpoints().stream())
-                .filter(endpoint -> Boolean.TRUE.equals(endpoint.getConditions().getReady()))
+                .filter(endpoint -> endpoint.getConditions() != null
+                        && Boolean.TRUE.equals(endpoint.getConditions().getReady()))
                 .flatMap(endpoint -> endpoint.getAddresses().stream())
                 .collect(Collectors.toSet());
     }

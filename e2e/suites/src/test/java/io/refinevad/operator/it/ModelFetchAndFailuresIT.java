@@ -39,7 +39,7 @@ class ModelFetchAndFailuresIT {
 
     @BeforeAll
     static void serveTheDefaultModelAsAnArchive(LocalCluster cluster) throws Exception {
-        Path archive = cluster.repository().resolve("operator/target/model-archive.tar.gz");
+        Path archive = Files.createDirectories(Path.of("target").toAbsolutePath()).resolve("model-archive.tar.gz");
         Process tar = new ProcessBuilder("tar", "-czf", archive.toString(), "-C",
                 cluster.repository().resolve("model/default/export").toString(), ".").inheritIO().start();
         assertThat(tar.waitFor()).isZero();
@@ -94,9 +94,9 @@ class ModelFetchAndFailuresIT {
             Condition model = condition(client, namespace, "tampered", ConditionType.MODEL_READY);
             assertThat(model.getStatus()).isEqualTo("False");
             assertThat(model.getReason()).isEqualTo("ModelChecksumMismatch");
+            assertThat(client.v1().events().inNamespace(namespace.name()).list().getItems())
+                    .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("ModelChecksumMismatch"));
         });
-        assertThat(client.v1().events().inNamespace(namespace.name()).list().getItems())
-                .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("ModelChecksumMismatch"));
     }
 
     @Test
@@ -119,10 +119,6 @@ class ModelFetchAndFailuresIT {
     }
 
     private static Condition condition(KubernetesClient client, TestNamespace namespace, String name, String type) {
-        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
-                .withName(name).get();
-        assertThat(detector.getStatus()).isNotNull();
-        return detector.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type + " condition yet"));
+        return OperatorTestSupport.condition(OperatorTestSupport.status(client, namespace.name(), name), type);
     }
 }

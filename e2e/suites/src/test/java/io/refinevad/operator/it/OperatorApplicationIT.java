@@ -7,20 +7,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
-import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.testsupport.PackagedApp;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,36 +31,30 @@ class OperatorApplicationIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final List<Process> replicas = new ArrayList<>();
+    private static final List<PackagedApp> replicas = new ArrayList<>();
     private static final List<Integer> httpPorts = new ArrayList<>();
 
     @BeforeAll
     static void startTwoReplicas(LocalCluster cluster, TestNamespace namespace) throws Exception {
         OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
         Path jar = cluster.repository().resolve("operator/target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("the operator is packaged (./mvnw package -pl operator -am)").exists();
         for (int i = 0; i < 2; i++) {
-            int port = freePort();
-            Path log = cluster.repository().resolve("operator/target/operator-replica-" + i + ".log");
-            ProcessBuilder builder = new ProcessBuilder("java",
-                    "-Dquarkus.http.port=" + port,
-                    "-Drefinevad.operator.poll-interval=1s",
-                    "-Drefinevad.operator.leader-election.namespace=" + namespace.name(),
-                    "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-            replicas.add(builder.start());
+            int port = PackagedApp.freePort();
+            replicas.add(PackagedApp.builder(jar)
+                    .property("quarkus.http.port", port)
+                    .property("refinevad.operator.poll-interval", "1s")
+                    .property("refinevad.operator.leader-election.namespace", namespace.name())
+                    .environment("KUBECONFIG", cluster.kubeconfig().toString())
+                    .log(Path.of("target", "operator-replica-" + i + ".log").toAbsolutePath())
+                    .start());
             httpPorts.add(port);
         }
     }
 
     @AfterAll
     static void stopReplicas() throws InterruptedException {
-        replicas.forEach(Process::destroy);
-        for (Process replica : replicas) {
-            if (!replica.waitFor(20, TimeUnit.SECONDS)) {
-                replica.destroyForcibly();
-            }
+        for (PackagedApp replica : replicas) {
+            replica.close();
         }
     }
 
@@ -76,15 +67,9 @@ class OperatorApplicationIT {
         });
         client.resource(OperatorTestSupport.detector(namespace.name(), "app")).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
-                    .withName("app").get();
-            assertThat(detector.getStatus()).isNotNull();
-            assertThat(detector.getStatus().getConditions()).anySatisfy(c -> {
-                assertThat(c.getType()).isEqualTo(ConditionType.READY);
-                assertThat(c.getStatus()).isEqualTo("True");
-            });
-        });
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(OperatorTestSupport.condition(
+                OperatorTestSupport.status(client, namespace.name(), "app"), ConditionType.READY).getStatus())
+                .isEqualTo("True"));
         var lease = client.leases().inNamespace(namespace.name()).withName("refinevad-operator").get();
         assertThat(lease).as("the leader election lease").isNotNull();
         assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
@@ -94,22 +79,22 @@ class OperatorApplicationIT {
         assertThat(leadersReconciling).as("exactly one replica reconciles").isEqualTo(1);
     }
 
+    /** The replica's Prometheus exposition; a replica that cannot answer fails the test (it must be up). */
     private static String metrics(int port) {
         try {
-            return get(port, "/q/metrics").body();
-        } catch (IOException | InterruptedException e) {
-            return "";
+            HttpResponse<String> response = get(port, "/q/metrics");
+            assertThat(response.statusCode()).as("GET /q/metrics on port %d", port).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new AssertionError("the replica on port " + port + " did not answer /q/metrics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,8 +1,13 @@
 package io.refinevad.operator.it;
 
 import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
+import static io.refinevad.operator.it.OperatorTestSupport.assertObservedLatestGeneration;
+import static io.refinevad.operator.it.OperatorTestSupport.condition;
+import static io.refinevad.operator.it.OperatorTestSupport.firstReadyPod;
+import static io.refinevad.operator.it.OperatorTestSupport.grpcTarget;
 import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
 import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
+import static io.refinevad.operator.it.OperatorTestSupport.serverProperties;
 import static io.refinevad.operator.it.OperatorTestSupport.setMaxBatchSize;
 import static io.refinevad.operator.it.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +22,7 @@ import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
-import io.refinevad.operator.dependent.DetectorResources;
+import io.refinevad.operator.crd.ConditionType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +74,7 @@ class FaultToleranceIT {
         await().atMost(TIMEOUT).untilAsserted(() ->
                 assertThat(status(client, namespace.name(), NAME).getReadyReplicas()).isEqualTo(1));
 
-        String target = readyPods(client, namespace.name(), NAME).get(0).getStatus().getPodIP() + ":"
-                + DetectorResources.GRPC_PORT;
+        String target = grpcTarget(firstReadyPod(client, namespace.name(), NAME));
         float[] features = randomFeatures(400, 11);
         List<CompletableFuture<StreamResult>> streams = new ArrayList<>();
         try (ScoringClient scoring = new ScoringClient(target)) {
@@ -98,11 +102,11 @@ class FaultToleranceIT {
     @Order(2)
     void aScoringPodDeletedUnderLoadHandsItsStreamsToAnotherPodAndIsReplaced(KubernetesClient client,
             TestNamespace namespace) throws Exception {
-        List<Pod> ready = readyPods(client, namespace.name(), NAME);
+        List<Pod> ready = await().atMost(TIMEOUT).until(() -> readyPods(client, namespace.name(), NAME),
+                pods -> pods.size() == 3);
         Pod victim = ready.get(0);
         // The victim first: the client moves each stream to the next pod when the victim hands it back.
-        List<String> targets = ready.stream()
-                .map(pod -> pod.getStatus().getPodIP() + ":" + DetectorResources.GRPC_PORT).toList();
+        List<String> targets = ready.stream().map(OperatorTestSupport::grpcTarget).toList();
         float[] features = randomFeatures(200, 11);
         try (ScoringClient scoring = new ScoringClient(targets)) {
             List<CompletableFuture<StreamResult>> streams = new ArrayList<>();
@@ -124,10 +128,8 @@ class FaultToleranceIT {
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(readyPods(client, namespace.name(), NAME)).hasSize(3)
                     .noneMatch(pod -> pod.getMetadata().getName().equals(victim.getMetadata().getName()));
-            assertThat(status(client, namespace.name(), NAME).getConditions()).anySatisfy(c -> {
-                assertThat(c.getType()).isEqualTo("Ready");
-                assertThat(c.getStatus()).isEqualTo("True");
-            });
+            assertThat(condition(status(client, namespace.name(), NAME), ConditionType.READY).getStatus())
+                    .isEqualTo("True");
         });
     }
 
@@ -139,11 +141,9 @@ class FaultToleranceIT {
 
         setMaxBatchSize(client, namespace.name(), NAME, 8);
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(client.configMaps().inNamespace(namespace.name()).withName(NAME + "-config").get().getData()
-                    .get("application.properties")).contains("refinevad.batching.max-batch-size=8");
-            AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace.name())
-                    .withName(NAME).get();
-            assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
+            assertThat(serverProperties(client, namespace.name(), NAME))
+                    .contains("refinevad.batching.max-batch-size=8");
+            assertObservedLatestGeneration(client, namespace.name(), NAME);
         });
     }
 }
