@@ -41,7 +41,8 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts the test cluster (or finds it running) and waits until the API is ready and the node is Ready. */
     public static LocalCluster start() throws IOException, InterruptedException {
         Path repository = findRepository();
-        Path stateDir = repository.resolve("e2e/target/test-cluster");
+        // Under the running module's target/: the test bed and the suites each run their own cluster in turn.
+        Path stateDir = Path.of("target", "test-cluster").toAbsolutePath();
         List<String> exports = runScript(repository, stateDir, "up");
         Path kubeconfig = null;
         Path tools = null;

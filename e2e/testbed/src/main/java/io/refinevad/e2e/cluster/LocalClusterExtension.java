@@ -54,7 +54,7 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         if (namespace == null) {
             return;
         }
-        Path artifacts = namespace.cluster().repository().resolve("e2e/target/cluster-failures")
+        Path artifacts = Path.of("target", "cluster-failures").toAbsolutePath()
                 .resolve(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName());
         try {
             keepFailureArtifacts(namespace, artifacts);
