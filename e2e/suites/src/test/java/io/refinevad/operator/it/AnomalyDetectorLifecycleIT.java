@@ -35,12 +35,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One detector through its life on the local cluster, with the operator installed by the Helm chart and real
@@ -55,19 +54,8 @@ class AnomalyDetectorLifecycleIT {
 
     private static final String NAME = "cameras";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static ChartOperator operator;
-
-    @BeforeAll
-    static void installOperator(LocalCluster cluster, TestNamespace namespace) throws Exception {
-        operator = ChartOperator.install(cluster, namespace.name(), "lifecycle");
-    }
-
-    @AfterAll
-    static void uninstallOperator() throws Exception {
-        if (operator != null) {
-            operator.close();
-        }
-    }
+    @RegisterExtension
+    static final ChartOperator operator = new ChartOperator("lifecycle");
 
     @Test
     @Order(1)

@@ -6,24 +6,29 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalCluster;
+import io.refinevad.e2e.cluster.LocalClusterExtension;
+import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.testsupport.Pods;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The operator as users run it: installed by the Helm chart, a pod of its Deployment under the chart's
- * ServiceAccount. Tests stop it (scale to 0), start it again, kill its pod outright, and uninstall it.
+ * ServiceAccount. A test class registers it as an extension (after {@code @LocalClusterTest}, which provides the
+ * namespace): it is installed before the class's tests and uninstalled after them. Tests stop it (scale to 0),
+ * start it again, and kill its pod outright.
  */
-final class ChartOperator implements AutoCloseable {
+final class ChartOperator implements BeforeAllCallback, AfterAllCallback {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-    private final LocalCluster cluster;
-    private final String namespace;
     private final String release;
+    private LocalCluster cluster;
+    private String namespace;
 
-    private ChartOperator(LocalCluster cluster, String namespace, String release) {
-        this.cluster = cluster;
-        this.namespace = namespace;
+    ChartOperator(String release) {
         this.release = release;
     }
 
@@ -31,13 +36,15 @@ final class ChartOperator implements AutoCloseable {
      * Applies the checked-in CRD (Helm skips a CRD that exists, so a stale one would stay), then helm install with a
      * 1 s poll interval to keep tests short; returns once the operator pod is Ready.
      */
-    static ChartOperator install(LocalCluster cluster, String namespace, String release) throws Exception {
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        TestNamespace testNamespace = LocalClusterExtension.namespaceOf(context);
+        cluster = testNamespace.cluster();
+        namespace = testNamespace.name();
         OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
         ClusterTools.run(cluster, "helm", "install", release, cluster.repository().resolve("helm/refinevad-operator")
                 .toString(), "--namespace", namespace, "--set", "operator.pollInterval=1s");
-        ChartOperator operator = new ChartOperator(cluster, namespace, release);
-        operator.awaitReady();
-        return operator;
+        awaitReady();
     }
 
     /** Scales the operator to zero and waits until its pod is gone. */
@@ -62,8 +69,10 @@ final class ChartOperator implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        ClusterTools.run(cluster, "helm", "uninstall", release, "--namespace", namespace, "--wait");
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (cluster != null) {
+            ClusterTools.run(cluster, "helm", "uninstall", release, "--namespace", namespace, "--wait");
+        }
     }
 
     private void awaitReady() {

@@ -28,12 +28,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults under load, with the operator installed by the Helm chart: its pod killed in the middle of a scale-up
@@ -47,19 +46,8 @@ class FaultToleranceIT {
 
     private static final String NAME = "faults";
     private static final Duration TIMEOUT = Duration.ofSeconds(150);
-    private static ChartOperator operator;
-
-    @BeforeAll
-    static void installOperator(LocalCluster cluster, TestNamespace namespace) throws Exception {
-        operator = ChartOperator.install(cluster, namespace.name(), "faults");
-    }
-
-    @AfterAll
-    static void uninstallOperator() throws Exception {
-        if (operator != null) {
-            operator.close();
-        }
-    }
+    @RegisterExtension
+    static final ChartOperator operator = new ChartOperator("faults");
 
     @Test
     @Order(1)

@@ -39,6 +39,15 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         context.getStore(STORE).put(TestNamespace.class, new TestNamespace(name, cluster));
     }
 
+    /** The namespace of the test class being run, for extensions that act in it after this one (a chart install). */
+    public static TestNamespace namespaceOf(ExtensionContext context) {
+        TestNamespace namespace = context.getStore(STORE).get(TestNamespace.class, TestNamespace.class);
+        if (namespace == null) {
+            throw new IllegalStateException(context.getDisplayName() + " is not a @LocalClusterTest");
+        }
+        return namespace;
+    }
+
     @Override
     public void afterAll(ExtensionContext context) {
         TestNamespace namespace = context.getStore(STORE).get(TestNamespace.class, TestNamespace.class);
