@@ -29,12 +29,15 @@ public final class DetectorOperator implements AutoCloseable {
             overrider.withKubernetesClient(client).withCloseClientOnStop(false);
             leaderElection.ifPresent(overrider::withLeaderElectionConfiguration);
         });
+        DetectorScaler scaler = new DetectorScaler();
+        OperatorMetrics metrics = new OperatorMetrics(registry);
+        metrics.watchScalingHistories(scaler);
         operator.register(new AnomalyDetectorReconciler(
                 new DetectorObserver(client, new PodLoadProbe(DetectorResources.GRPC_PORT, settings.loadReportTimeout())),
-                new DetectorScaler(),
+                scaler,
                 new PodDeletionCosts(client),
                 new DetectorEvents(client),
-                new OperatorMetrics(registry),
+                metrics,
                 settings));
     }
 

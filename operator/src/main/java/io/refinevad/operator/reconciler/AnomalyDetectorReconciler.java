@@ -1,8 +1,10 @@
 package io.refinevad.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -29,15 +31,21 @@ import java.util.Objects;
  * Reconciles an AnomalyDetector in the order the Flink and Keycloak operators use: observe (Deployment, pods and
  * their load reports), decide (the scaling policy), reconcile the dependents with that decision, then write the
  * status only if it changed, and come back after the poll interval to observe the load again.
+ *
+ * <p>It is a {@link Cleaner} because the operator keeps something of each detector outside Kubernetes: its scaling
+ * history. JOSDK therefore puts the {@value #FINALIZER} finalizer on every detector and calls {@link #cleanup} when
+ * one is deleted; the dependents need no cleanup, their owner references let Kubernetes delete them.
  */
-@ControllerConfiguration(name = "anomalydetector")
+@ControllerConfiguration(name = "anomalydetector", finalizerName = AnomalyDetectorReconciler.FINALIZER)
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = "config", type = ServerConfigMapDependent.class),
         @Dependent(name = "deployment", type = ScoringDeploymentDependent.class, dependsOn = "config"),
         @Dependent(name = "service", type = GrpcServiceDependent.class),
         @Dependent(name = "headless-service", type = HeadlessServiceDependent.class),
         @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class)})
-public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector> {
+public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, Cleaner<AnomalyDetector> {
+
+    public static final String FINALIZER = "refinevad.io/operator";
 
     private final DetectorObserver observer;
     private final DetectorScaler scaler;
@@ -86,23 +94,24 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector> {
     }
 
     /**
-     * A failed pass (API unreachable, a conflict that retries did not resolve) is marked Degraded with its cause;
-     * JOSDK retries with back-off, so a persistent failure never spins.
+     * A failed pass (API unreachable, a conflict that retries did not resolve) is marked Degraded with its cause,
+     * and a Warning event when that starts; JOSDK retries with back-off, so a persistent failure never spins.
      */
     @Override
     public ErrorStatusUpdateControl<AnomalyDetector> updateErrorStatus(AnomalyDetector detector,
             Context<AnomalyDetector> context, Exception e) {
         metrics.reconciled(Duration.ZERO, true);
-        AnomalyDetectorStatus status = Objects.requireNonNullElseGet(detector.getStatus(), AnomalyDetectorStatus::new);
-        status.getConditions().removeIf(c -> ConditionType.DEGRADED.equals(c.getType()));
-        status.getConditions().add(new io.fabric8.kubernetes.api.model.ConditionBuilder()
-                .withType(ConditionType.DEGRADED).withStatus("True").withReason("ReconcileFailed")
-                .withMessage(String.valueOf(e.getMessage()))
-                .withLastTransitionTime(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
-                .withObservedGeneration(detector.getMetadata().getGeneration())
-                .build());
+        AnomalyDetectorStatus status = StatusAggregator.failed(detector, e, Instant.now());
+        reportDegradation(detector, status);
         detector.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(detector);
+    }
+
+    /** The detector is gone: drop its scaling history, so that memory does not grow with every detector ever made. */
+    @Override
+    public DeleteControl cleanup(AnomalyDetector detector, Context<AnomalyDetector> context) {
+        scaler.forget(detector);
+        return DeleteControl.defaultDelete();
     }
 
     /** One Warning event when Degraded turns True (not on every pass while it stays so). */

@@ -1,11 +1,15 @@
 package io.refinevad.operator.reconciler;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.refinevad.operator.scaling.ScaleDecision;
 import java.time.Duration;
 
-/** The operator's own metrics at /q/metrics: reconciliations (count and latency, by outcome) and scale decisions. */
+/**
+ * The operator's own metrics at /q/metrics: reconciliations (count and latency, by outcome), scale decisions, and
+ * how many detectors' scaling histories it keeps.
+ */
 public class OperatorMetrics {
 
     private final MeterRegistry registry;
@@ -20,6 +24,13 @@ public class OperatorMetrics {
                 .tag("outcome", failed ? "error" : "ok")
                 .register(registry)
                 .record(took);
+    }
+
+    /** One history per existing detector: a count that only grows would be a leak. */
+    public void watchScalingHistories(DetectorScaler scaler) {
+        Gauge.builder("refinevad_operator_scaling_histories", scaler, DetectorScaler::trackedDetectors)
+                .description("detectors whose scaling history the operator keeps (one per existing detector)")
+                .register(registry);
     }
 
     public void decided(ScaleDecision decision) {

@@ -8,6 +8,7 @@ import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.load.DetectorObservation;
 import io.refinevad.operator.scaling.ScaleDecision;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,10 +16,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Builds the detector's status from one pass's observation and decision. Conditions keep their transition time
- * while their status stays, so an unchanged world gives an equal status and the reconciler writes nothing.
+ * Builds the detector's status, the one place its conditions are made: from one pass's observation and decision,
+ * or after a pass that failed. Conditions keep their transition time while their status stays, so an unchanged world
+ * gives an equal status and the reconciler writes nothing.
  */
 public final class StatusAggregator {
+
+    /** The Degraded reason of a pass that failed (an API error that JOSDK's retries did not get past). */
+    public static final String RECONCILE_FAILED = "ReconcileFailed";
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private static final List<String> MODEL_PROBLEMS = List.of("ModelChecksumMismatch", "ModelFetchFailed");
 
@@ -76,6 +82,23 @@ public final class StatusAggregator {
         conditions.add(condition(previous, ConditionType.DEGRADED, degraded.isPresent(),
                 degraded.map(PodProblems.Problem::reason).orElse("AsExpected"),
                 degraded.map(PodProblems.Problem::message).orElse("no problem seen"), generation, now));
+        status.setConditions(conditions);
+        return status;
+    }
+
+    /**
+     * The status after a pass that failed: what the last good pass observed (nothing new was), with Degraded True
+     * for {@link #RECONCILE_FAILED} and the failure's message.
+     */
+    public static AnomalyDetectorStatus failed(AnomalyDetector detector, Exception failure, Instant now) {
+        AnomalyDetectorStatus previous = Optional.ofNullable(detector.getStatus()).orElseGet(AnomalyDetectorStatus::new);
+        long generation = Optional.ofNullable(detector.getMetadata().getGeneration()).orElse(0L);
+        AnomalyDetectorStatus status = SERIALIZATION.clone(previous);
+        List<Condition> conditions = new ArrayList<>(status.getConditions());
+        conditions.removeIf(c -> ConditionType.DEGRADED.equals(c.getType()));
+        conditions.add(condition(previous, ConditionType.DEGRADED, true, RECONCILE_FAILED,
+                "reconciliation failed: " + Optional.ofNullable(failure.getMessage()).orElse(failure.toString()),
+                generation, now));
         status.setConditions(conditions);
         return status;
     }

@@ -88,6 +88,40 @@ class StatusAggregatorTest {
         assertThat(condition(status, ConditionType.SCALING).getReason()).isEqualTo("ScalingUp");
     }
 
+    @Test
+    void aFailedPassKeepsWhatWasObservedAndIsDegradedReconcileFailedWithTheCause() {
+        AnomalyDetector detector = detector();
+        detector.setStatus(StatusAggregator.aggregate(detector, observation(
+                readyPod("a", load(3, false)), readyPod("b", load(1, false))), STEADY, T0));
+        AnomalyDetectorStatus before = StatusAggregator.aggregate(detector, observation(
+                readyPod("a", load(3, false)), readyPod("b", load(1, false))), STEADY, T0);
+
+        AnomalyDetectorStatus failed = StatusAggregator.failed(detector,
+                new IllegalStateException("deployments.apps \"cams\" is forbidden"), T0.plusSeconds(60));
+
+        Condition degraded = condition(failed, ConditionType.DEGRADED);
+        assertThat(degraded.getStatus()).isEqualTo("True");
+        assertThat(degraded.getReason()).isEqualTo(StatusAggregator.RECONCILE_FAILED);
+        assertThat(degraded.getMessage()).isEqualTo("reconciliation failed: deployments.apps \"cams\" is forbidden");
+        assertThat(degraded.getLastTransitionTime()).isEqualTo("2026-11-29T03:01:00Z");
+        assertThat(condition(failed, ConditionType.READY)).isEqualTo(condition(before, ConditionType.READY));
+        assertThat(failed.getReadyReplicas()).isEqualTo(2);
+        assertThat(failed.getActiveStreams()).isEqualTo(4);
+        assertThat(detector.getStatus()).as("the detector's own status is left alone").isEqualTo(before);
+    }
+
+    @Test
+    void aFailureBeforeAnyStatusGivesADegradedCondition() {
+        AnomalyDetectorStatus failed = StatusAggregator.failed(detector(), new IllegalStateException(), T0);
+
+        assertThat(failed.getConditions()).singleElement().satisfies(c -> {
+            assertThat(c.getType()).isEqualTo(ConditionType.DEGRADED);
+            assertThat(c.getReason()).isEqualTo(StatusAggregator.RECONCILE_FAILED);
+            assertThat(c.getMessage()).isEqualTo("reconciliation failed: java.lang.IllegalStateException");
+            assertThat(c.getObservedGeneration()).isEqualTo(1L);
+        });
+    }
+
     private static Condition condition(AnomalyDetectorStatus status, String type) {
         return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
     }
