@@ -1,0 +1,186 @@
+package io.refinevad.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.reconciler.AnomalyDetectorReconciler;
+import io.refinevad.operator.reconciler.OperatorSettings;
+import io.refinevad.operator.status.StatusAggregator;
+import io.refinevad.testsupport.DetectorFixture;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler as JOSDK runs it, against a real API server (kube-api-test) rather than the local cluster: the
+ * paths that need the API's answers but no running pods. A pass that the API rejects is marked Degraded
+ * ReconcileFailed with the API's message, a Warning event and an error count; a deleted detector's finalizer is
+ * removed and its scaling history dropped.
+ */
+class DetectorOperatorApiServerIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final OperatorSettings SETTINGS = new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    private static final String POLICY_MESSAGE = "scoring Deployments are forbidden in this namespace (test policy)";
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+    private static ApiServer api;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private KubernetesClient client;
+    private String namespace;
+    private DetectorOperator operator;
+
+    @BeforeAll
+    static void startApiServer() {
+        api = ApiServer.start();
+        api.installCrd();
+    }
+
+    @AfterAll
+    static void stopApiServer() {
+        api.close();
+    }
+
+    @BeforeEach
+    void startOperator() {
+        client = api.client();
+        namespace = api.createNamespace("test-" + NAMESPACES.incrementAndGet());
+        operator = new DetectorOperator(client, registry, SETTINGS, Optional.empty());
+        operator.start();
+    }
+
+    /** Deletes the test's detectors while the operator still runs, so that it removes their finalizers. */
+    @AfterEach
+    void deleteDetectorsThenStopOperator() {
+        try {
+            client.resources(AnomalyDetector.class).inNamespace(namespace).delete();
+            await().atMost(TIMEOUT).untilAsserted(() ->
+                    assertThat(client.resources(AnomalyDetector.class).inNamespace(namespace).list().getItems())
+                            .isEmpty());
+        } finally {
+            operator.close();
+        }
+    }
+
+    @Test
+    void aPassTheApiRejectsIsDegradedReconcileFailedWithAWarningEventAndAnErrorCount() {
+        forbidDeploymentsInTheNamespace();
+
+        client.resource(DetectorFixture.minimal(AnomalyDetector.class, namespace, "blocked")).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Condition degraded = condition(live("blocked"), ConditionType.DEGRADED);
+            assertThat(degraded.getStatus()).isEqualTo("True");
+            assertThat(degraded.getReason()).isEqualTo(StatusAggregator.RECONCILE_FAILED);
+            assertThat(degraded.getMessage()).startsWith("reconciliation failed: ").contains(POLICY_MESSAGE);
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(warnings("blocked"))
+                .anySatisfy(event -> {
+                    assertThat(event.getReason()).isEqualTo(StatusAggregator.RECONCILE_FAILED);
+                    assertThat(event.getMessage()).contains(POLICY_MESSAGE);
+                }));
+        Timer failures = registry.find("refinevad_operator_reconcile").tag("outcome", "error").timer();
+        assertThat(failures).as("the error count").isNotNull();
+        assertThat(failures.count()).isPositive();
+    }
+
+    @Test
+    void aDeletedDetectorLosesItsFinalizerAndItsScalingHistory() {
+        client.resource(DetectorFixture.minimal(AnomalyDetector.class, namespace, "brief")).create();
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            AnomalyDetector detector = live("brief");
+            assertThat(detector.getMetadata().getFinalizers()).contains(AnomalyDetectorReconciler.FINALIZER);
+            assertThat(detector.getStatus()).as("reconciled").isNotNull();
+            assertThat(scalingHistories()).isEqualTo(1);
+        });
+
+        client.resources(AnomalyDetector.class).inNamespace(namespace).withName("brief").delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.resources(AnomalyDetector.class).inNamespace(namespace).withName("brief").get())
+                    .as("the detector, once its finalizer is removed").isNull();
+            assertThat(scalingHistories()).isZero();
+        });
+    }
+
+    /**
+     * A ValidatingAdmissionPolicy that rejects every Deployment in the test's namespace, as a cluster's policy
+     * might; it is in force once a dry-run Deployment is rejected (policies load asynchronously).
+     */
+    private void forbidDeploymentsInTheNamespace() {
+        String policy = """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: no-deployments-in-%1$s}
+                spec:
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules:
+                      - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}
+                  validations:
+                    - {expression: "false", message: "%2$s"}
+                ---
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: no-deployments-in-%1$s}
+                spec:
+                  policyName: no-deployments-in-%1$s
+                  validationActions: [Deny]
+                  matchResources:
+                    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %1$s}}
+                """.formatted(namespace, POLICY_MESSAGE);
+        client.load(new ByteArrayInputStream(policy.getBytes(StandardCharsets.UTF_8))).create();
+        Deployment probe = new DeploymentBuilder().withNewMetadata().withName("probe").endMetadata().withNewSpec()
+                .withNewSelector().addToMatchLabels("app", "probe").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "probe").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThatThrownBy(() ->
+                client.apps().deployments().inNamespace(namespace).resource(probe).dryRun().create())
+                .isInstanceOf(KubernetesClientException.class).hasMessageContaining(POLICY_MESSAGE));
+    }
+
+    private AnomalyDetector live(String name) {
+        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace).withName(name).get();
+        assertThat(detector).as("detector %s", name).isNotNull();
+        return detector;
+    }
+
+    private static Condition condition(AnomalyDetector detector, String type) {
+        assertThat(detector.getStatus()).as("status").isNotNull();
+        return detector.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " condition yet"));
+    }
+
+    private List<Event> warnings(String detector) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType()) && detector.equals(e.getInvolvedObject().getName()))
+                .toList();
+    }
+
+    private double scalingHistories() {
+        Gauge gauge = registry.find("refinevad_operator_scaling_histories").gauge();
+        assertThat(gauge).as("the scaling-history gauge").isNotNull();
+        return gauge.value();
+    }
+}
