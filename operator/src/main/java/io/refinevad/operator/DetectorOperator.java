@@ -2,6 +2,7 @@ package io.refinevad.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.refinevad.operator.dependent.DetectorResources;
@@ -41,8 +42,14 @@ public final class DetectorOperator implements AutoCloseable {
                 settings));
     }
 
+    /** Blocks until the informers have synced; throws if one cannot list (CRD missing, RBAC denied). */
     public void start() {
         operator.start();
+    }
+
+    /** JOSDK's view: started or not, and the health of each informer. */
+    public RuntimeInfo runtimeInfo() {
+        return operator.getRuntimeInfo();
     }
 
     @Override

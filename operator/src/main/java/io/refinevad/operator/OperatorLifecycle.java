@@ -23,7 +23,7 @@ public class OperatorLifecycle {
     private final Duration pollInterval;
     private final Duration loadReportTimeout;
     private final Optional<String> leaseNamespace;
-    private DetectorOperator operator;
+    private volatile OperatorRun run;
 
     public OperatorLifecycle(KubernetesClient client, MeterRegistry registry,
             @ConfigProperty(name = "refinevad.operator.poll-interval", defaultValue = "5s") Duration pollInterval,
@@ -40,12 +40,13 @@ public class OperatorLifecycle {
     void onStart(@Observes StartupEvent event) {
         Optional<LeaderElectionConfiguration> leaderElection = leaseNamespace
                 .map(namespace -> new LeaderElectionConfiguration("refinevad-operator", namespace));
-        operator = new DetectorOperator(client, registry, new OperatorSettings(pollInterval, loadReportTimeout),
-                leaderElection);
-        // JOSDK blocks until its caches sync; off the main thread, health and metrics answer meanwhile.
-        Thread starter = new Thread(operator::start, "operator-start");
-        starter.setDaemon(true);
-        starter.start();
+        run = OperatorRun.startInBackground(new DetectorOperator(client, registry,
+                new OperatorSettings(pollInterval, loadReportTimeout), leaderElection));
+    }
+
+    /** The operator's run, once the application has started it (for the health checks). */
+    public Optional<OperatorRun> run() {
+        return Optional.ofNullable(run);
     }
 
     /**
@@ -55,10 +56,11 @@ public class OperatorLifecycle {
      * only so long.
      */
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        if (operator == null) {
+        OperatorRun running = run;
+        if (running == null) {
             return;
         }
-        Thread stopper = new Thread(operator::close, "operator-stop");
+        Thread stopper = new Thread(running::stop, "operator-stop");
         stopper.setDaemon(true);
         stopper.start();
         stopper.join(STOP_TIMEOUT.toMillis());
