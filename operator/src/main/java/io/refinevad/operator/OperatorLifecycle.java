@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Starts the operator with the application and stops it on shutdown; settings under refinevad.operator.*. */
+/**
+ * Starts the operator with the application and stops it on shutdown; settings under refinevad.operator.*, whose
+ * defaults live in application.properties only (OperatorDefaultsTest holds the chart and the docs to them).
+ */
 @ApplicationScoped
 public class OperatorLifecycle {
 
@@ -26,9 +29,8 @@ public class OperatorLifecycle {
     private volatile OperatorRun run;
 
     public OperatorLifecycle(KubernetesClient client, MeterRegistry registry,
-            @ConfigProperty(name = "refinevad.operator.poll-interval", defaultValue = "5s") Duration pollInterval,
-            @ConfigProperty(name = "refinevad.operator.load-report-timeout", defaultValue = "1s")
-            Duration loadReportTimeout,
+            @ConfigProperty(name = "refinevad.operator.poll-interval") Duration pollInterval,
+            @ConfigProperty(name = "refinevad.operator.load-report-timeout") Duration loadReportTimeout,
             @ConfigProperty(name = "refinevad.operator.leader-election.namespace") Optional<String> leaseNamespace) {
         this.client = client;
         this.registry = registry;

@@ -1,0 +1,122 @@
+package io.refinevad.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's defaults have one source, application.properties. The code declares none of its own, and the
+ * chart's values.yaml, the environment its Deployment passes and docs/OPERATOR.md's settings table must agree with
+ * it, so a default changed in one place only fails here.
+ */
+class OperatorDefaultsTest {
+
+    private static final String PREFIX = "refinevad.operator.";
+    private static final Path PROPERTIES = Path.of("src/main/resources/application.properties");
+    private static final Path VALUES = Path.of("../helm/refinevad-operator/values.yaml");
+    private static final Path DEPLOYMENT = Path.of("../helm/refinevad-operator/templates/deployment.yaml");
+    private static final Path DOCS = Path.of("../docs/OPERATOR.md");
+    /** A settings-table row: | `property` | default | `helm value` | what it does |. */
+    private static final Pattern ROW = Pattern.compile(
+            "^\\| `(" + Pattern.quote(PREFIX) + "[a-z.-]+)` \\| ([^|]+?) \\| `([A-Za-z.]+)` \\|", Pattern.MULTILINE);
+    private static final String UNSET = "unset";
+
+    @Test
+    void theCodeDeclaresNoDefaultOfItsOwn() {
+        List<String> withDefaults = Arrays.stream(OperatorLifecycle.class.getConstructors())
+                .flatMap(constructor -> Arrays.stream(constructor.getParameters()))
+                .map(parameter -> parameter.getAnnotation(ConfigProperty.class))
+                .filter(property -> property != null
+                        && !ConfigProperty.UNCONFIGURED_VALUE.equals(property.defaultValue()))
+                .map(ConfigProperty::name)
+                .toList();
+        assertThat(withDefaults).as("@ConfigProperty defaultValue duplicates application.properties").isEmpty();
+    }
+
+    @Test
+    void theDocsTableListsEverySettingWithTheDefaultOfApplicationProperties() throws IOException {
+        Map<String, String> defaults = operatorDefaults();
+        Map<String, DocRow> rows = docRows();
+
+        assertThat(rows.keySet()).as("settings in docs/OPERATOR.md").containsAll(defaults.keySet());
+        rows.forEach((property, row) -> assertThat(row.defaultValue())
+                .as("docs/OPERATOR.md default of %s", property)
+                .isEqualTo(defaults.containsKey(property) ? "`" + defaults.get(property) + "`" : UNSET));
+    }
+
+    @Test
+    void theChartsValuesAreTheDefaultsOfApplicationProperties() throws IOException {
+        Map<String, String> defaults = operatorDefaults();
+        Map<String, Object> values = new KubernetesSerialization().unmarshal(Files.readString(VALUES), Map.class);
+        String deployment = Files.readString(DEPLOYMENT);
+
+        docRows().forEach((property, row) -> {
+            Object value = valueAt(values, row.helmValue());
+            if (defaults.containsKey(property)) {
+                assertThat(String.valueOf(value)).as("values.yaml %s (%s)", row.helmValue(), property)
+                        .isEqualTo(defaults.get(property));
+                assertThat(deployment).as("the chart passes %s as %s", row.helmValue(), property)
+                        .containsPattern("- name: " + environmentName(property) + "\\s+value: \\{\\{ \\.Values\\."
+                                + Pattern.quote(row.helmValue()) + " ");
+            } else {
+                assertThat(value).as("values.yaml %s leaves %s unset", row.helmValue(), property)
+                        .isIn(false, "", null);
+            }
+        });
+    }
+
+    private record DocRow(String defaultValue, String helmValue) {
+    }
+
+    /** The refinevad.operator.* settings application.properties sets (a commented-out one is unset). */
+    private static Map<String, String> operatorDefaults() throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(PROPERTIES)) {
+            properties.load(reader);
+        }
+        Map<String, String> defaults = new LinkedHashMap<>();
+        properties.stringPropertyNames().stream().filter(name -> name.startsWith(PREFIX)).sorted()
+                .forEach(name -> defaults.put(name, properties.getProperty(name)));
+        assertThat(defaults).as("refinevad.operator.* in application.properties").isNotEmpty();
+        return defaults;
+    }
+
+    private static Map<String, DocRow> docRows() throws IOException {
+        Map<String, DocRow> rows = new LinkedHashMap<>();
+        Matcher matcher = ROW.matcher(Files.readString(DOCS));
+        while (matcher.find()) {
+            rows.put(matcher.group(1), new DocRow(matcher.group(2), matcher.group(3)));
+        }
+        assertThat(rows).as("the settings table in docs/OPERATOR.md").isNotEmpty();
+        return rows;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object valueAt(Map<String, Object> values, String path) {
+        Object node = values;
+        for (String key : path.split("\\.")) {
+            assertThat(node).as("values.yaml has %s", path).isInstanceOf(Map.class);
+            node = ((Map<String, Object>) node).get(key);
+        }
+        return node;
+    }
+
+    /** How Quarkus reads the property from the environment: REFINEVAD_OPERATOR_POLL_INTERVAL. */
+    private static String environmentName(String property) {
+        return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+}
