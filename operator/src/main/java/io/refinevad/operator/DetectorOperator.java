@@ -34,7 +34,8 @@ public final class DetectorOperator implements AutoCloseable {
         OperatorMetrics metrics = new OperatorMetrics(registry);
         metrics.watchScalingHistories(scaler);
         operator.register(new AnomalyDetectorReconciler(
-                new DetectorObserver(client, new PodLoadProbe(DetectorResources.GRPC_PORT, settings.loadReportTimeout())),
+                new DetectorObserver(client,
+                        new PodLoadProbe(DetectorResources.GRPC_PORT, settings.loadReportTimeout())),
                 scaler,
                 new PodDeletionCosts(client),
                 new DetectorEvents(client),

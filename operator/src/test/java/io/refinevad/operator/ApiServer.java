@@ -49,9 +49,11 @@ final class ApiServer implements AutoCloseable {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(CRD.toFile())
                 .item();
         client.resource(crd).forceConflicts().serverSideApply();
-        client.resource(crd).waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus()
-                .getConditions().stream().anyMatch(s -> "Established".equals(s.getType())
-                        && "True".equals(s.getStatus())), 30, TimeUnit.SECONDS);
+        // The status, and its conditions, appear some moments after the CRD itself.
+        client.resource(crd).waitUntilCondition(c -> c != null && c.getStatus() != null
+                && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
+                .anyMatch(s -> "Established".equals(s.getType()) && "True".equals(s.getStatus())),
+                30, TimeUnit.SECONDS);
     }
 
     String createNamespace(String name) {
