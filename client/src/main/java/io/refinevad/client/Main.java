@@ -94,6 +94,8 @@ public final class Main {
         if (args.isEmpty()) {
             fail("stream needs at least one .npy file\n" + USAGE);
         }
+        // Asked once, before streaming: when the first target drains mid-stream it may be gone by the report.
+        int framesPerSegment = StreamReport.framesPerSegment(client.modelInfo());
         List<CompletableFuture<StreamResult>> cameras = new ArrayList<>();
         for (String file : args) {
             NpyFloatMatrix clip = readClip(file);
@@ -107,7 +109,7 @@ public final class Main {
         for (CompletableFuture<StreamResult> camera : cameras) {
             StreamResult result = camera.get();
             allOk &= result.status().isOk();
-            StreamReport.print(result, threshold, System.out);
+            StreamReport.print(result, threshold, framesPerSegment, System.out);
         }
         if (!allOk) {
             System.exit(1);

@@ -1,15 +1,27 @@
 package io.refinevad.client;
 
+import io.refinevad.api.v1.ModelInfo;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
 /** A camera's result for a person: the score strip, latency, and each anomalous interval with its category. */
 final class StreamReport {
+    /**
+     * For a server that leaves ModelInfo.frames_per_segment unset (0: it serves a manifest without the field): the
+     * API's features are one row per 16-frame segment (scoring.proto), as in the model's data contract.
+     */
+    static final int API_FRAMES_PER_SEGMENT = 16;
+
     private StreamReport() {
     }
 
-    static void print(StreamResult result, float threshold, PrintStream out) {
+    /** How many video frames one segment of the served model stands for. */
+    static int framesPerSegment(ModelInfo served) {
+        return served.getFramesPerSegment() > 0 ? served.getFramesPerSegment() : API_FRAMES_PER_SEGMENT;
+    }
+
+    static void print(StreamResult result, float threshold, int framesPerSegment, PrintStream out) {
         long[] latency = Arrays.stream(result.latencyMicros()).filter(l -> l > 0).sorted().toArray();  // answered
         out.printf("%-24s %4d segments  p50 %5.1f ms  p99 %5.1f ms  %s%n", result.streamId(),
                 result.scores().length, percentile(latency, 0.50) / 1000.0, percentile(latency, 0.99) / 1000.0,
@@ -22,8 +34,8 @@ final class StreamReport {
         }
         for (AnomalyIntervals.Interval interval : found) {
             out.printf("  anomaly: segments %d-%d (frames %d-%d)  peak %.2f  %s%n", interval.start(),
-                    interval.end() - 1, interval.start() * 16, interval.end() * 16 - 1, interval.peak(),
-                    interval.category());
+                    interval.end() - 1, interval.start() * framesPerSegment, interval.end() * framesPerSegment - 1,
+                    interval.peak(), interval.category());
         }
     }
 
