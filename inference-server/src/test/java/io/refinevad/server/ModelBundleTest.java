@@ -37,12 +37,26 @@ class ModelBundleTest {
     @Test
     void aTamperedModelFileIsRefusedWithBothDigests() throws Exception {
         Path directory = EmbeddedDefaultModel.extract(mapper);
-        Files.write(directory.resolve("model.onnx"), new byte[]{1}, StandardOpenOption.APPEND);
+        Path model = directory.resolve("model.onnx");
+        byte[] content = Files.readAllBytes(model);
+        content[content.length / 2] ^= 1;  // same size, other content
+        Files.write(model, content);
         ModelBundle bundle = ModelBundle.open(directory, mapper);
         String expected = bundle.manifest().files().get("model.onnx").sha256();
         ModelBundleException e = assertThrows(ModelBundleException.class, () -> bundle.verifiedFile("model.onnx"));
         assertTrue(e.getMessage().contains("but manifest.json says " + expected), e.getMessage());
         assertTrue(e.getMessage().contains("refusing to serve"), e.getMessage());
+    }
+
+    @Test
+    void aModelFileOfAnotherSizeIsRefusedWithBothSizes() throws Exception {
+        Path directory = EmbeddedDefaultModel.extract(mapper);
+        Files.write(directory.resolve("model.onnx"), new byte[]{1}, StandardOpenOption.APPEND);
+        ModelBundle bundle = ModelBundle.open(directory, mapper);
+        long expected = bundle.manifest().files().get("model.onnx").bytes();
+        ModelBundleException e = assertThrows(ModelBundleException.class, () -> bundle.verifiedFile("model.onnx"));
+        assertTrue(e.getMessage().contains("is " + (expected + 1) + " bytes but manifest.json says " + expected
+                + " bytes"), e.getMessage());
     }
 
     @Test

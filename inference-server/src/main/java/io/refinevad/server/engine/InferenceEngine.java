@@ -1,9 +1,12 @@
 package io.refinevad.server.engine;
 
-/** One loaded model that runs padded batches; implementations must be safe to call from several threads. */
+/**
+ * One loaded model that runs padded batches. Implementations run one batch at a time (callers from several threads
+ * wait for each other); in the server the batcher's single worker is the only caller.
+ */
 public interface InferenceEngine extends AutoCloseable {
 
-    /** OnnxRuntime, PyTorch or TensorRT, as the ModelInfo and the operator's status name it. */
+    /** OnnxRuntime, PyTorch or TensorRT, as ModelInfo.engine reports it. */
     String name();
 
     /** The file of the model bundle this engine runs (its sha256 is in the manifest). */

@@ -73,7 +73,7 @@ public final class ModelBundle {
         return directory;
     }
 
-    /** The path of a model file whose content matches the manifest's sha256. */
+    /** The path of a model file whose size and content match the manifest's bytes and sha256. */
     public Path verifiedFile(String name) {
         ModelManifest.ModelFile expected = manifest.files().get(name);
         if (expected == null) {
@@ -84,12 +84,26 @@ public final class ModelBundle {
         if (!Files.isRegularFile(file)) {
             throw new ModelBundleException("model file " + file + " is missing");
         }
+        long size = size(file);
+        if (size != expected.bytes()) {
+            // Checked first: a truncated or partly copied file is named as such, without hashing it.
+            throw new ModelBundleException("model file " + file + " is " + size + " bytes but " + MANIFEST + " says "
+                    + expected.bytes() + " bytes: refusing to serve a model file that is not the one described");
+        }
         String actual = sha256(file);
         if (!actual.equalsIgnoreCase(expected.sha256())) {
             throw new ModelBundleException("sha256 of " + file + " is " + actual + " but " + MANIFEST + " says "
                     + expected.sha256() + ": refusing to serve a model file that is not the one described");
         }
         return file;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new ModelBundleException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     static String sha256(Path file) {
