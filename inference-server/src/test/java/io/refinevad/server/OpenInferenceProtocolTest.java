@@ -48,6 +48,12 @@ class OpenInferenceProtocolTest {
         assertEquals(List.of("x", "mask"), metadata.getInputsList().stream().map(t -> t.getName()).toList());
         assertEquals(List.of(-1L, -1L, 512L), metadata.getInputs(0).getShapeList());
         assertEquals(List.of(-1L, 13L), metadata.getOutputs(1).getShapeList());
+        assertEquals(platform(), metadata.getPlatform());
+    }
+
+    /** The platform the served engine runs, in Triton's names. */
+    protected String platform() {
+        return "onnxruntime_onnx";
     }
 
     @Test

@@ -9,6 +9,9 @@ public interface InferenceEngine extends AutoCloseable {
     /** OnnxRuntime, PyTorch or TensorRT, as ModelInfo.engine reports it. */
     String name();
 
+    /** The model's platform as Triton and the Open Inference Protocol name it: onnxruntime_onnx, pytorch_libtorch. */
+    String platform();
+
     /** The file of the model bundle this engine runs (its sha256 is in the manifest). */
     String modelFile();
 

@@ -57,6 +57,12 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         return name;
     }
 
+    /** ONNX Runtime runs the ONNX model whichever execution provider (CPU, CUDA, TensorRT) it uses. */
+    @Override
+    public String platform() {
+        return "onnxruntime_onnx";
+    }
+
     @Override
     public String modelFile() {
         return MODEL_FILE;

@@ -57,6 +57,11 @@ public final class PyTorchEngine implements InferenceEngine {
     }
 
     @Override
+    public String platform() {
+        return "pytorch_libtorch";
+    }
+
+    @Override
     public String modelFile() {
         return MODEL_FILE;
     }

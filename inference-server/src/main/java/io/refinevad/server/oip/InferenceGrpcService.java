@@ -23,6 +23,7 @@ import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
 import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
+import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.grpc.ClipLimits;
 import io.refinevad.server.grpc.FeatureDecoder;
 import io.refinevad.server.model.ModelBundle;
@@ -46,6 +47,9 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Inject
     ModelBundle bundle;
+
+    @Inject
+    InferenceEngine engine;
 
     @Inject
     DynamicBatcher batcher;
@@ -90,7 +94,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         reply(responses, ModelMetadataResponse.newBuilder()
                 .setName(m.name())
                 .addVersions(m.version())
-                .setPlatform("onnxruntime_onnx")
+                .setPlatform(engine.platform())
                 .addInputs(tensor("x", -1, -1, m.featureDim()))
                 .addInputs(tensor("mask", -1, -1))
                 .addOutputs(tensor("scores", -1, -1))
