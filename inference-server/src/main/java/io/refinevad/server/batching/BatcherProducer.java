@@ -1,7 +1,6 @@
 package io.refinevad.server.batching;
 
 import io.refinevad.server.engine.InferenceEngine;
-import io.refinevad.server.metrics.ScoringMetrics;
 import io.refinevad.server.model.ModelBundle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -15,8 +14,8 @@ public class BatcherProducer {
     @Produces
     @Singleton
     DynamicBatcher batcher(InferenceEngine engine, ModelBundle bundle, BatchingConfig config,
-                           ScoringMetrics metrics) {
-        return new DynamicBatcher(engine, bundle.manifest().featureDim(), config, metrics);
+                           BatchListener listener) {
+        return new DynamicBatcher(engine, bundle.manifest().featureDim(), config, listener);
     }
 
     void close(@Disposes DynamicBatcher batcher) {

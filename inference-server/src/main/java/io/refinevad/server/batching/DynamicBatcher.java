@@ -3,7 +3,6 @@ package io.refinevad.server.batching;
 import io.refinevad.server.engine.EngineInput;
 import io.refinevad.server.engine.EngineOutput;
 import io.refinevad.server.engine.InferenceEngine;
-import io.refinevad.server.metrics.ScoringMetrics;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DynamicBatcher implements AutoCloseable {
     private final InferenceEngine engine;
-    private final ScoringMetrics metrics;
+    private final BatchListener listener;
     private final int featureDim;
     private final int maxBatch;
     private final long maxDelayNanos;
@@ -28,9 +27,9 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Thread worker;
     private volatile boolean running = true;
 
-    public DynamicBatcher(InferenceEngine engine, int featureDim, BatchingConfig config, ScoringMetrics metrics) {
+    public DynamicBatcher(InferenceEngine engine, int featureDim, BatchingConfig config, BatchListener listener) {
         this.engine = engine;
-        this.metrics = metrics;
+        this.listener = listener;
         this.featureDim = featureDim;
         this.maxBatch = config.maxBatchSize();
         this.maxDelayNanos = config.maxQueueDelay().toNanos();
@@ -99,14 +98,14 @@ public final class DynamicBatcher implements AutoCloseable {
             return;
         }
         long inferenceMicros = (System.nanoTime() - start) / 1000;
-        metrics.batchRan(size, inferenceMicros);
+        listener.batchRan(size, inferenceMicros);
         for (int row = 0; row < size; row++) {
             ScoringJob job = batch.get(row);
             float[] scores = new float[job.length()];
             System.arraycopy(output.scores(), row * time, scores, 0, job.length());
             JobResult result = new JobResult(scores, output.probs(row), (start - job.acceptedNanos()) / 1000,
                     inferenceMicros, size);
-            metrics.jobAnswered(result.queueMicros(), (System.nanoTime() - job.acceptedNanos()) / 1000);
+            listener.jobAnswered(result.queueMicros(), (System.nanoTime() - job.acceptedNanos()) / 1000);
             deliver(() -> job.onResult().accept(result));
         }
     }

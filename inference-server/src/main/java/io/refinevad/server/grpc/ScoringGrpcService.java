@@ -1,6 +1,5 @@
 package io.refinevad.server.grpc;
 
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.refinevad.api.v1.CategoryProbability;
@@ -22,6 +21,8 @@ import io.refinevad.server.batching.JobResult;
 import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.InferenceEngine;
+import io.refinevad.server.errors.GrpcErrors;
+import io.refinevad.server.features.FeatureDecoder;
 import io.refinevad.server.stream.Drainer;
 import io.refinevad.server.stream.StreamLimits;
 import io.refinevad.server.stream.StreamRegistry;
@@ -63,12 +64,12 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
         long start = System.nanoTime();
         ModelManifest manifest = bundle.manifest();
         if (!request.getModel().isEmpty() && !request.getModel().equals(manifest.name())) {
-            responses.onError(Status.NOT_FOUND.withDescription("model '" + request.getModel()
-                    + "' is not served here; this server serves '" + manifest.name() + "'").asRuntimeException());
+            responses.onError(GrpcErrors.modelNotServed(request.getModel(), "", manifest.name(),
+                    manifest.version()));
             return;
         }
         if (!request.hasFeatures()) {
-            responses.onError(FeatureDecoder.invalid("features is required"));
+            responses.onError(GrpcErrors.invalidArgument("features is required"));
             return;
         }
         try {
@@ -76,10 +77,9 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
                     request.getFeatures(), "features");
             batcher.submit(new ScoringJob(features, request.getFeatures().getSegments(), start,
                     result -> reply(responses, manifest, result, start),
-                    error -> responses.onError(Status.INTERNAL.withDescription("the engine failed: "
-                            + error.getMessage()).asRuntimeException())));
+                    error -> responses.onError(GrpcErrors.engineFailed(error))));
         } catch (QueueFullException e) {
-            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
+            responses.onError(GrpcErrors.resourceExhausted(e.getMessage()));
         } catch (StatusRuntimeException e) {
             responses.onError(e);
         }

@@ -5,16 +5,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.refinevad.server.batching.BatchListener;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
 import java.util.Locale;
 
 /**
- * The server's Prometheus metrics at /q/metrics: what the operator's dashboards and autoscaling decisions read.
- * Names carry the refinevad_ prefix; histograms publish percentiles and buckets.
+ * The batcher's and the calls' Prometheus metrics at /q/metrics, for dashboards and alerts: batch sizes, the
+ * queue, inference and total time of every job, and calls ended with an error. StreamGauges adds the load report's
+ * numbers; the operator's autoscaler reads the load report over gRPC, not these. Names carry the refinevad_ prefix;
+ * the histograms publish buckets (for histogram_quantile), not precomputed percentiles.
  */
 @Singleton
-public class ScoringMetrics {
+public class ScoringMetrics implements BatchListener {
     private final MeterRegistry registry;
     private final DistributionSummary batchSize;
     private final Timer queueTime;
@@ -35,11 +38,13 @@ public class ScoringMetrics {
         return Timer.builder(name).description(description).publishPercentileHistogram().register(registry);
     }
 
+    @Override
     public void batchRan(int size, long inferenceMicros) {
         batchSize.record(size);
         inferenceTime.record(inferenceMicros, TimeUnit.MICROSECONDS);
     }
 
+    @Override
     public void jobAnswered(long queueMicros, long totalMicros) {
         queueTime.record(queueMicros, TimeUnit.MICROSECONDS);
         totalTime.record(totalMicros, TimeUnit.MICROSECONDS);

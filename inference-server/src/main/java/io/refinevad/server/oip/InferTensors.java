@@ -3,7 +3,7 @@ package io.refinevad.server.oip;
 import com.google.protobuf.ByteString;
 import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.oip.ModelInferRequest;
-import io.refinevad.server.grpc.FeatureDecoder;
+import io.refinevad.server.errors.GrpcErrors;
 import java.util.Arrays;
 
 /** Reads and writes Open Inference Protocol FP32 tensors, raw (little-endian bytes) or as fp32_contents. */
@@ -15,30 +15,31 @@ final class InferTensors {
         ModelInferRequest.InferInputTensor input = request.getInputs(index);
         String name = input.getName();
         if (!input.getDatatype().equals("FP32")) {
-            throw FeatureDecoder.invalid("input '" + name + "' has datatype " + input.getDatatype()
+            throw GrpcErrors.invalidArgument("input '" + name + "' has datatype " + input.getDatatype()
                     + "; this model takes FP32");
         }
         long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
         if (!Arrays.equals(shape, expectedShape)) {
-            throw FeatureDecoder.invalid("input '" + name + "' has shape " + Arrays.toString(shape) + "; expected "
+            throw GrpcErrors.invalidArgument("input '" + name + "' has shape " + Arrays.toString(shape) + "; expected "
                     + Arrays.toString(expectedShape));
         }
         int count = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
         float[] values;
         if (request.getRawInputContentsCount() > 0) {
             if (request.getRawInputContentsCount() != request.getInputsCount()) {
-                throw FeatureDecoder.invalid("raw_input_contents has " + request.getRawInputContentsCount()
+                throw GrpcErrors.invalidArgument("raw_input_contents has " + request.getRawInputContentsCount()
                         + " entries for " + request.getInputsCount() + " inputs; give one per input, in order");
             }
             ByteString raw = request.getRawInputContents(index);
             if (raw.size() != 4L * count) {
-                throw FeatureDecoder.invalid("raw_input_contents[" + index + "] ('" + name + "') has " + raw.size()
+                throw GrpcErrors.invalidArgument("raw_input_contents[" + index + "] ('" + name + "') has " + raw.size()
                         + " bytes; shape " + Arrays.toString(shape) + " of FP32 needs " + 4L * count);
             }
             values = Float32Bytes.unpack(raw);
         } else {
             if (input.getContents().getFp32ContentsCount() != count) {
-                throw FeatureDecoder.invalid("input '" + name + "' has " + input.getContents().getFp32ContentsCount()
+                throw GrpcErrors.invalidArgument("input '" + name + "' has "
+                        + input.getContents().getFp32ContentsCount()
                         + " fp32_contents; shape " + Arrays.toString(shape) + " needs " + count);
             }
             values = new float[count];
@@ -48,7 +49,7 @@ final class InferTensors {
         }
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw FeatureDecoder.invalid("input '" + name + "' holds " + values[i] + " at flat index " + i
+                throw GrpcErrors.invalidArgument("input '" + name + "' holds " + values[i] + " at flat index " + i
                         + "; values must be finite");
             }
         }

@@ -1,6 +1,5 @@
 package io.refinevad.server.oip;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -24,8 +23,8 @@ import io.refinevad.server.batching.JobResult;
 import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.InferenceEngine;
+import io.refinevad.server.errors.GrpcErrors;
 import io.refinevad.server.grpc.ClipLimits;
-import io.refinevad.server.grpc.FeatureDecoder;
 import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelManifest;
 import io.refinevad.server.stream.StreamRegistry;
@@ -107,7 +106,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         try {
             infer(request, responses);
         } catch (QueueFullException e) {
-            responses.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
+            responses.onError(GrpcErrors.resourceExhausted(e.getMessage()));
         } catch (StatusRuntimeException e) {
             responses.onError(e);
         }
@@ -120,12 +119,12 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         }
         int xIndex = inputIndex(request, "x");
         if (xIndex < 0) {
-            throw FeatureDecoder.invalid("input 'x' (FP32 [batch, time, " + m.featureDim() + "]) is required");
+            throw GrpcErrors.invalidArgument("input 'x' (FP32 [batch, time, " + m.featureDim() + "]) is required");
         }
         List<Long> shape = request.getInputs(xIndex).getShapeList();
         if (shape.size() != 3 || shape.get(0) < 1 || shape.get(0) > clips.maxBatch() || shape.get(1) < 1
                 || shape.get(1) > clips.maxSegments()) {
-            throw FeatureDecoder.invalid("input 'x' has shape " + shape + "; expected [batch, time, "
+            throw GrpcErrors.invalidArgument("input 'x' has shape " + shape + "; expected [batch, time, "
                     + m.featureDim() + "] with batch 1 to " + clips.maxBatch() + " and time 1 to "
                     + clips.maxSegments());
         }
@@ -150,8 +149,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
                 }
             }, error -> {
                 if (failed.compareAndSet(false, true)) {  // answer once, however many rows failed
-                    responses.onError(Status.INTERNAL.withDescription("the engine failed: " + error.getMessage())
-                            .asRuntimeException());
+                    responses.onError(GrpcErrors.engineFailed(error));
                 }
             }));
         }
@@ -187,12 +185,13 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
             }
             for (int t = length; t < time; t++) {
                 if (mask[row * time + t] != 0f) {
-                    throw FeatureDecoder.invalid("input 'mask' row " + row + " is not 1s followed by 0s (value "
+                    throw GrpcErrors.invalidArgument("input 'mask' row " + row + " is not 1s followed by 0s (value "
                             + mask[row * time + t] + " at " + t + "); padding goes after the valid segments");
                 }
             }
             if (length == 0) {
-                throw FeatureDecoder.invalid("input 'mask' row " + row + " has no valid segment; every row needs one");
+                throw GrpcErrors.invalidArgument("input 'mask' row " + row
+                        + " has no valid segment; every row needs one");
             }
             lengths[row] = length;
         }
@@ -221,9 +220,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
     private StatusRuntimeException notFound(String name, String version) {
         ModelManifest m = bundle.manifest();
-        return Status.NOT_FOUND.withDescription("model '" + name + "'" + (version.isEmpty() ? "" : " version '"
-                + version + "'") + " is not served here; this server serves '" + m.name() + "' version '"
-                + m.version() + "'").asRuntimeException();
+        return GrpcErrors.modelNotServed(name, version, m.name(), m.version());
     }
 
     private static TensorMetadata tensor(String name, long... shape) {

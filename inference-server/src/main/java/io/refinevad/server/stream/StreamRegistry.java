@@ -1,7 +1,7 @@
 package io.refinevad.server.stream;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.refinevad.server.errors.GrpcErrors;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
@@ -22,12 +22,11 @@ public class StreamRegistry {
 
     synchronized void open(String streamId, StreamSession session) {
         if (draining) {
-            throw Status.UNAVAILABLE.withDescription("this server is draining and takes no new streams; "
-                    + "open the stream on another replica").asRuntimeException();
+            throw GrpcErrors.unavailable("this server is draining and takes no new streams; "
+                    + "open the stream on another replica");
         }
         if (active.containsKey(streamId)) {
-            throw Status.ALREADY_EXISTS.withDescription("stream '" + streamId + "' is already open on this server")
-                    .asRuntimeException();
+            throw GrpcErrors.alreadyExists("stream '" + streamId + "' is already open on this server");
         }
         if (active.size() >= limits.capacity()) {
             throw capacityExceeded();
@@ -36,8 +35,8 @@ public class StreamRegistry {
     }
 
     private StatusRuntimeException capacityExceeded() {
-        return Status.RESOURCE_EXHAUSTED.withDescription("this server holds its capacity of " + limits.capacity()
-                + " streams (refinevad.streams.capacity); open the stream on another replica").asRuntimeException();
+        return GrpcErrors.resourceExhausted("this server holds its capacity of " + limits.capacity()
+                + " streams (refinevad.streams.capacity); open the stream on another replica");
     }
 
     void close(String streamId, StreamSession session) {

@@ -1,6 +1,5 @@
 package io.refinevad.server.stream;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.refinevad.api.v1.OpenStream;
@@ -15,7 +14,8 @@ import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
 import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
-import io.refinevad.server.grpc.FeatureDecoder;
+import io.refinevad.server.errors.GrpcErrors;
+import io.refinevad.server.features.FeatureDecoder;
 import io.refinevad.server.model.ModelManifest;
 import java.time.Duration;
 
@@ -63,7 +63,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
             switch (request.getKindCase()) {
                 case OPEN -> open(request.getOpen());
                 case SEGMENTS -> accept(request.getSegments());
-                default -> throw invalid("a request must carry open or segments");
+                default -> throw GrpcErrors.invalidArgument("a request must carry open or segments");
             }
         } catch (StatusRuntimeException e) {
             failAfterPending(e);
@@ -72,15 +72,15 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     private void open(OpenStream open) {
         if (streamId != null) {
-            throw invalid("the stream is already open; send OpenStream once, as the first message");
+            throw GrpcErrors.invalidArgument("the stream is already open; send OpenStream once, as the first message");
         }
         String id = open.getStreamId();
         if (id.isEmpty() || id.length() > MAX_STREAM_ID) {
-            throw invalid("open.stream_id has " + id.length() + " characters; allowed: 1 to " + MAX_STREAM_ID);
+            throw GrpcErrors.invalidArgument("open.stream_id has " + id.length() + " characters; allowed: 1 to "
+                    + MAX_STREAM_ID);
         }
         if (!open.getModel().isEmpty() && !open.getModel().equals(manifest.name())) {
-            throw Status.NOT_FOUND.withDescription("model '" + open.getModel() + "' is not served here; this server "
-                    + "serves '" + manifest.name() + "'").asRuntimeException();
+            throw GrpcErrors.modelNotServed(open.getModel(), "", manifest.name(), manifest.version());
         }
         registry.open(id, this);
         streamId = id;
@@ -97,11 +97,12 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     private void accept(Segments segments) {
         if (streamId == null) {
-            throw invalid("the first message must open the stream (open.stream_id) before segments arrive");
+            throw GrpcErrors.invalidArgument("the first message must open the stream (open.stream_id) before "
+                    + "segments arrive");
         }
         if (segments.getFirstSequence() != nextSequence) {
-            throw invalid("segments.first_sequence is " + segments.getFirstSequence() + "; expected " + nextSequence
-                    + " (sequence numbers continue without gaps or repeats)");
+            throw GrpcErrors.invalidArgument("segments.first_sequence is " + segments.getFirstSequence()
+                    + "; expected " + nextSequence + " (sequence numbers continue without gaps or repeats)");
         }
         float[] features = decoder.decode(segments.getFeatures(), "segments.features");
         int count = segments.getFeatures().getSegments();
@@ -112,8 +113,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
                 batcher.submit(new ScoringJob(window.snapshot(), window.length(), System.nanoTime(),
                         result -> answer(sequence, result), this::engineFailed));
             } catch (QueueFullException e) {
-                throw Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage() + "; segments from " + sequence
-                        + " on were not accepted").asRuntimeException();
+                throw GrpcErrors.resourceExhausted(e.getMessage() + "; segments from " + sequence
+                        + " on were not accepted");
             }
             nextSequence++;
             pending++;
@@ -141,8 +142,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     private synchronized void engineFailed(Throwable error) {
         pending--;
-        failAfterPending(Status.INTERNAL.withDescription("the engine failed: " + error.getMessage())
-                .asRuntimeException());
+        failAfterPending(GrpcErrors.engineFailed(error));
     }
 
     @Override
@@ -176,9 +176,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     /** Ends a stream whose client has sent nothing for `timeout`, once its accepted segments are answered. */
     synchronized void endIfIdle(Duration timeout) {
         if (!finished && failure == null && System.nanoTime() - lastMessageNanos > timeout.toNanos()) {
-            failAfterPending(Status.DEADLINE_EXCEEDED.withDescription("stream '" + streamId + "' sent nothing for "
-                    + timeout.toMillis() + " ms (refinevad.streams.idle-timeout); open it again to continue")
-                    .asRuntimeException());
+            failAfterPending(GrpcErrors.deadlineExceeded("stream '" + streamId + "' sent nothing for "
+                    + timeout.toMillis() + " ms (refinevad.streams.idle-timeout); open it again to continue"));
         }
     }
 
@@ -206,9 +205,5 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         if (streamId != null) {
             registry.close(streamId, this);
         }
-    }
-
-    private static StatusRuntimeException invalid(String message) {
-        return FeatureDecoder.invalid(message);
     }
 }

@@ -1,9 +1,8 @@
-package io.refinevad.server.grpc;
+package io.refinevad.server.features;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.v1.Features;
+import io.refinevad.server.errors.GrpcErrors;
 
 /**
  * Turns a request's packed features into floats, or fails with INVALID_ARGUMENT naming the field, the value and
@@ -20,28 +19,26 @@ public final class FeatureDecoder {
 
     public float[] decode(Features features, String field) {
         if (features.getFeatureDim() != featureDim) {
-            throw invalid(field + ".feature_dim is " + features.getFeatureDim() + "; this model takes " + featureDim);
+            throw GrpcErrors.invalidArgument(field + ".feature_dim is " + features.getFeatureDim()
+                    + "; this model takes " + featureDim);
         }
         int segments = features.getSegments();
         if (segments < 1 || segments > maxSegments) {
-            throw invalid(field + ".segments is " + segments + "; allowed: 1 to " + maxSegments);
+            throw GrpcErrors.invalidArgument(field + ".segments is " + segments + "; allowed: 1 to " + maxSegments);
         }
         long expected = 4L * segments * featureDim;
         if (features.getData().size() != expected) {
-            throw invalid(field + ".data has " + features.getData().size() + " bytes; expected segments x feature_dim"
-                    + " x 4 = " + segments + " x " + featureDim + " x 4 = " + expected + " (little-endian float32)");
+            throw GrpcErrors.invalidArgument(field + ".data has " + features.getData().size()
+                    + " bytes; expected segments x feature_dim x 4 = " + segments + " x " + featureDim + " x 4 = "
+                    + expected + " (little-endian float32)");
         }
         float[] values = Float32Bytes.unpack(features.getData());
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw invalid(field + ".data holds " + values[i] + " at segment " + i / featureDim + ", channel "
-                        + i % featureDim + "; features must be finite");
+                throw GrpcErrors.invalidArgument(field + ".data holds " + values[i] + " at segment "
+                        + i / featureDim + ", channel " + i % featureDim + "; features must be finite");
             }
         }
         return values;
-    }
-
-    public static StatusRuntimeException invalid(String message) {
-        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
     }
 }

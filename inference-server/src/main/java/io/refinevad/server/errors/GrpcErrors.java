@@ -1,0 +1,53 @@
+package io.refinevad.server.errors;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * The server's error vocabulary: every status a call ends with is built here, so that the same failure reads the
+ * same on every RPC. Callers give the message, which names the field or limit and what is allowed.
+ */
+public final class GrpcErrors {
+    private GrpcErrors() {
+    }
+
+    /** The request itself is wrong; retrying it unchanged fails again. */
+    public static StatusRuntimeException invalidArgument(String message) {
+        return status(Status.INVALID_ARGUMENT, message);
+    }
+
+    /** The request names a model (and optionally a version; empty for none) that this server does not serve. */
+    public static StatusRuntimeException modelNotServed(String name, String version, String servedName,
+                                                        String servedVersion) {
+        return status(Status.NOT_FOUND, "model '" + name + "'" + (version.isEmpty() ? "" : " version '" + version
+                + "'") + " is not served here; this server serves '" + servedName + "' version '" + servedVersion
+                + "'");
+    }
+
+    /** A limit of this server is reached; the same request may succeed later or on another replica. */
+    public static StatusRuntimeException resourceExhausted(String message) {
+        return status(Status.RESOURCE_EXHAUSTED, message);
+    }
+
+    /** The engine could not score accepted work: a server fault, not the client's. */
+    public static StatusRuntimeException engineFailed(Throwable error) {
+        return status(Status.INTERNAL, "the engine failed: " + error.getMessage());
+    }
+
+    /** This server takes no new work (it is draining); another replica does. */
+    public static StatusRuntimeException unavailable(String message) {
+        return status(Status.UNAVAILABLE, message);
+    }
+
+    public static StatusRuntimeException alreadyExists(String message) {
+        return status(Status.ALREADY_EXISTS, message);
+    }
+
+    public static StatusRuntimeException deadlineExceeded(String message) {
+        return status(Status.DEADLINE_EXCEEDED, message);
+    }
+
+    private static StatusRuntimeException status(Status status, String message) {
+        return status.withDescription(message).asRuntimeException();
+    }
+}
