@@ -13,9 +13,15 @@ public class BatcherProducer {
 
     @Produces
     @Singleton
-    DynamicBatcher batcher(InferenceEngine engine, ModelBundle bundle, BatchingConfig config,
-                           BatchListener listener) {
-        return new DynamicBatcher(engine, bundle.manifest().featureDim(), config, listener);
+    NanoClock clock() {
+        return System::nanoTime;
+    }
+
+    @Produces
+    @Singleton
+    DynamicBatcher batcher(InferenceEngine engine, ModelBundle bundle, BatchingConfig config, BatchListener listener,
+                           NanoClock clock) {
+        return new DynamicBatcher(engine, bundle.manifest().featureDim(), config, listener, clock);
     }
 
     void close(@Disposes DynamicBatcher batcher) {

@@ -13,23 +13,32 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Gathers jobs from every stream and request into padded batches for the engine: a batch closes when it holds
- * max-batch-size jobs or when its first job has waited max-queue-delay. One worker thread runs the batches, so
- * results come back in acceptance order, which keeps each stream's answers in sequence order.
+ * max-batch-size jobs or when its oldest job has waited max-queue-delay since it was enqueued (as Triton measures
+ * it: a job that already waited while the worker ran the previous batch is not held for another delay). One worker
+ * thread runs the batches, so results come back in acceptance order, which keeps each stream's answers in sequence
+ * order.
  */
 public final class DynamicBatcher implements AutoCloseable {
     private final InferenceEngine engine;
     private final BatchListener listener;
+    private final NanoClock clock;
     private final int featureDim;
     private final int maxBatch;
     private final long maxDelayNanos;
     private final int maxQueue;
-    private final BlockingQueue<ScoringJob> queue;
+    private final BlockingQueue<Enqueued> queue;
     private final Thread worker;
     private volatile boolean running = true;
 
-    public DynamicBatcher(InferenceEngine engine, int featureDim, BatchingConfig config, BatchListener listener) {
+    /** A job and when it entered the queue, the start of its max-queue-delay and of its queue time. */
+    private record Enqueued(ScoringJob job, long enqueuedNanos) {
+    }
+
+    public DynamicBatcher(InferenceEngine engine, int featureDim, BatchingConfig config, BatchListener listener,
+                          NanoClock clock) {
         this.engine = engine;
         this.listener = listener;
+        this.clock = clock;
         this.featureDim = featureDim;
         this.maxBatch = config.maxBatchSize();
         this.maxDelayNanos = config.maxQueueDelay().toNanos();
@@ -42,7 +51,7 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /** Accepts a job or throws QueueFullException; an accepted job is always answered. */
     public void submit(ScoringJob job) {
-        if (!queue.offer(job)) {
+        if (!queue.offer(new Enqueued(job, clock.nanoTime()))) {
             throw new QueueFullException(maxQueue);
         }
     }
@@ -52,18 +61,18 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     private void runBatches() {
-        List<ScoringJob> batch = new ArrayList<>(maxBatch);
+        List<Enqueued> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                ScoringJob first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                Enqueued oldest = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (oldest == null) {
                     continue;
                 }
-                batch.add(first);
-                long deadline = System.nanoTime() + maxDelayNanos;
+                batch.add(oldest);
+                long deadline = oldest.enqueuedNanos() + maxDelayNanos;
                 while (batch.size() < maxBatch) {
-                    long wait = deadline - System.nanoTime();
-                    ScoringJob next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                    long wait = deadline - clock.nanoTime();
+                    Enqueued next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
                     if (next == null) {
                         break;
                     }
@@ -79,33 +88,34 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private void run(List<ScoringJob> batch) {
+    private void run(List<Enqueued> batch) {
         int size = batch.size();
-        int time = batch.stream().mapToInt(ScoringJob::length).max().orElseThrow();
+        int time = batch.stream().mapToInt(e -> e.job().length()).max().orElseThrow();
         float[] features = new float[size * time * featureDim];
         float[] mask = new float[size * time];
         for (int row = 0; row < size; row++) {
-            ScoringJob job = batch.get(row);
+            ScoringJob job = batch.get(row).job();
             System.arraycopy(job.features(), 0, features, row * time * featureDim, job.length() * featureDim);
             Arrays.fill(mask, row * time, row * time + job.length(), 1f);
         }
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         EngineOutput output;
         try {
             output = engine.run(new EngineInput(size, time, featureDim, features, mask));
         } catch (RuntimeException e) {
-            batch.forEach(job -> deliver(() -> job.onFailure().accept(e)));
+            batch.forEach(queued -> deliver(() -> queued.job().onFailure().accept(e)));
             return;
         }
-        long inferenceMicros = (System.nanoTime() - start) / 1000;
+        long inferenceMicros = (clock.nanoTime() - start) / 1000;
         listener.batchRan(size, inferenceMicros);
         for (int row = 0; row < size; row++) {
-            ScoringJob job = batch.get(row);
+            ScoringJob job = batch.get(row).job();
+            long enqueued = batch.get(row).enqueuedNanos();
             float[] scores = new float[job.length()];
             System.arraycopy(output.scores(), row * time, scores, 0, job.length());
-            JobResult result = new JobResult(scores, output.probs(row), (start - job.acceptedNanos()) / 1000,
-                    inferenceMicros, size);
-            listener.jobAnswered(result.queueMicros(), (System.nanoTime() - job.acceptedNanos()) / 1000);
+            JobResult result = new JobResult(scores, output.probs(row), (start - enqueued) / 1000, inferenceMicros,
+                    size);
+            listener.jobAnswered(result.queueMicros(), (clock.nanoTime() - enqueued) / 1000);
             deliver(() -> job.onResult().accept(result));
         }
     }

@@ -6,6 +6,6 @@ import java.util.function.Consumer;
  * One clip or stream window waiting for the engine: `length` segments of features, row-major. The batcher calls
  * `onResult` (or `onFailure`) exactly once, on its worker thread, in the order the jobs were accepted.
  */
-public record ScoringJob(float[] features, int length, long acceptedNanos, Consumer<JobResult> onResult,
+public record ScoringJob(float[] features, int length, Consumer<JobResult> onResult,
                          Consumer<Throwable> onFailure) {
 }

@@ -8,7 +8,6 @@ import io.refinevad.api.v1.ModelInfo;
 import io.refinevad.api.v1.ScoreRequest;
 import io.refinevad.api.v1.ScoreResponse;
 import io.refinevad.api.v1.ScoringGrpc;
-import io.refinevad.api.v1.Timing;
 import io.grpc.StatusRuntimeException;
 import io.refinevad.api.v1.DrainRequest;
 import io.refinevad.api.v1.DrainResponse;
@@ -18,6 +17,7 @@ import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
+import io.refinevad.server.batching.NanoClock;
 import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.InferenceEngine;
@@ -59,9 +59,12 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
     @Inject
     ClipLimits clips;
 
+    @Inject
+    NanoClock clock;
+
     @Override
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> responses) {
-        long start = System.nanoTime();
+        long received = clock.nanoTime();
         ModelManifest manifest = bundle.manifest();
         if (!request.getModel().isEmpty() && !request.getModel().equals(manifest.name())) {
             responses.onError(GrpcErrors.modelNotServed(request.getModel(), "", manifest.name(),
@@ -75,8 +78,8 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
         try {
             float[] features = new FeatureDecoder(manifest.featureDim(), clips.maxSegments()).decode(
                     request.getFeatures(), "features");
-            batcher.submit(new ScoringJob(features, request.getFeatures().getSegments(), start,
-                    result -> reply(responses, manifest, result, start),
+            batcher.submit(new ScoringJob(features, request.getFeatures().getSegments(),
+                    result -> reply(responses, manifest, result, received),
                     error -> responses.onError(GrpcErrors.engineFailed(error))));
         } catch (QueueFullException e) {
             responses.onError(GrpcErrors.resourceExhausted(e.getMessage()));
@@ -85,25 +88,22 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
         }
     }
 
-    private static void reply(StreamObserver<ScoreResponse> responses, ModelManifest manifest, JobResult result,
-                              long start) {
+    private void reply(StreamObserver<ScoreResponse> responses, ModelManifest manifest, JobResult result,
+                       long received) {
         responses.onNext(ScoreResponse.newBuilder()
                 .addAllScores(floats(result.scores()))
                 .addAllCategories(categories(manifest.categories(), result.probs()))
                 .setModelName(manifest.name())
                 .setModelVersion(manifest.version())
-                .setTiming(Timing.newBuilder()
-                        .setQueueMicros(result.queueMicros())
-                        .setInferenceMicros(result.inferenceMicros())
-                        .setTotalMicros((System.nanoTime() - start) / 1000)
-                        .setBatchSize(result.batchSize()))
+                .setTiming(result.timing(received, clock.nanoTime()))
                 .build());
         responses.onCompleted();
     }
 
     @Override
     public StreamObserver<StreamRequest> streamScores(StreamObserver<StreamResponse> responses) {
-        return new StreamSession(responses, streams, batcher, bundle.manifest(), limits.maxSegmentsPerMessage());
+        return new StreamSession(responses, streams, batcher, clock, bundle.manifest(),
+                limits.maxSegmentsPerMessage());
     }
 
     @Override

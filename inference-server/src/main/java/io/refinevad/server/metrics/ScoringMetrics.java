@@ -31,7 +31,8 @@ public class ScoringMetrics implements BatchListener {
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
         this.queueTime = latency("refinevad_queue_time", "time a job waited for its batch");
         this.inferenceTime = latency("refinevad_inference_time", "engine time of the batch a job ran in");
-        this.totalTime = latency("refinevad_total_time", "time from a job's arrival to its answer");
+        this.totalTime = latency("refinevad_total_time",
+                "time from a job's entry into the batcher's queue to its result");
     }
 
     private Timer latency(String name, String description) {

@@ -142,7 +142,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
             int r = row;
             float[] features = new float[lengths[row] * m.featureDim()];
             System.arraycopy(x, row * time * m.featureDim(), features, 0, features.length);
-            batcher.submit(new ScoringJob(features, lengths[row], System.nanoTime(), result -> {
+            batcher.submit(new ScoringJob(features, lengths[row], result -> {
                 collect(result, r, time, scores, probs);
                 if (remaining.decrementAndGet() == 0 && !failed.get()) {
                     reply(responses, response(request, batch, time, scores, probs));

@@ -9,9 +9,9 @@ import io.refinevad.api.v1.StreamDraining;
 import io.refinevad.api.v1.StreamOpened;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
-import io.refinevad.api.v1.Timing;
 import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
+import io.refinevad.server.batching.NanoClock;
 import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.errors.GrpcErrors;
@@ -31,6 +31,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private final StreamObserver<StreamResponse> responses;
     private final StreamRegistry registry;
     private final DynamicBatcher batcher;
+    private final NanoClock clock;
     private final ModelManifest manifest;
     private final FeatureDecoder decoder;
 
@@ -42,27 +43,30 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private boolean handedBack;
     private StatusRuntimeException failure;
     private boolean finished;
-    private long lastMessageNanos = System.nanoTime();
+    private long lastMessageNanos;
 
     public StreamSession(StreamObserver<StreamResponse> responses, StreamRegistry registry, DynamicBatcher batcher,
-                         ModelManifest manifest, int maxSegmentsPerMessage) {
+                         NanoClock clock, ModelManifest manifest, int maxSegmentsPerMessage) {
         this.responses = responses;
         this.registry = registry;
         this.batcher = batcher;
+        this.clock = clock;
         this.manifest = manifest;
         this.decoder = new FeatureDecoder(manifest.featureDim(), maxSegmentsPerMessage);
+        this.lastMessageNanos = clock.nanoTime();
     }
 
     @Override
     public synchronized void onNext(StreamRequest request) {
-        lastMessageNanos = System.nanoTime();
+        long received = clock.nanoTime();
+        lastMessageNanos = received;
         if (failure != null || finished || handedBack) {
             return;  // the call is ending; later messages are ignored (after a drain the client resumes elsewhere)
         }
         try {
             switch (request.getKindCase()) {
                 case OPEN -> open(request.getOpen());
-                case SEGMENTS -> accept(request.getSegments());
+                case SEGMENTS -> accept(request.getSegments(), received);
                 default -> throw GrpcErrors.invalidArgument("a request must carry open or segments");
             }
         } catch (StatusRuntimeException e) {
@@ -95,7 +99,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
                 .addAllCategories(manifest.categories())).build());
     }
 
-    private void accept(Segments segments) {
+    private void accept(Segments segments, long received) {
         if (streamId == null) {
             throw GrpcErrors.invalidArgument("the first message must open the stream (open.stream_id) before "
                     + "segments arrive");
@@ -110,8 +114,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
             window.append(features, row);
             long sequence = nextSequence;
             try {
-                batcher.submit(new ScoringJob(window.snapshot(), window.length(), System.nanoTime(),
-                        result -> answer(sequence, result), this::engineFailed));
+                batcher.submit(new ScoringJob(window.snapshot(), window.length(),
+                        result -> answer(sequence, result, received), this::engineFailed));
             } catch (QueueFullException e) {
                 throw GrpcErrors.resourceExhausted(e.getMessage() + "; segments from " + sequence
                         + " on were not accepted");
@@ -121,16 +125,12 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         }
     }
 
-    private synchronized void answer(long sequence, JobResult result) {
+    private synchronized void answer(long sequence, JobResult result, long received) {
         float[] probs = result.probs();
         SegmentScore.Builder score = SegmentScore.newBuilder()
                 .setSequence(sequence)
                 .setScore(result.lastScore())
-                .setTiming(Timing.newBuilder()
-                        .setQueueMicros(result.queueMicros())
-                        .setInferenceMicros(result.inferenceMicros())
-                        .setTotalMicros(result.queueMicros() + result.inferenceMicros())
-                        .setBatchSize(result.batchSize()));
+                .setTiming(result.timing(received, clock.nanoTime()));
         for (float p : probs) {
             score.addCategoryEvidence(p);
         }
@@ -175,7 +175,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     /** Ends a stream whose client has sent nothing for `timeout`, once its accepted segments are answered. */
     synchronized void endIfIdle(Duration timeout) {
-        if (!finished && failure == null && System.nanoTime() - lastMessageNanos > timeout.toNanos()) {
+        if (!finished && failure == null && clock.nanoTime() - lastMessageNanos > timeout.toNanos()) {
             failAfterPending(GrpcErrors.deadlineExceeded("stream '" + streamId + "' sent nothing for "
                     + timeout.toMillis() + " ms (refinevad.streams.idle-timeout); open it again to continue"));
         }
