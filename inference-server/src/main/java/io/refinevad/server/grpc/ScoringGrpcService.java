@@ -1,5 +1,6 @@
 package io.refinevad.server.grpc;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.refinevad.api.v1.CategoryProbability;
@@ -102,8 +103,8 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
 
     @Override
     public StreamObserver<StreamRequest> streamScores(StreamObserver<StreamResponse> responses) {
-        return new StreamSession(responses, streams, batcher, clock, bundle.manifest(),
-                limits.maxSegmentsPerMessage());
+        return new StreamSession((ServerCallStreamObserver<StreamResponse>) responses, streams, batcher, clock,
+                bundle.manifest(), limits.maxSegmentsPerMessage());
     }
 
     @Override

@@ -24,5 +24,8 @@ public class StreamGauges {
                 .description("1 while draining").register(registry);
         FunctionCounter.builder("refinevad_segments_scored", streams, StreamRegistry::segmentsScored)
                 .description("stream segments answered").register(registry);
+        FunctionCounter.builder("refinevad_answers_dropped", streams, StreamRegistry::answersDropped)
+                .description("stream answers not delivered because the client had gone away")
+                .tag("reason", "client_gone").register(registry);
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class StreamRegistry {
     private final Map<String, StreamSession> active = new ConcurrentHashMap<>();
     private final AtomicLong segmentsScored = new AtomicLong();
+    private final AtomicLong answersDropped = new AtomicLong();
     private final StreamLimits limits;
     private volatile boolean draining;
 
@@ -49,6 +50,15 @@ public class StreamRegistry {
 
     void scored() {
         segmentsScored.incrementAndGet();
+    }
+
+    /** Answers scored for a stream whose client had gone away, so never delivered. */
+    void answersDropped(int count) {
+        answersDropped.addAndGet(count);
+    }
+
+    public long answersDropped() {
+        return answersDropped.get();
     }
 
     public int activeStreams() {

@@ -1,7 +1,9 @@
 package io.refinevad.server.stream;
 
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.logging.Log;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.SegmentScore;
 import io.refinevad.api.v1.Segments;
@@ -18,22 +20,30 @@ import io.refinevad.server.errors.GrpcErrors;
 import io.refinevad.server.features.FeatureDecoder;
 import io.refinevad.server.model.ModelManifest;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * One StreamScores call. Segments are accepted in sequence order, each scored from the causal window that ends
  * at it, and answered exactly once, in order. A bad message ends the call with INVALID_ARGUMENT, but only after
  * every segment accepted before it has been answered: a client's mistake never loses its accepted work, and one
- * stream's mistakes never touch another stream.
+ * stream's mistakes never touch another stream. A client that goes away (cancels, disconnects) is normal: the
+ * answers it can no longer receive are counted as dropped, not written to a dead call.
  */
 public final class StreamSession implements StreamObserver<StreamRequest> {
     private static final int MAX_STREAM_ID = 128;
 
-    private final StreamObserver<StreamResponse> responses;
+    private final ServerCallStreamObserver<StreamResponse> responses;
     private final StreamRegistry registry;
     private final DynamicBatcher batcher;
     private final NanoClock clock;
     private final ModelManifest manifest;
     private final FeatureDecoder decoder;
+    /**
+     * Responses waiting for the client's flow control: gRPC gets them only while the call is ready, so a slow
+     * client's backlog stays here, where it can be counted if the client goes away, rather than in the transport.
+     */
+    private final Deque<StreamResponse> outbox = new ArrayDeque<>();
 
     private String streamId;
     private StreamWindow window;
@@ -41,12 +51,14 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private int pending;
     private boolean inputEnded;
     private boolean handedBack;
+    private boolean clientGone;
     private StatusRuntimeException failure;
     private boolean finished;
     private long lastMessageNanos;
 
-    public StreamSession(StreamObserver<StreamResponse> responses, StreamRegistry registry, DynamicBatcher batcher,
-                         NanoClock clock, ModelManifest manifest, int maxSegmentsPerMessage) {
+    /** Must be created while gRPC starts the call: it registers the call's ready and cancel handlers. */
+    public StreamSession(ServerCallStreamObserver<StreamResponse> responses, StreamRegistry registry,
+                         DynamicBatcher batcher, NanoClock clock, ModelManifest manifest, int maxSegmentsPerMessage) {
         this.responses = responses;
         this.registry = registry;
         this.batcher = batcher;
@@ -54,6 +66,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         this.manifest = manifest;
         this.decoder = new FeatureDecoder(manifest.featureDim(), maxSegmentsPerMessage);
         this.lastMessageNanos = clock.nanoTime();
+        responses.setOnReadyHandler(this::flush);
+        responses.setOnCancelHandler(this::clientWentAway);
     }
 
     @Override
@@ -90,7 +104,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         streamId = id;
         window = new StreamWindow(manifest.window(), manifest.featureDim());
         nextSequence = open.getFirstSequence();
-        responses.onNext(StreamResponse.newBuilder().setOpened(StreamOpened.newBuilder()
+        send(StreamResponse.newBuilder().setOpened(StreamOpened.newBuilder()
                 .setStreamId(id)
                 .setModelName(manifest.name())
                 .setModelVersion(manifest.version())
@@ -126,18 +140,20 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     }
 
     private synchronized void answer(long sequence, JobResult result, long received) {
-        float[] probs = result.probs();
+        pending--;
+        registry.scored();
+        if (clientGone) {
+            registry.answersDropped(1);
+            return;
+        }
         SegmentScore.Builder score = SegmentScore.newBuilder()
                 .setSequence(sequence)
                 .setScore(result.lastScore())
                 .setTiming(result.timing(received, clock.nanoTime()));
-        for (float p : probs) {
+        for (float p : result.probs()) {
             score.addCategoryEvidence(p);
         }
-        responses.onNext(StreamResponse.newBuilder().setScore(score).build());
-        registry.scored();
-        pending--;
-        finishIfDone();
+        send(StreamResponse.newBuilder().setScore(score).build());
     }
 
     private synchronized void engineFailed(Throwable error) {
@@ -147,7 +163,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     @Override
     public synchronized void onError(Throwable error) {
-        // The client went away: nothing can be delivered any more.
+        // The client went away (clientWentAway has run): nothing can be delivered any more.
         finished = true;
         release();
     }
@@ -156,6 +172,20 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     public synchronized void onCompleted() {
         inputEnded = true;
         finishIfDone();
+    }
+
+    /** The call was cancelled: the client cancelled, disconnected or its deadline passed. */
+    private synchronized void clientWentAway() {
+        clientGone = true;
+        finished = true;
+        if (!outbox.isEmpty() || pending > 0) {
+            // One line per stream, and only at DEBUG: a client going away is normal; the metric carries the count.
+            Log.debugf("stream %s: the client went away with %d answers not yet delivered", streamId,
+                    outbox.size() + pending);
+        }
+        registry.answersDropped(outbox.size());
+        outbox.clear();
+        release();
     }
 
     /**
@@ -167,7 +197,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
             return;
         }
         handedBack = true;
-        responses.onNext(StreamResponse.newBuilder().setDraining(StreamDraining.newBuilder()
+        send(StreamResponse.newBuilder().setDraining(StreamDraining.newBuilder()
                 .setLastAcceptedSequence(nextSequence - 1).setReason(reason)).build());
         inputEnded = true;
         finishIfDone();
@@ -181,6 +211,18 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         }
     }
 
+    private void send(StreamResponse response) {
+        outbox.add(response);
+        flush();
+    }
+
+    private synchronized void flush() {
+        while (!clientGone && !outbox.isEmpty() && responses.isReady()) {
+            responses.onNext(outbox.poll());
+        }
+        finishIfDone();
+    }
+
     private void failAfterPending(StatusRuntimeException error) {
         if (failure == null) {
             failure = error;
@@ -189,7 +231,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     }
 
     private void finishIfDone() {
-        if (finished || pending > 0 || (!inputEnded && failure == null)) {
+        if (finished || pending > 0 || !outbox.isEmpty() || (!inputEnded && failure == null)) {
             return;
         }
         finished = true;
