@@ -1,7 +1,8 @@
 package io.refinevad.server;
 
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.v1.Features;
 import io.refinevad.api.v1.OpenStream;
@@ -15,13 +16,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A test client for one StreamScores call that records every response and how the call ended. */
-final class RecordingStream implements StreamObserver<StreamResponse> {
+final class RecordingStream implements ClientResponseObserver<StreamRequest, StreamResponse> {
+    private static final int READ_ALL = -1;
+
     final List<StreamResponse> responses = new CopyOnWriteArrayList<>();
     final CompletableFuture<Status> ended = new CompletableFuture<>();
-    private final StreamObserver<StreamRequest> requests;
+    private final int responsesToRead;
+    private ClientCallStreamObserver<StreamRequest> requests;
 
     RecordingStream(ScoringGrpc.ScoringStub stub) {
-        this.requests = stub.streamScores(this);
+        this(stub, READ_ALL);
+    }
+
+    private RecordingStream(ScoringGrpc.ScoringStub stub, int responsesToRead) {
+        this.responsesToRead = responsesToRead;
+        stub.streamScores(this);
+    }
+
+    /** A client that reads only the first response and then stops reading, as a stuck or overloaded camera would. */
+    static RecordingStream readingOnlyTheFirstResponse(ScoringGrpc.ScoringStub stub) {
+        return new RecordingStream(stub, 1);
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<StreamRequest> call) {
+        requests = call;
+        if (responsesToRead != READ_ALL) {
+            call.disableAutoRequestWithInitial(responsesToRead);
+        }
     }
 
     RecordingStream open(String streamId) {
@@ -44,6 +66,12 @@ final class RecordingStream implements StreamObserver<StreamResponse> {
 
     RecordingStream finish() {
         requests.onCompleted();
+        return this;
+    }
+
+    /** Cancels the call, as a client that goes away does. */
+    RecordingStream cancel() {
+        requests.cancel("the client went away", null);
         return this;
     }
 
