@@ -104,13 +104,15 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
     @Override
     public StreamObserver<StreamRequest> streamScores(StreamObserver<StreamResponse> responses) {
         return new StreamSession((ServerCallStreamObserver<StreamResponse>) responses, streams, batcher, clock,
-                bundle.manifest(), limits.maxSegmentsPerMessage());
+                bundle.manifest(), new FeatureDecoder(bundle.manifest().featureDim(),
+                limits.maxSegmentsPerMessage()));
     }
 
     @Override
     public void getLoadReport(GetLoadReportRequest request, StreamObserver<LoadReport> responses) {
         responses.onNext(LoadReport.newBuilder()
                 .setActiveStreams(streams.activeStreams())
+                .setCallsAwaitingOpen(streams.callsAwaitingOpen())
                 .setStreamCapacity(streams.capacity())
                 .setQueueDepth(batcher.queueDepth())
                 .setDraining(streams.draining())

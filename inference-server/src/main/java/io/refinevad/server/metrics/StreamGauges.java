@@ -16,6 +16,8 @@ public class StreamGauges {
     public StreamGauges(MeterRegistry registry, StreamRegistry streams, DynamicBatcher batcher) {
         Gauge.builder("refinevad_active_streams", streams, StreamRegistry::activeStreams)
                 .description("streams open on this server").register(registry);
+        Gauge.builder("refinevad_calls_awaiting_open", streams, StreamRegistry::callsAwaitingOpen)
+                .description("StreamScores calls that have not sent their OpenStream yet").register(registry);
         Gauge.builder("refinevad_stream_capacity", streams, StreamRegistry::capacity)
                 .description("streams this server takes at most").register(registry);
         Gauge.builder("refinevad_queue_depth", batcher, DynamicBatcher::queueDepth)

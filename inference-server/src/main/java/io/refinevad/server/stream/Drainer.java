@@ -27,17 +27,17 @@ public class Drainer {
         }
         registry.startDraining();
         health.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.NOT_SERVING);
-        registry.sessions().forEach(session -> session.handBack(reason));
+        registry.calls().forEach(session -> session.handBack(reason));
     }
 
-    /** Drains and waits until every stream has been answered and closed, or the timeout passes. */
+    /** Drains and waits until every StreamScores call has been answered and closed, or the timeout passes. */
     public boolean drainAndWait(String reason, Duration timeout) throws InterruptedException {
         drain(reason);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (registry.activeStreams() > 0) {
+        while (registry.openCalls() > 0) {
             if (System.nanoTime() > deadline) {
-                Log.warnf("drain timed out after %d ms with %d streams open", timeout.toMillis(),
-                        registry.activeStreams());
+                Log.warnf("drain timed out after %d ms with %d calls open", timeout.toMillis(),
+                        registry.openCalls());
                 return false;
             }
             Thread.sleep(20);

@@ -7,7 +7,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Ends streams whose cameras went silent, so that they stop holding capacity the autoscaler counts. */
+/**
+ * Ends calls whose cameras went silent (opened or not) and calls stuck ending, so that they stop holding capacity
+ * the autoscaler counts and cannot hold a drain forever.
+ */
 @Startup
 @Singleton
 public class IdleStreamReaper {
@@ -19,7 +22,7 @@ public class IdleStreamReaper {
 
     public IdleStreamReaper(StreamRegistry registry, StreamLimits limits) {
         long period = Math.max(50, Math.min(1000, limits.idleTimeout().toMillis() / 4));
-        timer.scheduleAtFixedRate(() -> registry.sessions().forEach(s -> s.endIfIdle(limits.idleTimeout())),
+        timer.scheduleAtFixedRate(() -> registry.calls().forEach(s -> s.endIfIdle(limits.idleTimeout())),
                 period, period, TimeUnit.MILLISECONDS);
     }
 

@@ -5,12 +5,17 @@ import io.refinevad.server.errors.GrpcErrors;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Which streams are open, against the capacity; the load report and the drain read it. */
+/**
+ * Which StreamScores calls are open, opened streams by id against the capacity; the load report, the idle reaper
+ * and the drain read it. A call is here from the moment gRPC starts it until its session ends.
+ */
 @Singleton
 public class StreamRegistry {
+    private final Set<StreamSession> calls = ConcurrentHashMap.newKeySet();
     private final Map<String, StreamSession> active = new ConcurrentHashMap<>();
     private final AtomicLong segmentsScored = new AtomicLong();
     private final AtomicLong answersDropped = new AtomicLong();
@@ -21,10 +26,13 @@ public class StreamRegistry {
         this.limits = limits;
     }
 
+    void started(StreamSession session) {
+        calls.add(session);
+    }
+
     synchronized void open(String streamId, StreamSession session) {
         if (draining) {
-            throw GrpcErrors.unavailable("this server is draining and takes no new streams; "
-                    + "open the stream on another replica");
+            throw drainingRefusal();
         }
         if (active.containsKey(streamId)) {
             throw GrpcErrors.alreadyExists("stream '" + streamId + "' is already open on this server");
@@ -35,17 +43,27 @@ public class StreamRegistry {
         active.put(streamId, session);
     }
 
+    static StatusRuntimeException drainingRefusal() {
+        return GrpcErrors.unavailable("this server is draining and takes no new streams; "
+                + "open the stream on another replica");
+    }
+
     private StatusRuntimeException capacityExceeded() {
         return GrpcErrors.resourceExhausted("this server holds its capacity of " + limits.capacity()
                 + " streams (refinevad.streams.capacity); open the stream on another replica");
     }
 
-    void close(String streamId, StreamSession session) {
-        active.remove(streamId, session);
+    /** The session's call is over: its id (null if it never opened) and its place are free again. */
+    void ended(StreamSession session, String streamId) {
+        if (streamId != null) {
+            active.remove(streamId, session);
+        }
+        calls.remove(session);
     }
 
-    Collection<StreamSession> sessions() {
-        return active.values();
+    /** Every StreamScores call in progress, opened or not. */
+    Collection<StreamSession> calls() {
+        return calls;
     }
 
     void scored() {
@@ -63,6 +81,16 @@ public class StreamRegistry {
 
     public int activeStreams() {
         return active.size();
+    }
+
+    /** Calls that have not sent their OpenStream yet: not streams yet, and not counted against the capacity. */
+    public int callsAwaitingOpen() {
+        return (int) calls.stream().filter(StreamSession::awaitingOpen).count();
+    }
+
+    /** Every StreamScores call in progress, opened or not: what a drain waits for. */
+    public int openCalls() {
+        return calls.size();
     }
 
     public int capacity() {

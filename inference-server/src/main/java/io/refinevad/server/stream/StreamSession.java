@@ -27,8 +27,11 @@ import java.util.Deque;
  * One StreamScores call. Segments are accepted in sequence order, each scored from the causal window that ends
  * at it, and answered exactly once, in order. A bad message ends the call with INVALID_ARGUMENT, but only after
  * every segment accepted before it has been answered: a client's mistake never loses its accepted work, and one
- * stream's mistakes never touch another stream. A client that goes away (cancels, disconnects) is normal: the
- * answers it can no longer receive are counted as dropped, not written to a dead call.
+ * stream's mistakes never touch another stream. A client that goes away (cancels, disconnects, lets its deadline
+ * pass) is normal: the answers it can no longer receive are counted as dropped, not written to a dead call.
+ *
+ * <p>However the call ends, {@link #end()} runs exactly once, before the client can see the end: it releases the
+ * stream's slot, its id and its window, so a camera may reopen its id as soon as its call is over.
  */
 public final class StreamSession implements StreamObserver<StreamRequest> {
     private static final int MAX_STREAM_ID = 128;
@@ -45,36 +48,44 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
      */
     private final Deque<StreamResponse> outbox = new ArrayDeque<>();
 
-    private String streamId;
+    /** Volatile: the registry counts the calls still waiting for their OpenStream without taking this lock. */
+    private volatile String streamId;
     private StreamWindow window;
     private long nextSequence;
     private int pending;
     private boolean inputEnded;
     private boolean handedBack;
-    private boolean clientGone;
     private StatusRuntimeException failure;
-    private boolean finished;
+    private boolean ended;
+    /** When the client last sent a message: a stream silent for the idle timeout is ended. */
     private long lastMessageNanos;
+    /** When the call last moved (a message in, an answer out, the start of its end): a stuck end is abandoned. */
+    private long lastProgressNanos;
 
-    /** Must be created while gRPC starts the call: it registers the call's ready and cancel handlers. */
+    /** Must be created while gRPC starts the call: it registers the call's ready, cancel and close handlers. */
     public StreamSession(ServerCallStreamObserver<StreamResponse> responses, StreamRegistry registry,
-                         DynamicBatcher batcher, NanoClock clock, ModelManifest manifest, int maxSegmentsPerMessage) {
+                         DynamicBatcher batcher, NanoClock clock, ModelManifest manifest, FeatureDecoder decoder) {
         this.responses = responses;
         this.registry = registry;
         this.batcher = batcher;
         this.clock = clock;
         this.manifest = manifest;
-        this.decoder = new FeatureDecoder(manifest.featureDim(), maxSegmentsPerMessage);
+        this.decoder = decoder;
         this.lastMessageNanos = clock.nanoTime();
+        this.lastProgressNanos = lastMessageNanos;
         responses.setOnReadyHandler(this::flush);
         responses.setOnCancelHandler(this::clientWentAway);
+        // Every close this session makes has ended it already; this catches a close made by anything else.
+        responses.setOnCloseHandler(this::closed);
+        registry.started(this);
     }
 
     @Override
     public synchronized void onNext(StreamRequest request) {
         long received = clock.nanoTime();
         lastMessageNanos = received;
-        if (failure != null || finished || handedBack) {
+        lastProgressNanos = received;
+        if (failure != null || ended || handedBack) {
             return;  // the call is ending; later messages are ignored (after a drain the client resumes elsewhere)
         }
         try {
@@ -142,7 +153,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private synchronized void answer(long sequence, JobResult result, long received) {
         pending--;
         registry.scored();
-        if (clientGone) {
+        if (ended) {
             registry.answersDropped(1);
             return;
         }
@@ -161,54 +172,82 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         failAfterPending(GrpcErrors.engineFailed(error));
     }
 
+    /** The client went away before half-closing; the cancel handler has ended the session already. */
     @Override
     public synchronized void onError(Throwable error) {
-        // The client went away (clientWentAway has run): nothing can be delivered any more.
-        finished = true;
-        release();
+        end();
     }
 
     @Override
     public synchronized void onCompleted() {
         inputEnded = true;
+        lastProgressNanos = clock.nanoTime();
         finishIfDone();
     }
 
-    /** The call was cancelled: the client cancelled, disconnected or its deadline passed. */
+    /** The call was cancelled: the client cancelled, its deadline passed or its connection broke. */
     private synchronized void clientWentAway() {
-        clientGone = true;
-        finished = true;
-        if (!outbox.isEmpty() || pending > 0) {
+        if (!ended && (!outbox.isEmpty() || pending > 0)) {
             // One line per stream, and only at DEBUG: a client going away is normal; the metric carries the count.
             Log.debugf("stream %s: the client went away with %d answers not yet delivered", streamId,
                     outbox.size() + pending);
         }
-        registry.answersDropped(outbox.size());
-        outbox.clear();
-        release();
+        end();
+    }
+
+    private synchronized void closed() {
+        end();
     }
 
     /**
      * Drain: tell the client which segment was the last accepted here, answer up to it, then end the call, so the
-     * client resumes from the next sequence on another replica. Later messages on this call are ignored.
+     * client resumes from the next sequence on another replica. Later messages on this call are ignored. A call
+     * that has not opened its stream yet is refused as a new stream would be.
      */
     synchronized void handBack(String reason) {
-        if (finished || failure != null || handedBack || streamId == null) {
+        if (ended || failure != null || handedBack) {
+            return;
+        }
+        if (streamId == null) {
+            failAfterPending(StreamRegistry.drainingRefusal());
             return;
         }
         handedBack = true;
+        lastProgressNanos = clock.nanoTime();
         send(StreamResponse.newBuilder().setDraining(StreamDraining.newBuilder()
                 .setLastAcceptedSequence(nextSequence - 1).setReason(reason)).build());
         inputEnded = true;
         finishIfDone();
     }
 
-    /** Ends a stream whose client has sent nothing for `timeout`, once its accepted segments are answered. */
+    /**
+     * Ends a call whose client has sent nothing for `timeout` (opened or not), once its accepted segments are
+     * answered; and abandons a call that is ending but has not moved for `timeout` (a client that takes no
+     * answers), counting what it never took, so that it cannot hold its slot or a drain forever.
+     */
     synchronized void endIfIdle(Duration timeout) {
-        if (!finished && failure == null && clock.nanoTime() - lastMessageNanos > timeout.toNanos()) {
-            failAfterPending(GrpcErrors.deadlineExceeded("stream '" + streamId + "' sent nothing for "
-                    + timeout.toMillis() + " ms (refinevad.streams.idle-timeout); open it again to continue"));
+        long now = clock.nanoTime();
+        if (ended) {
+            return;
         }
+        boolean ending = inputEnded || failure != null;
+        if (!ending && now - lastMessageNanos > timeout.toNanos()) {
+            failAfterPending(GrpcErrors.deadlineExceeded((streamId == null ? "the call sent no OpenStream"
+                    : "stream '" + streamId + "' sent nothing") + " for " + timeout.toMillis()
+                    + " ms (refinevad.streams.idle-timeout); open it again to continue"));
+        } else if (ending && now - lastProgressNanos > timeout.toNanos()) {
+            Log.debugf("stream %s: the client took no answer for %d ms; ended with %d answers not delivered",
+                    streamId, timeout.toMillis(), outbox.size() + pending);
+            StatusRuntimeException status = failure != null ? failure : GrpcErrors.deadlineExceeded(
+                    "the client took no answer for " + timeout.toMillis() + " ms (refinevad.streams.idle-timeout)");
+            end();
+            responses.onError(status);
+        }
+    }
+
+    /** Whether the call has not sent its OpenStream yet. */
+    boolean awaitingOpen() {
+        return streamId == null;
     }
 
     private void send(StreamResponse response) {
@@ -217,8 +256,13 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     }
 
     private synchronized void flush() {
-        while (!clientGone && !outbox.isEmpty() && responses.isReady()) {
+        boolean delivered = false;
+        while (!ended && !outbox.isEmpty() && responses.isReady()) {
             responses.onNext(outbox.poll());
+            delivered = true;
+        }
+        if (delivered) {
+            lastProgressNanos = clock.nanoTime();
         }
         finishIfDone();
     }
@@ -226,16 +270,16 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private void failAfterPending(StatusRuntimeException error) {
         if (failure == null) {
             failure = error;
+            lastProgressNanos = clock.nanoTime();
         }
         finishIfDone();
     }
 
     private void finishIfDone() {
-        if (finished || pending > 0 || !outbox.isEmpty() || (!inputEnded && failure == null)) {
+        if (ended || pending > 0 || !outbox.isEmpty() || (!inputEnded && failure == null)) {
             return;
         }
-        finished = true;
-        release();
+        end();
         if (failure != null) {
             responses.onError(failure);
         } else {
@@ -243,9 +287,18 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         }
     }
 
-    private void release() {
-        if (streamId != null) {
-            registry.close(streamId, this);
+    /**
+     * The call is over for this server: its slot, id and window are released, once, and answers still in the
+     * batcher will be counted as dropped.
+     */
+    private void end() {
+        if (ended) {
+            return;
         }
+        ended = true;
+        registry.answersDropped(outbox.size());
+        outbox.clear();
+        window = null;
+        registry.ended(this, streamId);
     }
 }
