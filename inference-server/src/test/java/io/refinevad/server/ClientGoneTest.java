@@ -9,12 +9,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.refinevad.api.v1.ScoringGrpc;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -58,38 +54,7 @@ class ClientGoneTest {
             log.stop();
         }
         assertTrue(ScrapedMetrics.value(DROPPED) > droppedBefore, "the undelivered answers are counted");
-        List<LogRecord> loud = log.records.stream()
-                .filter(r -> r.getThrown() != null || r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
-        assertTrue(loud.isEmpty(), () -> "logged for a client that went away: " + loud.get(0).getLevel() + " "
-                + loud.get(0).getLoggerName() + " " + loud.get(0).getMessage() + " " + loud.get(0).getThrown());
-    }
-
-    /** Every record logged in this JVM while it runs, as the server's log handlers see them. */
-    private static final class LogCapture extends Handler {
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-        static LogCapture start() {
-            LogCapture capture = new LogCapture();
-            capture.setLevel(Level.ALL);
-            Logger.getLogger("").addHandler(capture);
-            return capture;
-        }
-
-        void stop() {
-            Logger.getLogger("").removeHandler(this);
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
+        List<LogRecord> loud = log.loud();
+        assertTrue(loud.isEmpty(), () -> "logged for a client that went away: " + LogCapture.describe(loud));
     }
 }

@@ -9,6 +9,8 @@ import io.refinevad.api.v1.ModelInfo;
 import io.refinevad.api.v1.ScoreRequest;
 import io.refinevad.api.v1.ScoreResponse;
 import io.refinevad.api.v1.ScoringGrpc;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.refinevad.api.v1.DrainRequest;
 import io.refinevad.api.v1.DrainResponse;
@@ -37,7 +39,7 @@ import java.util.stream.IntStream;
 
 /** refinevad.v1.Scoring: every clip and stream window goes through the shared dynamic batcher. */
 @GrpcService
-public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
+public class ScoringGrpcService implements ScoringGrpc.AsyncService, BindableService {
 
     @Inject
     InferenceEngine engine;
@@ -106,6 +108,11 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
         return new StreamSession((ServerCallStreamObserver<StreamResponse>) responses, streams, batcher, clock,
                 bundle.manifest(), new FeatureDecoder(bundle.manifest().featureDim(),
                 limits.maxSegmentsPerMessage()));
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+        return MalformedRequests.rejectedAsInvalid(ScoringGrpc.bindService(this));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.refinevad.server.oip;
 
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -25,6 +27,7 @@ import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.errors.GrpcErrors;
 import io.refinevad.server.grpc.ClipLimits;
+import io.refinevad.server.grpc.MalformedRequests;
 import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelManifest;
 import io.refinevad.server.stream.StreamRegistry;
@@ -41,7 +44,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * scores [batch, time] and probs [batch, C]. Rows are scored through the same batcher as every stream.
  */
 @GrpcService
-public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncService, BindableService {
     static final String SERVER_NAME = "refinevad-inference-server";
 
     @Inject
@@ -61,6 +64,11 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String serverVersion;
+
+    @Override
+    public ServerServiceDefinition bindService() {
+        return MalformedRequests.rejectedAsInvalid(GRPCInferenceServiceGrpc.bindService(this));
+    }
 
     @Override
     public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> responses) {
