@@ -77,6 +77,14 @@ class OperatorApplicationIT {
                 .filter(port -> metrics(port).contains("refinevad_operator_reconcile_seconds_count{outcome=\"ok\""))
                 .count();
         assertThat(leadersReconciling).as("exactly one replica reconciles").isEqualTo(1);
+        // The standby must be Ready too: a rolling update of the chart's two replicas waits for the new pod to be
+        // Ready before it stops an old one, and a new pod is a standby while the old leader holds the lease.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            for (int port : httpPorts) {
+                assertThat(get(port, "/q/health/ready").statusCode()).as("readiness on port %d", port)
+                        .isEqualTo(200);
+            }
+        });
     }
 
     /** The replica's Prometheus exposition; a replica that cannot answer fails the test (it must be up). */
