@@ -1,5 +1,6 @@
 package io.refinevad.server;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -26,6 +27,12 @@ final class LogCapture extends Handler {
     List<LogRecord> loud() {
         return records.stream()
                 .filter(r -> r.getThrown() != null || r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+    }
+
+    /** Records whose message or parameters contain `text`, however the logger formats them. */
+    List<LogRecord> mentioning(String text) {
+        return records.stream().filter(r -> String.valueOf(r.getMessage()).contains(text)
+                || Arrays.toString(r.getParameters()).contains(text)).toList();
     }
 
     static String describe(List<LogRecord> records) {

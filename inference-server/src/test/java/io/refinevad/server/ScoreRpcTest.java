@@ -81,7 +81,14 @@ class ScoreRpcTest {
     void nanFeaturesAreRefusedWithTheirPosition() {
         float[] clip = new float[3 * DIM];
         clip[DIM + 7] = Float.NaN;
-        assertInvalid(request(3, DIM, Float32Bytes.pack(clip)), "features.data holds NaN at segment 1, channel 7");
+        assertInvalid(request(3, DIM, Float32Bytes.pack(clip)), "features.data holds NaN at segment 1, feature 7");
+    }
+
+    @Test
+    void uint32FieldsAreReadAndPrintedUnsigned() {
+        assertInvalid(request(-1, DIM, ByteString.EMPTY), "features.segments is 4294967295; allowed: 1 to 4096");
+        assertInvalid(request(2, Integer.MIN_VALUE, ByteString.EMPTY),
+                "features.feature_dim is 2147483648; this model takes 512");
     }
 
     @Test

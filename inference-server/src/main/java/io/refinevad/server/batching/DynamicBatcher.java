@@ -103,21 +103,46 @@ public final class DynamicBatcher implements AutoCloseable {
         try {
             output = engine.run(new EngineInput(size, time, featureDim, features, mask));
         } catch (RuntimeException e) {
-            batch.forEach(queued -> deliver(() -> queued.job().onFailure().accept(e)));
+            ScoringFailure failure = ScoringFailure.engineFailed(e, size);
+            batch.forEach(queued -> deliver(() -> queued.job().onFailure().accept(failure)));
             return;
         }
         long inferenceMicros = (clock.nanoTime() - start) / 1000;
         listener.batchRan(size, inferenceMicros);
+        float[][] scoresByRow = new float[size][];
+        int nonFinite = 0;
+        for (int row = 0; row < size; row++) {
+            int length = batch.get(row).job().length();
+            scoresByRow[row] = Arrays.copyOfRange(output.scores(), row * time, row * time + length);
+            if (!allFinite(scoresByRow[row]) || !allFinite(output.probs(row))) {
+                scoresByRow[row] = null;
+                nonFinite++;
+            }
+        }
+        // Found before any delivery, so that one log line covers the batch and each job is still answered in order.
+        ScoringFailure nonFiniteOutput = nonFinite == 0 ? null : ScoringFailure.nonFiniteOutput(nonFinite, size);
         for (int row = 0; row < size; row++) {
             ScoringJob job = batch.get(row).job();
+            float[] scores = scoresByRow[row];
+            if (scores == null) {
+                deliver(() -> job.onFailure().accept(nonFiniteOutput));
+                continue;
+            }
             long enqueued = batch.get(row).enqueuedNanos();
-            float[] scores = new float[job.length()];
-            System.arraycopy(output.scores(), row * time, scores, 0, job.length());
             JobResult result = new JobResult(scores, output.probs(row), (start - enqueued) / 1000, inferenceMicros,
                     size);
             listener.jobAnswered(result.queueMicros(), (clock.nanoTime() - enqueued) / 1000);
             deliver(() -> job.onResult().accept(result));
         }
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float value : values) {
+            if (!Float.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A caller's callback must not stop the worker that every other stream depends on. */

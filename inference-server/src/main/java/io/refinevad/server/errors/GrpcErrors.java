@@ -2,6 +2,7 @@ package io.refinevad.server.errors;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.refinevad.server.batching.ScoringFailure;
 
 /**
  * The server's error vocabulary: every status a call ends with is built here, so that the same failure reads the
@@ -29,9 +30,13 @@ public final class GrpcErrors {
         return status(Status.RESOURCE_EXHAUSTED, message);
     }
 
-    /** The engine could not score accepted work: a server fault, not the client's. */
-    public static StatusRuntimeException engineFailed(Throwable error) {
-        return status(Status.INTERNAL, "the engine failed: " + error.getMessage());
+    /**
+     * Accepted work could not be scored: a server fault, not the client's. The client gets the failure's own
+     * message and the error id under which the server logged the details, never the engine's words.
+     */
+    public static StatusRuntimeException scoringFailed(ScoringFailure failure) {
+        return status(Status.INTERNAL, failure.getMessage() + " (error id " + failure.errorId()
+                + "; the server's log has the details)");
     }
 
     /** This server takes no new work (it is draining); another replica does. */

@@ -6,23 +6,26 @@ import io.refinevad.server.errors.GrpcErrors;
 
 /**
  * Turns a request's packed features into floats, or fails with INVALID_ARGUMENT naming the field, the value and
- * what is allowed. Nothing about a bad message reaches the engine.
+ * what is allowed. Nothing about a bad message reaches the engine. Counts are uint32 on the wire and are read and
+ * printed as such.
  */
 public final class FeatureDecoder {
     private final int featureDim;
     private final int maxSegments;
+    private final FeatureRange range;
 
-    public FeatureDecoder(int featureDim, int maxSegments) {
+    public FeatureDecoder(int featureDim, int maxSegments, FeatureRange range) {
         this.featureDim = featureDim;
         this.maxSegments = maxSegments;
+        this.range = range;
     }
 
     public float[] decode(Features features, String field) {
         if (features.getFeatureDim() != featureDim) {
-            throw GrpcErrors.invalidArgument(field + ".feature_dim is " + features.getFeatureDim()
-                    + "; this model takes " + featureDim);
+            throw GrpcErrors.invalidArgument(field + ".feature_dim is "
+                    + Integer.toUnsignedString(features.getFeatureDim()) + "; this model takes " + featureDim);
         }
-        int segments = features.getSegments();
+        long segments = Integer.toUnsignedLong(features.getSegments());
         if (segments < 1 || segments > maxSegments) {
             throw GrpcErrors.invalidArgument(field + ".segments is " + segments + "; allowed: 1 to " + maxSegments);
         }
@@ -33,11 +36,10 @@ public final class FeatureDecoder {
                     + expected + " (little-endian float32)");
         }
         float[] values = Float32Bytes.unpack(features.getData());
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw GrpcErrors.invalidArgument(field + ".data holds " + values[i] + " at segment "
-                        + i / featureDim + ", channel " + i % featureDim + "; features must be finite");
-            }
+        int bad = range.firstOutside(values);
+        if (bad >= 0) {
+            throw GrpcErrors.invalidArgument(field + ".data holds " + values[bad] + " at segment " + bad / featureDim
+                    + ", feature " + bad % featureDim + "; " + range.allowed());
         }
         return values;
     }

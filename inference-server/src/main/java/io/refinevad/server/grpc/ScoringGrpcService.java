@@ -26,6 +26,7 @@ import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.errors.GrpcErrors;
 import io.refinevad.server.features.FeatureDecoder;
+import io.refinevad.server.features.FeatureRange;
 import io.refinevad.server.stream.Drainer;
 import io.refinevad.server.stream.StreamLimits;
 import io.refinevad.server.stream.StreamRegistry;
@@ -65,6 +66,9 @@ public class ScoringGrpcService implements ScoringGrpc.AsyncService, BindableSer
     @Inject
     NanoClock clock;
 
+    @Inject
+    FeatureRange range;
+
     @Override
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> responses) {
         long received = clock.nanoTime();
@@ -79,11 +83,11 @@ public class ScoringGrpcService implements ScoringGrpc.AsyncService, BindableSer
             return;
         }
         try {
-            float[] features = new FeatureDecoder(manifest.featureDim(), clips.maxSegments()).decode(
+            float[] features = new FeatureDecoder(manifest.featureDim(), clips.maxSegments(), range).decode(
                     request.getFeatures(), "features");
             batcher.submit(new ScoringJob(features, request.getFeatures().getSegments(),
                     result -> reply(responses, manifest, result, received),
-                    error -> responses.onError(GrpcErrors.engineFailed(error))));
+                    error -> responses.onError(GrpcErrors.scoringFailed(error))));
         } catch (QueueFullException e) {
             responses.onError(GrpcErrors.resourceExhausted(e.getMessage()));
         } catch (StatusRuntimeException e) {
@@ -107,7 +111,7 @@ public class ScoringGrpcService implements ScoringGrpc.AsyncService, BindableSer
     public StreamObserver<StreamRequest> streamScores(StreamObserver<StreamResponse> responses) {
         return new StreamSession((ServerCallStreamObserver<StreamResponse>) responses, streams, batcher, clock,
                 bundle.manifest(), new FeatureDecoder(bundle.manifest().featureDim(),
-                limits.maxSegmentsPerMessage()));
+                limits.maxSegmentsPerMessage(), range));
     }
 
     @Override

@@ -47,12 +47,6 @@ final class InferTensors {
                 values[i] = input.getContents().getFp32Contents(i);
             }
         }
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw GrpcErrors.invalidArgument("input '" + name + "' holds " + values[i] + " at flat index " + i
-                        + "; values must be finite");
-            }
-        }
         return values;
     }
 }

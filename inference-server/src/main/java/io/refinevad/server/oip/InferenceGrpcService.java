@@ -26,6 +26,7 @@ import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.errors.GrpcErrors;
+import io.refinevad.server.features.FeatureRange;
 import io.refinevad.server.grpc.ClipLimits;
 import io.refinevad.server.grpc.MalformedRequests;
 import io.refinevad.server.model.ModelBundle;
@@ -61,6 +62,9 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
 
     @Inject
     ClipLimits clips;
+
+    @Inject
+    FeatureRange range;
 
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String serverVersion;
@@ -139,6 +143,12 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
         int batch = shape.get(0).intValue();
         int time = shape.get(1).intValue();
         float[] x = InferTensors.read(request, xIndex, new long[]{batch, time, m.featureDim()});
+        int bad = range.firstOutside(x);
+        if (bad >= 0) {
+            int segment = bad / m.featureDim();
+            throw GrpcErrors.invalidArgument("input 'x' holds " + x[bad] + " at [" + segment / time + ", "
+                    + segment % time + ", " + bad % m.featureDim() + "] (clip, segment, feature); " + range.allowed());
+        }
         int maskIndex = inputIndex(request, "mask");
         int[] lengths = maskIndex < 0 ? full(batch, time)
                 : prefixLengths(InferTensors.read(request, maskIndex, new long[]{batch, time}), batch, time);
@@ -157,7 +167,7 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
                 }
             }, error -> {
                 if (failed.compareAndSet(false, true)) {  // answer once, however many rows failed
-                    responses.onError(GrpcErrors.engineFailed(error));
+                    responses.onError(GrpcErrors.scoringFailed(error));
                 }
             }));
         }

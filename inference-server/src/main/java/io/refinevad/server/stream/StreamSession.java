@@ -15,6 +15,7 @@ import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
 import io.refinevad.server.batching.NanoClock;
 import io.refinevad.server.batching.QueueFullException;
+import io.refinevad.server.batching.ScoringFailure;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.errors.GrpcErrors;
 import io.refinevad.server.features.FeatureDecoder;
@@ -140,7 +141,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
             long sequence = nextSequence;
             try {
                 batcher.submit(new ScoringJob(window.snapshot(), window.length(),
-                        result -> answer(sequence, result, received), this::engineFailed));
+                        result -> answer(sequence, result, received), this::scoringFailed));
             } catch (QueueFullException e) {
                 throw GrpcErrors.resourceExhausted(e.getMessage() + "; segments from " + sequence
                         + " on were not accepted");
@@ -167,9 +168,9 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         send(StreamResponse.newBuilder().setScore(score).build());
     }
 
-    private synchronized void engineFailed(Throwable error) {
+    private synchronized void scoringFailed(ScoringFailure error) {
         pending--;
-        failAfterPending(GrpcErrors.engineFailed(error));
+        failAfterPending(GrpcErrors.scoringFailed(error));
     }
 
     /** The client went away before half-closing; the cancel handler has ended the session already. */

@@ -1,0 +1,33 @@
+package io.refinevad.server.features;
+
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The feature values the server takes: finite and within ±refinevad.features.max-abs (1e6 by default). Features
+ * from real encoders are L2-normalised or bounded, far inside that; far outside it the model's float32 arithmetic
+ * overflows (from about 1.8e19 every score of the clip is NaN), so such values are refused, not scored.
+ */
+@Singleton
+public class FeatureRange {
+    private final float maxAbs;
+
+    public FeatureRange(@ConfigProperty(name = "refinevad.features.max-abs", defaultValue = "1e6") float maxAbs) {
+        this.maxAbs = maxAbs;
+    }
+
+    /** The index of the first value that is NaN, infinite or beyond ±max-abs; -1 when all are in range. */
+    public int firstOutside(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!(Math.abs(values[i]) <= maxAbs)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** What is allowed, for error messages. */
+    public String allowed() {
+        return "values must be finite and within ±" + maxAbs + " (refinevad.features.max-abs)";
+    }
+}
