@@ -112,6 +112,30 @@ class OpenInferenceProtocolTest {
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
     }
 
+    @Test
+    void requestsTheProtocolForbidsAreRefusedNamingTheTensorAsTritonDoes() {
+        ModelInferRequest.InferInputTensor x = input("x", new int[]{1, 2, 512});
+        ByteString raw = Float32Bytes.pack(new float[2 * 512]);
+        InferTensorContents.Builder typed = InferTensorContents.newBuilder();
+        for (int i = 0; i < 2 * 512; i++) {
+            typed.addFp32Contents(0f);
+        }
+        assertInvalid(ModelInferRequest.newBuilder().setModelName("refinevad")
+                        .addInputs(x.toBuilder().setContents(typed)).addRawInputContents(raw).build(),
+                "input 'x' has both contents and raw_input_contents");
+        assertInvalid(ModelInferRequest.newBuilder().setModelName("refinevad")
+                        .addInputs(x).addInputs(input("y", new int[]{1, 2})).addRawInputContents(raw)
+                        .addRawInputContents(Float32Bytes.pack(new float[2])).build(),
+                "unexpected inference input 'y' for model 'refinevad'");
+        assertInvalid(ModelInferRequest.newBuilder().setModelName("refinevad")
+                        .addInputs(x).addInputs(x).addRawInputContents(raw).addRawInputContents(raw).build(),
+                "input 'x' is given more than once");
+        assertInvalid(ModelInferRequest.newBuilder().setModelName("refinevad").addInputs(x).addRawInputContents(raw)
+                        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("logits"))
+                        .build(),
+                "unexpected inference output 'logits' for model 'refinevad'");
+    }
+
     private void assertInvalid(ModelInferRequest request, String message) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> oip().modelInfer(request));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
@@ -124,8 +148,6 @@ class OpenInferenceProtocolTest {
         Arrays.stream(shape).forEach(d -> t.addShape(d));
         return t.build();
     }
-
-
 
     private static void assertClose(float[] expected, float[] actual) {
         float diff = GoldenVectors.maxAbsDiff(expected, actual);

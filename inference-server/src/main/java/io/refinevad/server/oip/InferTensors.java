@@ -6,7 +6,10 @@ import io.refinevad.api.oip.ModelInferRequest;
 import io.refinevad.server.errors.GrpcErrors;
 import java.util.Arrays;
 
-/** Reads and writes Open Inference Protocol FP32 tensors, raw (little-endian bytes) or as fp32_contents. */
+/**
+ * Reads Open Inference Protocol FP32 tensors, raw (little-endian bytes) or as fp32_contents, as Triton does: one or
+ * the other for every input, never both for one. What the values may be is for the caller to check.
+ */
 final class InferTensors {
     private InferTensors() {
     }
@@ -26,6 +29,10 @@ final class InferTensors {
         int count = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
         float[] values;
         if (request.getRawInputContentsCount() > 0) {
+            if (input.hasContents()) {
+                throw GrpcErrors.invalidArgument("input '" + name + "' has both contents and raw_input_contents; "
+                        + "contents must not be given when raw_input_contents is used");
+            }
             if (request.getRawInputContentsCount() != request.getInputsCount()) {
                 throw GrpcErrors.invalidArgument("raw_input_contents has " + request.getRawInputContentsCount()
                         + " entries for " + request.getInputsCount() + " inputs; give one per input, in order");

@@ -34,7 +34,9 @@ import io.refinevad.server.model.ModelManifest;
 import io.refinevad.server.stream.StreamRegistry;
 import jakarta.inject.Inject;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,6 +49,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @GrpcService
 public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncService, BindableService {
     static final String SERVER_NAME = "refinevad-inference-server";
+    private static final List<String> INPUTS = List.of("x", "mask");
+    private static final List<String> OUTPUTS = List.of("scores", "probs");
 
     @Inject
     ModelBundle bundle;
@@ -129,6 +133,7 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
         if (!serves(request.getModelName(), request.getModelVersion())) {
             throw notFound(request.getModelName(), request.getModelVersion());
         }
+        checkTensorNames(request);
         int xIndex = inputIndex(request, "x");
         if (xIndex < 0) {
             throw GrpcErrors.invalidArgument("input 'x' (FP32 [batch, time, " + m.featureDim() + "]) is required");
@@ -220,6 +225,27 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
         int[] lengths = new int[batch];
         Arrays.fill(lengths, time);
         return lengths;
+    }
+
+    /** As Triton answers: every input and requested output must be one of the model's, and no input twice. */
+    private void checkTensorNames(ModelInferRequest request) {
+        String model = bundle.manifest().name();
+        Set<String> seen = new HashSet<>();
+        for (ModelInferRequest.InferInputTensor input : request.getInputsList()) {
+            if (!INPUTS.contains(input.getName())) {
+                throw GrpcErrors.invalidArgument("unexpected inference input '" + input.getName() + "' for model '"
+                        + model + "'; its inputs are " + INPUTS);
+            }
+            if (!seen.add(input.getName())) {
+                throw GrpcErrors.invalidArgument("input '" + input.getName() + "' is given more than once");
+            }
+        }
+        for (ModelInferRequest.InferRequestedOutputTensor output : request.getOutputsList()) {
+            if (!OUTPUTS.contains(output.getName())) {
+                throw GrpcErrors.invalidArgument("unexpected inference output '" + output.getName() + "' for model '"
+                        + model + "'; its outputs are " + OUTPUTS);
+            }
+        }
     }
 
     private static int inputIndex(ModelInferRequest request, String name) {
