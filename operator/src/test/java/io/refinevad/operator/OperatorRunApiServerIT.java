@@ -54,11 +54,8 @@ class OperatorRunApiServerIT {
     @Test
     @Order(2)
     void withTheCrdItBecomesReadyAndAStopItDidNotAskForIsADeath() {
-        api.installCrd();
         try (DetectorOperator operator = operator()) {
-            OperatorRun run = OperatorRun.startInBackground(operator);
-
-            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(run.notReadyBecause()).isEmpty());
+            OperatorRun run = startWithTheCrdAndAwaitReady(operator);
             assertThat(run.deadBecause()).isEmpty();
 
             operator.close();
@@ -70,15 +67,20 @@ class OperatorRunApiServerIT {
     @Test
     @Order(3)
     void aStopTheApplicationAsksForIsNotADeath() {
-        api.installCrd();
         try (DetectorOperator operator = operator()) {
-            OperatorRun run = OperatorRun.startInBackground(operator);
-            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(run.notReadyBecause()).isEmpty());
+            OperatorRun run = startWithTheCrdAndAwaitReady(operator);
 
             run.stop();
             assertThat(run.deadBecause()).isEmpty();
             assertThat(run.notReadyBecause()).contains("the operator is stopping");
         }
+    }
+
+    private static OperatorRun startWithTheCrdAndAwaitReady(DetectorOperator operator) {
+        api.installCrd();
+        OperatorRun run = OperatorRun.startInBackground(operator);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(run.notReadyBecause()).isEmpty());
+        return run;
     }
 
     private static DetectorOperator operator() {
