@@ -1,6 +1,7 @@
 package io.refinevad.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import grpc.health.v1.HealthGrpc;
@@ -70,7 +71,8 @@ class CapacityAndDrainRpcTest {
     void drainRefusesNewStreamsAndHandsOpenOnesBackWithEveryAcceptedSegmentAnswered() throws Exception {
         RecordingStream open = new RecordingStream(ScoringGrpc.newStub(channel)).open("draining")
                 .send(CLIP.values(), DIM, 0, 20);
-        waitForActiveStreams(1);
+        RecordingStream empty = new RecordingStream(ScoringGrpc.newStub(channel)).open("empty");
+        waitForActiveStreams(2);
         assertEquals(ServingStatus.SERVING, health());
         blocking.drain(DrainRequest.getDefaultInstance());
         assertEquals(ServingStatus.NOT_SERVING, health());
@@ -78,6 +80,12 @@ class CapacityAndDrainRpcTest {
         StreamDraining draining = open.responses.stream().filter(StreamResponse::hasDraining).findFirst()
                 .orElseThrow().getDraining();
         assertEquals(19, draining.getLastAcceptedSequence());
+        assertFalse(draining.getNoneAccepted());
+        assertEquals(Status.Code.OK, empty.await().getCode());
+        StreamDraining none = empty.responses.stream().filter(StreamResponse::hasDraining).findFirst()
+                .orElseThrow().getDraining();
+        assertTrue(none.getNoneAccepted(), "a stream that accepted nothing says so");
+        assertEquals(0, none.getLastAcceptedSequence() + 1, "and last_accepted_sequence + 1 is still where to resume");
         assertEquals(20, open.scores().size(), "every accepted segment is answered before the call ends");
         Status refused = new RecordingStream(ScoringGrpc.newStub(channel)).open("late").await();
         assertEquals(Status.Code.UNAVAILABLE, refused.getCode());

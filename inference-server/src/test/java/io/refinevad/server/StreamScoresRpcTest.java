@@ -79,6 +79,14 @@ class StreamScoresRpcTest {
     }
 
     @Test
+    void sequenceNumbersAreUint64AndPrintedSo() throws Exception {
+        RecordingStream stream = new RecordingStream(ScoringGrpc.newStub(channel)).open("unsigned")
+                .sendAs(-1L, CLIP.values(), DIM, 0, 1);
+        assertEquals("segments.first_sequence is 18446744073709551615; expected 0 (sequence numbers continue without "
+                + "gaps or repeats)", stream.await().getDescription());
+    }
+
+    @Test
     void protocolMistakesAreNamed() throws Exception {
         RecordingStream twice = new RecordingStream(ScoringGrpc.newStub(channel)).open("twice").open("twice");
         assertEquals("the stream is already open; send OpenStream once, as the first message",

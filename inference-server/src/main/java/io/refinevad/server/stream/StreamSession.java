@@ -52,6 +52,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     /** Volatile: the registry counts the calls still waiting for their OpenStream without taking this lock. */
     private volatile String streamId;
     private StreamWindow window;
+    /** The sequence numbers are uint64 on the wire: compared for equality and printed unsigned, never ordered. */
+    private long firstSequence;
     private long nextSequence;
     private int pending;
     private boolean inputEnded;
@@ -115,7 +117,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         registry.open(id, this);
         streamId = id;
         window = new StreamWindow(manifest.window(), manifest.featureDim());
-        nextSequence = open.getFirstSequence();
+        firstSequence = open.getFirstSequence();
+        nextSequence = firstSequence;
         send(StreamResponse.newBuilder().setOpened(StreamOpened.newBuilder()
                 .setStreamId(id)
                 .setModelName(manifest.name())
@@ -131,8 +134,9 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
                     + "segments arrive");
         }
         if (segments.getFirstSequence() != nextSequence) {
-            throw GrpcErrors.invalidArgument("segments.first_sequence is " + segments.getFirstSequence()
-                    + "; expected " + nextSequence + " (sequence numbers continue without gaps or repeats)");
+            throw GrpcErrors.invalidArgument("segments.first_sequence is "
+                    + Long.toUnsignedString(segments.getFirstSequence()) + "; expected "
+                    + Long.toUnsignedString(nextSequence) + " (sequence numbers continue without gaps or repeats)");
         }
         float[] features = decoder.decode(segments.getFeatures(), "segments.features");
         int count = segments.getFeatures().getSegments();
@@ -143,8 +147,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
                 batcher.submit(new ScoringJob(window.snapshot(), window.length(),
                         result -> answer(sequence, result, received), this::scoringFailed));
             } catch (QueueFullException e) {
-                throw GrpcErrors.resourceExhausted(e.getMessage() + "; segments from " + sequence
-                        + " on were not accepted");
+                throw GrpcErrors.resourceExhausted(e.getMessage() + "; segments from "
+                        + Long.toUnsignedString(sequence) + " on were not accepted");
             }
             nextSequence++;
             pending++;
@@ -216,7 +220,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         handedBack = true;
         lastProgressNanos = clock.nanoTime();
         send(StreamResponse.newBuilder().setDraining(StreamDraining.newBuilder()
-                .setLastAcceptedSequence(nextSequence - 1).setReason(reason)).build());
+                .setLastAcceptedSequence(nextSequence - 1).setNoneAccepted(nextSequence == firstSequence)
+                .setReason(reason)).build());
         inputEnded = true;
         finishIfDone();
     }
