@@ -71,6 +71,7 @@ final class ChartOperator implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         if (cluster != null) {
+            OperatorTestSupport.deleteDetectors(cluster.admin(), namespace);
             ClusterTools.run(cluster, "helm", "uninstall", release, "--namespace", namespace, "--wait");
         }
     }

@@ -58,8 +58,9 @@ class ModelFetchAndFailuresIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop(KubernetesClient client, TestNamespace namespace) {
         if (operator != null) {
+            OperatorTestSupport.deleteDetectors(client, namespace.name());
             operator.close();
         }
         if (modelServer != null) {

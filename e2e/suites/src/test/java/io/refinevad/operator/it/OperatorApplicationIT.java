@@ -52,7 +52,8 @@ class OperatorApplicationIT {
     }
 
     @AfterAll
-    static void stopReplicas() throws InterruptedException {
+    static void stopReplicas(KubernetesClient client, TestNamespace namespace) throws InterruptedException {
+        OperatorTestSupport.deleteDetectors(client, namespace.name());
         for (PackagedApp replica : replicas) {
             replica.close();
         }

@@ -68,6 +68,17 @@ final class OperatorTestSupport {
                         "{\"spec\":{\"runtime\":{\"maxBatchSize\":" + size + "}}}");
     }
 
+    /**
+     * Deletes the namespace's detectors and waits until they are gone. A suite calls it before it stops its
+     * operator: a detector carries the operator's finalizer, so one left behind would hold the namespace in
+     * Terminating once no operator runs to remove it.
+     */
+    static void deleteDetectors(KubernetesClient client, String namespace) {
+        client.resources(AnomalyDetector.class).inNamespace(namespace).delete();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                client.resources(AnomalyDetector.class).inNamespace(namespace).list().getItems()).isEmpty());
+    }
+
     /** The detector's scoring pods that are Ready and not being deleted (none yet is an empty list). */
     static List<Pod> readyPods(KubernetesClient client, String namespace, String detector) {
         return client.pods().inNamespace(namespace).withLabel(DetectorResources.DETECTOR_LABEL, detector).list()
