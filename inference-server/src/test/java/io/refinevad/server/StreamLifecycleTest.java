@@ -111,11 +111,13 @@ class StreamLifecycleTest {
     @Test
     @Order(2)
     void aDrainCompletesWhateverTheOpenCallsAreDoing() throws Exception {
+        RawCall stalled = stalled("stalled", 40);
+        waitFor("the stalled stream opened").until(() -> !stalled.responses.isEmpty());
+        // The other two start last, so that the drain reaches them well within the idle timeout.
+        RawCall neverOpened = RawCall.stream(shared, CallOptions.DEFAULT);
         RawCall streaming = RawCall.stream(shared, CallOptions.DEFAULT).send(open("streaming"))
                 .send(segments(0, 20));
-        RawCall neverOpened = RawCall.stream(shared, CallOptions.DEFAULT);
-        RawCall stalled = stalled("stalled", 40);
-        waitFor("both streams opened").until(() -> !streaming.responses.isEmpty() && !stalled.responses.isEmpty());
+        waitFor("the streaming stream opened").until(() -> !streaming.responses.isEmpty());
         ScoringGrpc.newBlockingStub(shared).drain(DrainRequest.getDefaultInstance());
         waitFor("the drain").until(() -> load().getActiveStreams() == 0 && load().getCallsAwaitingOpen() == 0);
         assertEquals(Status.Code.OK, streaming.await().getCode());
