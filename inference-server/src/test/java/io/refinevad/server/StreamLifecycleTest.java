@@ -56,11 +56,15 @@ class StreamLifecycleTest {
     private static final List<byte[]> MALFORMED = List.of(
             new byte[]{0x0a, (byte) 0xff}, new byte[]{0x0f, 0x01}, new byte[]{0x00, 0x01}, new byte[]{0x0b});
 
+    /**
+     * A short idle timeout, so that never-opened and never-reading calls are reaped within a round; not shorter than
+     * 3 s, since the drain case needs its calls to stay open until the drain reaches them, also on a loaded machine.
+     */
     public static class SmallQuickServer implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("refinevad.streams.capacity", String.valueOf(CAPACITY),
-                    "refinevad.streams.idle-timeout", "1s");
+                    "refinevad.streams.idle-timeout", "3s");
         }
     }
 
