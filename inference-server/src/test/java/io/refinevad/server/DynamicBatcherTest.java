@@ -1,30 +1,45 @@
 package io.refinevad.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.refinevad.server.batching.BatchingConfig;
 import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
+import io.refinevad.server.batching.ScoringFailure;
 import io.refinevad.server.batching.ScoringJob;
+import io.refinevad.server.engine.EngineInput;
+import io.refinevad.server.engine.EngineOutput;
+import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.engine.OnnxRuntimeEngine;
 import io.refinevad.server.metrics.ScoringMetrics;
 import io.refinevad.server.model.EmbeddedDefaultModel;
 import io.refinevad.server.model.ModelBundle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The max-queue-delay contract, on a clock the test moves: a batch waits for companions until its oldest job has
- * waited the delay since it was enqueued, and no longer. The delay is an hour, so a batcher that waited by the
- * wall clock where it should not would never answer within the test's patience.
+ * The batcher without Quarkus. The max-queue-delay contract, on a clock the test moves: a batch waits for companions
+ * until its oldest job has waited the delay since it was enqueued, and no longer (the delay is an hour, so a batcher
+ * that waited by the wall clock where it should not would never answer within the test's patience). Its worker's
+ * supervision: a failed batch fails its jobs and the worker goes on; an error it cannot recover from fails every job
+ * and stops the server. And its batch budget.
  */
 class DynamicBatcherTest {
     private static final int DIM = 512;
@@ -77,24 +92,102 @@ class DynamicBatcherTest {
         }
     }
 
+    @Test
+    void aBatchThatFailsOutsideTheEngineCallFailsItsJobsAndTheWorkerGoesOn() throws Exception {
+        AtomicBoolean workerDied = new AtomicBoolean();
+        InferenceEngine runsOutOfMemoryOnce = new ThrowingOnce(new OutOfMemoryError("Java heap space (test)"));
+        try (DynamicBatcher batcher = new DynamicBatcher(runsOutOfMemoryOnce, DIM, new FixedBatching(1, DELAY, 16),
+                new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> workerDied.set(true))) {
+            CompletableFuture<JobResult> failed = submit(batcher);
+            CompletableFuture<JobResult> next = submit(batcher);
+
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> failed.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(ScoringFailure.class, failure.getCause());
+            assertEquals(1, next.get(30, TimeUnit.SECONDS).batchSize(), "the worker scored the next batch");
+            assertFalse(workerDied.get());
+        }
+    }
+
+    @Test
+    void anErrorTheWorkerCannotRecoverFromFailsEveryJobAndStopsTheServer() throws Exception {
+        CountDownLatch workerDied = new CountDownLatch(1);
+        InferenceEngine broken = new ThrowingOnce(new NoClassDefFoundError("a class the engine needs (test)"));
+        try (DynamicBatcher batcher = new DynamicBatcher(broken, DIM, new FixedBatching(1, DELAY, 16),
+                new ScoringMetrics(new SimpleMeterRegistry()), clock::get, workerDied::countDown)) {
+            CompletableFuture<JobResult> running = submit(batcher);
+            await(workerDied);
+            CompletableFuture<JobResult> afterwards = submit(batcher);
+
+            for (CompletableFuture<JobResult> job : List.of(running, afterwards)) {
+                ExecutionException failure = assertThrows(ExecutionException.class,
+                        () -> job.get(30, TimeUnit.SECONDS));
+                assertTrue(failure.getCause().getMessage().contains("restarting"), failure.getCause().getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aBatchOverItsBudgetRunsAsSmallerBatchesInOrder() throws Exception {
+        List<Integer> answered = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher batcher = new DynamicBatcher(engine, DIM, new FixedBatching(4, DELAY, 16, 2L * DIM),
+                new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> { })) {
+            List<CompletableFuture<JobResult>> jobs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int index = i;
+                CompletableFuture<JobResult> result = new CompletableFuture<>();
+                batcher.submit(new ScoringJob(new float[DIM], 1, r -> {
+                    answered.add(index);
+                    result.complete(r);
+                }, result::completeExceptionally));
+                jobs.add(result);
+            }
+            for (CompletableFuture<JobResult> job : jobs) {
+                assertEquals(2, job.get(30, TimeUnit.SECONDS).batchSize(), "4 jobs of 512 values, 1024 a call");
+            }
+            assertEquals(List.of(0, 1, 2, 3), answered);
+        }
+    }
+
     private DynamicBatcher batcher(int maxBatchSize) {
-        BatchingConfig config = new BatchingConfig() {
-            @Override
-            public int maxBatchSize() {
-                return maxBatchSize;
-            }
+        return new DynamicBatcher(engine, DIM, new FixedBatching(maxBatchSize, DELAY, 16),
+                new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> { });
+    }
 
-            @Override
-            public Duration maxQueueDelay() {
-                return DELAY;
-            }
+    /** The real engine, except that its first batch throws the given error. */
+    private static final class ThrowingOnce implements InferenceEngine {
+        private final AtomicReference<Error> error;
 
-            @Override
-            public int maxQueueSize() {
-                return 16;
+        ThrowingOnce(Error error) {
+            this.error = new AtomicReference<>(error);
+        }
+
+        @Override
+        public EngineOutput run(EngineInput input) {
+            Error once = error.getAndSet(null);
+            if (once != null) {
+                throw once;
             }
-        };
-        return new DynamicBatcher(engine, DIM, config, new ScoringMetrics(new SimpleMeterRegistry()), clock::get);
+            return engine.run(input);
+        }
+
+        @Override
+        public String name() {
+            return engine.name();
+        }
+
+        @Override
+        public String platform() {
+            return engine.platform();
+        }
+
+        @Override
+        public String modelFile() {
+            return engine.modelFile();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static CompletableFuture<JobResult> submit(DynamicBatcher batcher) {

@@ -40,7 +40,7 @@ class EngineFailureTest {
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(
                 ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper), 1, false);
              DynamicBatcher batcher = new DynamicBatcher(engine, WRONG_DIM, twoJobBatches(),
-                     new ScoringMetrics(new SimpleMeterRegistry()), System::nanoTime)) {
+                     new ScoringMetrics(new SimpleMeterRegistry()), System::nanoTime, () -> { })) {
             CompletableFuture<ScoringFailure> a = submit(batcher);
             CompletableFuture<ScoringFailure> b = submit(batcher);
             first = a.get(60, TimeUnit.SECONDS);
@@ -67,21 +67,6 @@ class EngineFailureTest {
     }
 
     private static BatchingConfig twoJobBatches() {
-        return new BatchingConfig() {
-            @Override
-            public int maxBatchSize() {
-                return 2;
-            }
-
-            @Override
-            public Duration maxQueueDelay() {
-                return Duration.ofSeconds(10);
-            }
-
-            @Override
-            public int maxQueueSize() {
-                return 4;
-            }
-        };
+        return new FixedBatching(2, Duration.ofSeconds(10), 4);
     }
 }

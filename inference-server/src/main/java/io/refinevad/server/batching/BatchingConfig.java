@@ -19,4 +19,12 @@ public interface BatchingConfig {
     /** Jobs waiting at most; beyond it new work is refused with RESOURCE_EXHAUSTED. */
     @WithDefault("1024")
     int maxQueueSize();
+
+    /**
+     * Most feature values (jobs x longest job x D, padding included) one engine call takes: a larger batch runs as
+     * several smaller ones, in order. It bounds a batch's memory (4 bytes a value, 256 MiB by default) and keeps the
+     * arrays within what Java can index.
+     */
+    @WithDefault("67108864")
+    long maxBatchFloats();
 }

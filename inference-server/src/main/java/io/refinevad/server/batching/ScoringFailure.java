@@ -22,6 +22,20 @@ public final class ScoringFailure extends RuntimeException {
         return new ScoringFailure("the engine failed to score this request", id);
     }
 
+    /** Running a batch failed outside the engine call (an allocation, say): one log line for the batch. */
+    static ScoringFailure batchFailed(Throwable cause, int batchSize) {
+        String id = UUID.randomUUID().toString();
+        Log.errorf(cause, "error %s: a batch of %d jobs failed; the batcher goes on with the next", id, batchSize);
+        return new ScoringFailure("the server failed to score this request", id);
+    }
+
+    /** The batcher's worker stopped for good: one log line, and the same answer for every job it leaves. */
+    static ScoringFailure workerDied(Error cause) {
+        String id = UUID.randomUUID().toString();
+        Log.errorf(cause, "error %s: the batcher's worker stopped; the server stops serving and exits", id);
+        return new ScoringFailure("the server stopped scoring and is restarting; retry on another replica", id);
+    }
+
     /** The model returned NaN or infinity for some jobs of a batch: one log line for them all. */
     static ScoringFailure nonFiniteOutput(int failedJobs, int batchSize) {
         String id = UUID.randomUUID().toString();
