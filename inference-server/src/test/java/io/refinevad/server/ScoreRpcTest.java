@@ -18,6 +18,7 @@ import io.refinevad.api.v1.ScoreRequest;
 import io.refinevad.api.v1.ScoreResponse;
 import io.refinevad.api.v1.ScoringGrpc;
 import java.util.Arrays;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** Score and GetModelInfo over a real gRPC channel to the server running the embedded default model. */
@@ -63,6 +64,14 @@ class ScoreRpcTest {
         assertEquals("Abuse", response.getCategories(0).getCategory());
         assertEquals("refinevad", response.getModelName());
         assertTrue(response.getTiming().getTotalMicros() >= response.getTiming().getInferenceMicros());
+    }
+
+    @Test
+    void theLongestClipTheLimitsAllowCanBeSent() {
+        // 4096 x 512 float32 values are 8 MiB: twice gRPC's default inbound limit, which refused them.
+        int longest = ConfigProvider.getConfig().getValue("refinevad.clips.max-segments", Integer.class);
+        ScoreResponse response = scoring.score(request(longest, DIM, Float32Bytes.pack(new float[longest * DIM])));
+        assertEquals(longest, response.getScoresCount());
     }
 
     @Test
