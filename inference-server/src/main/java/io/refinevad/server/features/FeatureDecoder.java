@@ -36,11 +36,7 @@ public final class FeatureDecoder {
                     + expected + " (little-endian float32)");
         }
         float[] values = Float32Bytes.unpack(features.getData());
-        int bad = range.firstOutside(values);
-        if (bad >= 0) {
-            throw GrpcErrors.invalidArgument(field + ".data holds " + values[bad] + " at segment " + bad / featureDim
-                    + ", feature " + bad % featureDim + "; " + range.allowed());
-        }
+        range.requireInRange(values, field + ".data", i -> "segment " + i / featureDim + ", feature " + i % featureDim);
         return values;
     }
 }

@@ -1,6 +1,8 @@
 package io.refinevad.server.features;
 
+import io.refinevad.server.errors.GrpcErrors;
 import jakarta.inject.Singleton;
+import java.util.function.IntFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -16,18 +18,16 @@ public class FeatureRange {
         this.maxAbs = maxAbs;
     }
 
-    /** The index of the first value that is NaN, infinite or beyond ±max-abs; -1 when all are in range. */
-    public int firstOutside(float[] values) {
+    /**
+     * Refuses the first value that is NaN, infinite or beyond ±max-abs with INVALID_ARGUMENT: "FIELD holds VALUE at
+     * POSITION; what is allowed", where `position` says where value i of `values` sits in the request.
+     */
+    public void requireInRange(float[] values, String field, IntFunction<String> position) {
         for (int i = 0; i < values.length; i++) {
             if (!(Math.abs(values[i]) <= maxAbs)) {
-                return i;
+                throw GrpcErrors.invalidArgument(field + " holds " + values[i] + " at " + position.apply(i)
+                        + "; values must be finite and within ±" + maxAbs + " (refinevad.features.max-abs)");
             }
         }
-        return -1;
-    }
-
-    /** What is allowed, for error messages. */
-    public String allowed() {
-        return "values must be finite and within ±" + maxAbs + " (refinevad.features.max-abs)";
     }
 }

@@ -148,12 +148,8 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
         int batch = shape.get(0).intValue();
         int time = shape.get(1).intValue();
         float[] x = InferTensors.read(request, xIndex, new long[]{batch, time, m.featureDim()});
-        int bad = range.firstOutside(x);
-        if (bad >= 0) {
-            int segment = bad / m.featureDim();
-            throw GrpcErrors.invalidArgument("input 'x' holds " + x[bad] + " at [" + segment / time + ", "
-                    + segment % time + ", " + bad % m.featureDim() + "] (clip, segment, feature); " + range.allowed());
-        }
+        range.requireInRange(x, "input 'x'", i -> "[" + i / m.featureDim() / time + ", " + i / m.featureDim() % time
+                + ", " + i % m.featureDim() + "] (clip, segment, feature)");
         int maskIndex = inputIndex(request, "mask");
         int[] lengths = maskIndex < 0 ? full(batch, time)
                 : prefixLengths(InferTensors.read(request, maskIndex, new long[]{batch, time}), batch, time);
