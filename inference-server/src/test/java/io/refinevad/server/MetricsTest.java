@@ -9,6 +9,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.refinevad.api.NpyFloatMatrix;
 import io.refinevad.api.v1.ScoringGrpc;
+import io.refinevad.testsupport.PrometheusText;
 import org.junit.jupiter.api.Test;
 
 /** The Prometheus endpoint reflects scored segments, batches, latencies and refusals. */
@@ -29,11 +30,11 @@ class MetricsTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, refused.getCode());
 
         String text = ScrapedMetrics.scrape();
-        assertEquals(scoredBefore + 20, ScrapedMetrics.value(text, "refinevad_segments_scored_total"));
-        assertTrue(ScrapedMetrics.value(text, "refinevad_batch_size_count") >= 1);
-        assertTrue(ScrapedMetrics.value(text, "refinevad_total_time_seconds_count") >= 20);
-        assertTrue(ScrapedMetrics.value(text, "refinevad_rejections_total{reason=\"invalid_argument\"}") >= 1);
-        assertEquals(0.0, ScrapedMetrics.value(text, "refinevad_active_streams"));
+        assertEquals(scoredBefore + 20, PrometheusText.value(text, "refinevad_segments_scored_total"));
+        assertTrue(PrometheusText.value(text, "refinevad_batch_size_count") >= 1);
+        assertTrue(PrometheusText.value(text, "refinevad_total_time_seconds_count") >= 20);
+        assertTrue(PrometheusText.value(text, "refinevad_rejections_total{reason=\"invalid_argument\"}") >= 1);
+        assertEquals(0.0, PrometheusText.value(text, "refinevad_active_streams"));
         assertTrue(text.contains("refinevad_queue_depth"));
         assertTrue(text.contains("refinevad_answers_dropped_total{reason=\"client_gone\"}"));
     }

@@ -2,8 +2,7 @@ package io.refinevad.server;
 
 import static io.restassured.RestAssured.given;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.refinevad.testsupport.PrometheusText;
 
 /** The test server's /q/metrics, read as Prometheus text. */
 final class ScrapedMetrics {
@@ -14,16 +13,8 @@ final class ScrapedMetrics {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
-    /** The value of a series, named with its labels or without them (then the first series of that name). */
-    static double value(String text, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
-        if (!m.find()) {
-            throw new AssertionError("no series " + series + " in /q/metrics");
-        }
-        return Double.parseDouble(m.group(1));
-    }
-
+    /** The value of a series in the test server's metrics (see PrometheusText.value). */
     static double value(String series) {
-        return value(scrape(), series);
+        return PrometheusText.value(scrape(), series);
     }
 }

@@ -95,6 +95,11 @@ public final class PackagedScoringServer implements AutoCloseable {
         return response.body();
     }
 
+    /** The value of one series of the server's metrics (see PrometheusText.value). */
+    public double metric(String series) throws IOException, InterruptedException {
+        return PrometheusText.value(metrics(), series);
+    }
+
     @Override
     public void close() throws InterruptedException {
         channel.shutdownNow();

@@ -72,8 +72,6 @@ class StreamMovesToAnotherServerIT {
 
     /** refinevad_segments_scored_total from the server's Prometheus metrics. */
     private static double segmentsScored(PackagedScoringServer server) throws IOException, InterruptedException {
-        return server.metrics().lines().filter(line -> line.startsWith("refinevad_segments_scored_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no refinevad_segments_scored_total"));
+        return server.metric("refinevad_segments_scored_total");
     }
 }
