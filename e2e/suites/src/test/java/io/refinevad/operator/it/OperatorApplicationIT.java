@@ -1,5 +1,6 @@
 package io.refinevad.operator.it;
 
+import static io.refinevad.operator.it.OperatorTestSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,11 +11,7 @@ import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.testsupport.PackagedApp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,22 +27,18 @@ import org.junit.jupiter.api.Test;
 class OperatorApplicationIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<PackagedApp> replicas = new ArrayList<>();
     private static final List<Integer> httpPorts = new ArrayList<>();
 
     @BeforeAll
     static void startTwoReplicas(LocalCluster cluster, TestNamespace namespace) throws Exception {
         OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
-        Path jar = cluster.repository().resolve("operator/target/quarkus-app/quarkus-run.jar");
         for (int i = 0; i < 2; i++) {
             int port = PackagedApp.freePort();
-            replicas.add(PackagedApp.builder(jar)
-                    .property("quarkus.http.port", port)
+            replicas.add(OperatorTestSupport.packagedOperator(cluster, cluster.kubeconfig(), port,
+                            "operator-replica-" + i + ".log")
                     .property("refinevad.operator.poll-interval", "1s")
                     .property("refinevad.operator.leader-election.namespace", namespace.name())
-                    .environment("KUBECONFIG", cluster.kubeconfig().toString())
-                    .log(Path.of("target", "operator-replica-" + i + ".log").toAbsolutePath())
                     .start());
             httpPorts.add(port);
         }
@@ -100,10 +93,5 @@ class OperatorApplicationIT {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
-    }
-
-    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,10 +1,10 @@
 package io.refinevad.operator.it;
 
+import static io.refinevad.operator.it.OperatorTestSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,11 +13,7 @@ import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.testsupport.PackagedApp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +35,6 @@ import org.junit.jupiter.api.Test;
 class OperatorHealthIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String ACCOUNT = "detectors-only";
     private static String clusterRole;
 
@@ -78,7 +73,7 @@ class OperatorHealthIT {
     @Test
     void anOperatorDeniedTheResourcesItManagesIsNeitherReadyNorAlive(LocalCluster cluster, TestNamespace namespace)
             throws Exception {
-        Path kubeconfig = kubeconfigFor(cluster.admin(), namespace.name(), ACCOUNT);
+        Path kubeconfig = cluster.kubeconfigFor(namespace.name(), ACCOUNT);
         int port = PackagedApp.freePort();
         try (PackagedApp operator = start(cluster, kubeconfig, port, "operator-denied.log")) {
             await().atMost(TIMEOUT).untilAsserted(() ->
@@ -113,40 +108,6 @@ class OperatorHealthIT {
     }
 
     private static PackagedApp start(LocalCluster cluster, Path kubeconfig, int port, String log) throws IOException {
-        return PackagedApp.builder(cluster.repository().resolve("operator/target/quarkus-app/quarkus-run.jar"))
-                .property("quarkus.http.port", port)
-                .environment("KUBECONFIG", kubeconfig.toString())
-                .log(Path.of("target", log).toAbsolutePath())
-                .start();
-    }
-
-    /** A kubeconfig that authenticates as the ServiceAccount with a fresh bound token, as its pod would. */
-    private static Path kubeconfigFor(KubernetesClient admin, String namespace, String account) throws IOException {
-        String token = admin.serviceAccounts().inNamespace(namespace).withName(account)
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-                .getStatus().getToken();
-        String kubeconfig = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: local
-                  cluster: {server: "%s", certificate-authority-data: "%s"}
-                users:
-                - name: %s
-                  user: {token: "%s"}
-                contexts:
-                - name: local
-                  context: {cluster: local, user: %s, namespace: %s}
-                current-context: local
-                """.formatted(admin.getConfiguration().getMasterUrl(), admin.getConfiguration().getCaCertData(),
-                account, token, account, namespace);
-        Path file = Files.createDirectories(Path.of("target").toAbsolutePath()).resolve(account + ".kubeconfig");
-        Files.writeString(file, kubeconfig);
-        return file;
-    }
-
-    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return OperatorTestSupport.packagedOperator(cluster, kubeconfig, port, log).start();
     }
 }

@@ -11,16 +11,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.testsupport.DetectorFixture;
+import io.refinevad.testsupport.PackagedApp;
 import io.refinevad.testsupport.Pods;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +40,8 @@ final class OperatorTestSupport {
     static final int FEATURE_DIM = 512;
     /** Quick polling keeps the tests short; the product default is 5 s. */
     static final OperatorSettings FAST = new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private OperatorTestSupport() {
     }
@@ -56,6 +64,23 @@ final class OperatorTestSupport {
         DetectorOperator operator = new DetectorOperator(client, new SimpleMeterRegistry(), FAST, Optional.empty());
         operator.start();
         return operator;
+    }
+
+    /**
+     * The packaged operator (operator/target/quarkus-app) as users run it, java -jar against a kubeconfig, with its
+     * health and metrics on `httpPort` and its output in target/`log`. Callers add settings and start it.
+     */
+    static PackagedApp.Builder packagedOperator(LocalCluster cluster, Path kubeconfig, int httpPort, String log) {
+        return PackagedApp.builder(cluster.repository().resolve("operator/target/quarkus-app/quarkus-run.jar"))
+                .property("quarkus.http.port", httpPort)
+                .environment("KUBECONFIG", kubeconfig.toString())
+                .log(Path.of("target", log).toAbsolutePath());
+    }
+
+    /** GET on a packaged application's HTTP port (health, metrics). */
+    static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /**

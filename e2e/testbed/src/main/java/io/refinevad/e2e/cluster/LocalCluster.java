@@ -83,17 +83,47 @@ public final class LocalCluster implements AutoCloseable {
 
     /** A client that authenticates as a ServiceAccount with a fresh bound token, as a pod of that account would. */
     public KubernetesClient clientFor(String namespace, String serviceAccount) {
-        String token = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-                .getStatus().getToken();
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(admin.getConfiguration().getMasterUrl())
                 .withCaCertData(admin.getConfiguration().getCaCertData())
                 .withCaCertFile(admin.getConfiguration().getCaCertFile())
-                .withOauthToken(token)
+                .withOauthToken(tokenFor(namespace, serviceAccount))
                 .withNamespace(namespace)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /**
+     * The same identity as a kubeconfig file, for a process started by a test (the packaged operator run as a
+     * ServiceAccount); kept in the cluster's state folder.
+     */
+    public Path kubeconfigFor(String namespace, String serviceAccount) throws IOException {
+        String kubeconfig = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: local
+                  cluster: {server: "%s", certificate-authority-data: "%s"}
+                users:
+                - name: %s
+                  user: {token: "%s"}
+                contexts:
+                - name: local
+                  context: {cluster: local, user: %s, namespace: %s}
+                current-context: local
+                """.formatted(admin.getConfiguration().getMasterUrl(), admin.getConfiguration().getCaCertData(),
+                serviceAccount, tokenFor(namespace, serviceAccount), serviceAccount, namespace);
+        Path file = Files.createDirectories(stateDir.resolve("kubeconfigs"))
+                .resolve(namespace + "." + serviceAccount + ".kubeconfig");
+        Files.writeString(file, kubeconfig);
+        return file;
+    }
+
+    /** A fresh bound token of the ServiceAccount, valid for an hour. */
+    private String tokenFor(String namespace, String serviceAccount) {
+        return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+                .getStatus().getToken();
     }
 
     /** Restarts one control-plane component in place (a fault test's API server outage, for instance). */
