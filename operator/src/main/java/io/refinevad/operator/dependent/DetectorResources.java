@@ -11,6 +11,8 @@ public final class DetectorResources {
     /** The selector every dependent informer uses, so the operator watches only what it owns. */
     public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
     public static final int GRPC_PORT = 9000;
+    /** The scoring pods' admin plane (load reports, drain): no Service exposes it, only the operator dials it. */
+    public static final int ADMIN_PORT = 9002;
     public static final int HTTP_PORT = 8080;
 
     private DetectorResources() {

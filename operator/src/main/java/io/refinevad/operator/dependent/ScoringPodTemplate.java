@@ -133,6 +133,7 @@ public final class ScoringPodTemplate {
                 .withImage(spec.getRuntime().getImage())
                 .withEnv(serverEnvironment(spec))
                 .addNewPort().withName("grpc").withContainerPort(DetectorResources.GRPC_PORT).endPort()
+                .addNewPort().withName("admin").withContainerPort(DetectorResources.ADMIN_PORT).endPort()
                 .addNewPort().withName("http").withContainerPort(DetectorResources.HTTP_PORT).endPort()
                 .withVolumeMounts(
                         mount("config", "/etc/refinevad", true),

@@ -23,6 +23,7 @@ public final class ServerProperties {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("quarkus.grpc.server.port", String.valueOf(DetectorResources.GRPC_PORT));
         properties.put("quarkus.http.port", String.valueOf(DetectorResources.HTTP_PORT));
+        properties.put("refinevad.admin.port", String.valueOf(DetectorResources.ADMIN_PORT));
         // TensorRT is an execution provider of the ONNX Runtime engine, not an engine of its own.
         properties.put("refinevad.engine", runtime.getEngine() == RuntimeSpec.Engine.PyTorch ? "PyTorch" : "OnnxRuntime");
         if (runtime.getEngine() == RuntimeSpec.Engine.TensorRT) {
