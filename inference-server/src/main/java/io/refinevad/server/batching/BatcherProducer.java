@@ -1,9 +1,8 @@
 package io.refinevad.server.batching;
 
-import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.Quarkus;
 import io.refinevad.server.engine.InferenceEngine;
+import io.refinevad.server.health.Liveness;
 import io.refinevad.server.model.ModelBundle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -23,17 +22,19 @@ public class BatcherProducer {
     @Produces
     @Singleton
     DynamicBatcher batcher(InferenceEngine engine, ModelBundle bundle, BatchingConfig config, BatchListener listener,
-                           NanoClock clock, GrpcHealthStorage health) {
-        return new DynamicBatcher(engine, bundle.manifest().featureDim(), config, listener, clock,
-                () -> stopServing(health));
+                           NanoClock clock, Liveness liveness) {
+        return new DynamicBatcher(engine, bundle.manifest().featureDim(), bundle.manifest().window(), config,
+                listener, clock,
+                () -> stopServing(liveness));
     }
 
     /**
-     * The batcher's worker is gone and nothing would be scored again: readiness fails at once (the gRPC health
-     * service answers NOT_SERVING) and the process exits, so that Kubernetes restarts the container.
+     * The batcher's worker is gone and nothing would be scored again: readiness and liveness fail at once (the gRPC
+     * health service answers NOT_SERVING for both) and the process exits, so that Kubernetes restarts the
+     * container; should the exit hang, the liveness probe still gets it restarted.
      */
-    private static void stopServing(GrpcHealthStorage health) {
-        health.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.NOT_SERVING);
+    private static void stopServing(Liveness liveness) {
+        liveness.batcherDied();
         Quarkus.asyncExit(1);
     }
 
