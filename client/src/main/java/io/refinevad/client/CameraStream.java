@@ -61,7 +61,8 @@ final class CameraStream implements Runnable {
                 StreamObserver<StreamRequest> requests = ScoringGrpc.newStub(servers.get(server)).streamScores(call);
                 send(requests, call, Math.max(0, from - (window - 1)));
                 CallEnd end = call.ended.get();
-                long expected = (end.handedBack() ? end.lastAccepted() + 1 : sent.length) - from;
+                // A server that hands back before or during the replay accepted nothing new: none expected from it.
+                long expected = Math.max(0, (end.handedBack() ? end.lastAccepted() + 1 : sent.length) - from);
                 if (!end.status().isOk()) {
                     complete(end.status());
                     return;
@@ -81,7 +82,7 @@ final class CameraStream implements Runnable {
                             + (end.lastAccepted() + 1) + " accepted segments were answered"));
                     return;
                 }
-                from = end.lastAccepted() + 1;
+                from = Math.max(from, end.lastAccepted() + 1);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -159,17 +160,25 @@ final class CameraStream implements Runnable {
             } else if (response.hasDraining()) {
                 lastAccepted = response.getDraining().getLastAcceptedSequence();
                 handedBack = true;
+                wakeSender();
             }
+        }
+
+        /** The sender may be waiting for an in-flight answer that will never come: it should stop sending. */
+        private void wakeSender() {
+            inFlight.release(MAX_IN_FLIGHT);
         }
 
         @Override
         public void onError(Throwable error) {
             ended.complete(new CallEnd(Status.fromThrowable(error), handedBack, lastAccepted, answered));
+            wakeSender();
         }
 
         @Override
         public void onCompleted() {
             ended.complete(new CallEnd(Status.OK, handedBack, lastAccepted, answered));
+            wakeSender();
         }
 
         private static float[] toArray(List<Float> values) {
