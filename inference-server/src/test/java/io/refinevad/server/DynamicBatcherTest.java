@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class DynamicBatcherTest {
     private static final int DIM = 512;
+    private static final int WINDOW = 32;
     private static final Duration DELAY = Duration.ofHours(1);
     private static OnnxRuntimeEngine engine;
 
@@ -96,7 +97,7 @@ class DynamicBatcherTest {
     void aBatchThatFailsOutsideTheEngineCallFailsItsJobsAndTheWorkerGoesOn() throws Exception {
         AtomicBoolean workerDied = new AtomicBoolean();
         InferenceEngine runsOutOfMemoryOnce = new ThrowingOnce(new OutOfMemoryError("Java heap space (test)"));
-        try (DynamicBatcher batcher = new DynamicBatcher(runsOutOfMemoryOnce, DIM, new FixedBatching(1, DELAY, 16),
+        try (DynamicBatcher batcher = new DynamicBatcher(runsOutOfMemoryOnce, DIM, WINDOW, new FixedBatching(1, DELAY, 16),
                 new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> workerDied.set(true))) {
             CompletableFuture<JobResult> failed = submit(batcher);
             CompletableFuture<JobResult> next = submit(batcher);
@@ -112,7 +113,7 @@ class DynamicBatcherTest {
     void anErrorTheWorkerCannotRecoverFromFailsEveryJobAndStopsTheServer() throws Exception {
         CountDownLatch workerDied = new CountDownLatch(1);
         InferenceEngine broken = new ThrowingOnce(new NoClassDefFoundError("a class the engine needs (test)"));
-        try (DynamicBatcher batcher = new DynamicBatcher(broken, DIM, new FixedBatching(1, DELAY, 16),
+        try (DynamicBatcher batcher = new DynamicBatcher(broken, DIM, WINDOW, new FixedBatching(1, DELAY, 16),
                 new ScoringMetrics(new SimpleMeterRegistry()), clock::get, workerDied::countDown)) {
             CompletableFuture<JobResult> running = submit(batcher);
             await(workerDied);
@@ -129,7 +130,8 @@ class DynamicBatcherTest {
     @Test
     void aBatchOverItsBudgetRunsAsSmallerBatchesInOrder() throws Exception {
         List<Integer> answered = new CopyOnWriteArrayList<>();
-        try (DynamicBatcher batcher = new DynamicBatcher(engine, DIM, new FixedBatching(4, DELAY, 16, 2L * DIM),
+        try (DynamicBatcher batcher = new DynamicBatcher(engine, DIM, WINDOW,
+                new FixedBatching(4, DELAY, 16).withMaxBatchFloats(2L * DIM),
                 new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> { })) {
             List<CompletableFuture<JobResult>> jobs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -149,7 +151,7 @@ class DynamicBatcherTest {
     }
 
     private DynamicBatcher batcher(int maxBatchSize) {
-        return new DynamicBatcher(engine, DIM, new FixedBatching(maxBatchSize, DELAY, 16),
+        return new DynamicBatcher(engine, DIM, WINDOW, new FixedBatching(maxBatchSize, DELAY, 16),
                 new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> { });
     }
 

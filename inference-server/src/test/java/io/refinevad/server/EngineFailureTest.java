@@ -39,7 +39,7 @@ class EngineFailureTest {
         ScoringFailure second;
         try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(
                 ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper), 1, false);
-             DynamicBatcher batcher = new DynamicBatcher(engine, WRONG_DIM, twoJobBatches(),
+             DynamicBatcher batcher = new DynamicBatcher(engine, WRONG_DIM, 32, twoJobBatches(),
                      new ScoringMetrics(new SimpleMeterRegistry()), System::nanoTime, () -> { })) {
             CompletableFuture<ScoringFailure> a = submit(batcher);
             CompletableFuture<ScoringFailure> b = submit(batcher);

@@ -7,16 +7,23 @@ import io.quarkus.logging.Log;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Gathers jobs from every stream and request into padded batches for the engine: a batch closes when it holds
- * max-batch-size jobs or when its oldest job has waited max-queue-delay since it was enqueued (as Triton measures
- * it: a job that already waited while the worker ran the previous batch is not held for another delay). One worker
- * thread runs the batches, so results come back in acceptance order, which keeps each stream's answers in sequence
- * order.
+ * Gathers jobs from every stream and request into padded batches for the engine. Jobs wait in one of two queues:
+ * windows (jobs no longer than the model's window W: every stream window, and OIP rows and clips that short) and
+ * long clips. A batch comes from one queue only, so a window is never padded to a long clip's length (attention is
+ * quadratic in it) nor waits behind a queue of them; which queue goes next is LaneScheduler's choice (windows first,
+ * clips a bounded share). A batch closes when it holds max-batch-size jobs, when the next job would take it past
+ * what one engine call may take (CallBudget), or when its oldest job has waited max-queue-delay since it was
+ * enqueued (as Triton measures it: a job that already waited while the worker ran the previous batch is not held for
+ * another delay). One worker thread runs the batches, so each queue's results come back in acceptance order, which
+ * keeps each stream's answers in sequence order (all of a stream's windows are in the windows queue).
+ *
+ * <p>What waits is bounded in bytes and in attention cost as well as in jobs, per queue (Lane) and per request: work
+ * beyond a budget is refused at once with QueueFullException, whose message names the limit and its property.
  *
  * <p>The worker is supervised: whatever fails while it runs a batch (the engine, an allocation, even an
  * OutOfMemoryError) fails that batch's unanswered jobs and the worker goes on with the next. Only an Error it cannot
@@ -29,58 +36,79 @@ public final class DynamicBatcher implements AutoCloseable {
     private final BatchListener listener;
     private final NanoClock clock;
     private final int featureDim;
+    private final int window;
     private final int maxBatch;
     private final long maxDelayNanos;
-    private final int maxQueue;
-    private final long maxBatchFloats;
-    private final BlockingQueue<Enqueued> queue;
+    private final long maxRequestAttention;
+    private final CallBudget callBudget;
+    private final LaneScheduler scheduler;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final Lane windows;
+    private final Lane clips;
     private final Thread worker;
     private final Runnable onWorkerDeath;
     private volatile boolean running = true;
     private volatile ScoringFailure death;
 
     /**
-     * A job, when it entered the queue (the start of its max-queue-delay and of its queue time), and whether it was
-     * answered, so that a batch that fails half way answers each of its jobs exactly once.
-     */
-    private static final class Enqueued {
-        final ScoringJob job;
-        final long enqueuedNanos;
-        boolean answered;
-
-        Enqueued(ScoringJob job, long enqueuedNanos) {
-            this.job = job;
-            this.enqueuedNanos = enqueuedNanos;
-        }
-    }
-
-    /**
+     * @param window the model's window W: jobs up to this long are windows, longer ones clips
      * @param onWorkerDeath called once if the worker stops for good (see the class comment), on the worker's thread
      */
-    public DynamicBatcher(InferenceEngine engine, int featureDim, BatchingConfig config, BatchListener listener,
-                          NanoClock clock, Runnable onWorkerDeath) {
+    public DynamicBatcher(InferenceEngine engine, int featureDim, int window, BatchingConfig config,
+                          BatchListener listener, NanoClock clock, Runnable onWorkerDeath) {
         this.engine = engine;
         this.listener = listener;
         this.clock = clock;
         this.featureDim = featureDim;
+        this.window = window;
         this.maxBatch = config.maxBatchSize();
         this.maxDelayNanos = config.maxQueueDelay().toNanos();
-        this.maxQueue = config.maxQueueSize();
-        this.maxBatchFloats = config.maxBatchFloats();
+        this.maxRequestAttention = config.maxRequestAttention();
+        this.callBudget = new CallBudget(featureDim, config.maxBatchFloats(), config.maxBatchAttention());
+        this.scheduler = new LaneScheduler(config.clipShare());
+        this.windows = new Lane("windows", config.maxQueueSize(), config.maxQueueBytes(), config.maxQueueAttention());
+        this.clips = new Lane("long clips", config.maxQueueSize(), config.maxQueueBytes(),
+                config.maxQueueAttention());
         this.onWorkerDeath = onWorkerDeath;
-        this.queue = new ArrayBlockingQueue<>(maxQueue);
         this.worker = new Thread(this::runBatches, "refinevad-batcher");
         this.worker.setDaemon(true);
         this.worker.start();
     }
 
-    /**
-     * Accepts a job or throws QueueFullException; an accepted job is always answered (at once with a failure if the
-     * worker has stopped for good).
-     */
+    /** One job: see {@link #submit(List)}. */
     public void submit(ScoringJob job) {
-        if (!queue.offer(new Enqueued(job, clock.nanoTime()))) {
-            throw new QueueFullException(maxQueue);
+        submit(List.of(job));
+    }
+
+    /**
+     * Accepts every job of one request, or none of them (QueueFullException, when the request or a queue is over
+     * its budget). An accepted job is always answered (at once with a failure if the worker has stopped for good).
+     */
+    public void submit(List<ScoringJob> request) {
+        long now = clock.nanoTime();
+        List<Enqueued> newWindows = new ArrayList<>();
+        List<Enqueued> newClips = new ArrayList<>();
+        long attention = 0;
+        for (ScoringJob job : request) {
+            Enqueued queued = new Enqueued(job, featureDim, now);
+            attention = WorkSize.sum(attention, queued.attention);
+            (job.length() <= window ? newWindows : newClips).add(queued);
+        }
+        if (attention > maxRequestAttention) {
+            throw new QueueFullException("this request's attention cost is " + attention + " (the sum of each"
+                    + " clip's segments^2); one request may bring at most " + maxRequestAttention
+                    + " (refinevad.batching.max-request-attention): send shorter clips, or fewer in one request");
+        }
+        lock.lock();
+        try {
+            windows.requireRoom(newWindows);
+            clips.requireRoom(newClips);
+            newWindows.forEach(windows::add);
+            newClips.forEach(clips::add);
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
         }
         if (death != null) {
             failQueued(death);  // the worker is gone: nobody else will take it off the queue
@@ -88,28 +116,22 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     public int queueDepth() {
-        return queue.size();
+        lock.lock();
+        try {
+            return windows.size() + clips.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void runBatches() {
         List<Enqueued> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
+        while (running || queueDepth() > 0) {
             try {
-                Enqueued oldest = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (oldest == null) {
-                    continue;
+                boolean ofClips = takeBatch(batch);
+                if (!batch.isEmpty()) {
+                    scheduler.ran(ofClips, run(batch));
                 }
-                batch.add(oldest);
-                long deadline = oldest.enqueuedNanos + maxDelayNanos;
-                while (batch.size() < maxBatch) {
-                    long wait = deadline - clock.nanoTime();
-                    Enqueued next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                }
-                runWithinBudget(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -126,27 +148,60 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    /** Runs the batch, split in order into halves while it holds more feature values than one call may take. */
-    private void runWithinBudget(List<Enqueued> batch) {
-        if (batch.size() > 1 && (long) batch.size() * longest(batch) * featureDim > maxBatchFloats) {
-            int half = batch.size() / 2;
-            runWithinBudget(batch.subList(0, half));
-            runWithinBudget(batch.subList(half, batch.size()));
-            return;
+    /**
+     * Fills `batch` from the queue the scheduler picks and says whether it is of clips; leaves it empty when no job
+     * came within 100 ms.
+     */
+    private boolean takeBatch(List<Enqueued> batch) throws InterruptedException {
+        lock.lock();
+        try {
+            if (windows.isEmpty() && clips.isEmpty() && !arrived.await(100, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            if (windows.isEmpty() && clips.isEmpty()) {
+                return false;
+            }
+            boolean ofClips = scheduler.clipsNext(!windows.isEmpty(), !clips.isEmpty());
+            Lane lane = ofClips ? clips : windows;
+            Enqueued oldest = lane.poll();
+            batch.add(oldest);
+            int longest = oldest.job.length();
+            long deadline = oldest.enqueuedNanos + maxDelayNanos;
+            // Full when not even one more job as long as the longest would fit: waiting for companions is pointless.
+            while (batch.size() < maxBatch && callBudget.fits(batch.size() + 1, longest)) {
+                Enqueued next = lane.peek();
+                if (next == null) {
+                    long wait = deadline - clock.nanoTime();
+                    if (wait <= 0) {
+                        break;
+                    }
+                    arrived.awaitNanos(wait);
+                    continue;
+                }
+                int time = Math.max(longest, next.job.length());
+                if (!callBudget.fits(batch.size() + 1, time)) {
+                    break;  // it starts the next batch
+                }
+                batch.add(lane.poll());
+                longest = time;
+            }
+            return ofClips;
+        } finally {
+            lock.unlock();
         }
-        run(batch);
     }
 
     private static int longest(List<Enqueued> batch) {
         return batch.stream().mapToInt(e -> e.job.length()).max().orElseThrow();
     }
 
-    private void run(List<Enqueued> batch) {
+    /** Runs a batch and answers its jobs; returns the nanoseconds the engine took. */
+    private long run(List<Enqueued> batch) {
         int size = batch.size();
         int time = longest(batch);
-        // toIntExact: a size past what an array can hold fails this batch clearly instead of wrapping around.
-        float[] features = new float[Math.toIntExact((long) size * time * featureDim)];
-        float[] mask = new float[Math.toIntExact((long) size * time)];
+        // CallBudget keeps a batch within an array; toIntExact fails a lone job past it clearly, never wrapping.
+        float[] features = new float[Math.toIntExact(WorkSize.batchFloats(size, time, featureDim))];
+        float[] mask = new float[Math.toIntExact(WorkSize.product(size, time))];
         for (int row = 0; row < size; row++) {
             ScoringJob job = batch.get(row).job;
             System.arraycopy(job.features(), 0, features, row * time * featureDim, job.length() * featureDim);
@@ -158,9 +213,10 @@ public final class DynamicBatcher implements AutoCloseable {
             output = engine.run(new EngineInput(size, time, featureDim, features, mask));
         } catch (RuntimeException e) {
             failUnanswered(batch, ScoringFailure.engineFailed(e, size));
-            return;
+            return clock.nanoTime() - start;
         }
-        long inferenceMicros = (clock.nanoTime() - start) / 1000;
+        long engineNanos = clock.nanoTime() - start;
+        long inferenceMicros = engineNanos / 1000;
         listener.batchRan(size, inferenceMicros);
         float[][] scoresByRow = new float[size][];
         int nonFinite = 0;
@@ -186,6 +242,7 @@ public final class DynamicBatcher implements AutoCloseable {
             listener.jobAnswered(result.queueMicros(), (clock.nanoTime() - queued.enqueuedNanos) / 1000);
             answer(queued, () -> queued.job.onResult().accept(result));
         }
+        return engineNanos;
     }
 
     private static void failUnanswered(List<Enqueued> batch, ScoringFailure failure) {
@@ -205,10 +262,19 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     private void failQueued(ScoringFailure failure) {
-        for (Enqueued queued = queue.poll(); queued != null; queued = queue.poll()) {
-            Enqueued job = queued;
-            answer(job, () -> job.job.onFailure().accept(failure));
+        List<Enqueued> queued = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Lane lane : List.of(windows, clips)) {
+                for (Enqueued job = lane.poll(); job != null; job = lane.poll()) {
+                    queued.add(job);
+                }
+            }
+        } finally {
+            lock.unlock();
         }
+        // Answered outside the lock: a callback may submit again, and nothing else waits for it.
+        failUnanswered(queued, failure);
     }
 
     private static boolean allFinite(float[] values) {
@@ -230,7 +296,7 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    /** Stops taking new batches once the queue is empty; accepted jobs are still answered. */
+    /** Stops taking new batches once the queues are empty; accepted jobs are still answered. */
     @Override
     public void close() {
         running = false;

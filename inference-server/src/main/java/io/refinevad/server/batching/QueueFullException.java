@@ -1,9 +1,11 @@
 package io.refinevad.server.batching;
 
-/** The batcher's queue is at its limit; the message says the limit. */
+/**
+ * The batcher cannot take this work now: a queue's budget, or the budget of one request, is reached. The message
+ * names the limit and the property that sets it; the services answer RESOURCE_EXHAUSTED with it.
+ */
 public class QueueFullException extends RuntimeException {
-    public QueueFullException(int limit) {
-        super("the scoring queue is full (" + limit + " jobs waiting, refinevad.batching.max-queue-size); "
-                + "retry later or on another replica");
+    QueueFullException(String message) {
+        super(message, null, false, false);
     }
 }

@@ -33,6 +33,7 @@ import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelManifest;
 import io.refinevad.server.stream.StreamRegistry;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -157,11 +158,12 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
         float[] probs = new float[batch * m.categories().size()];
         AtomicInteger remaining = new AtomicInteger(batch);
         AtomicBoolean failed = new AtomicBoolean();
+        List<ScoringJob> rows = new ArrayList<>(batch);
         for (int row = 0; row < batch; row++) {
             int r = row;
             float[] features = new float[lengths[row] * m.featureDim()];
             System.arraycopy(x, row * time * m.featureDim(), features, 0, features.length);
-            batcher.submit(new ScoringJob(features, lengths[row], result -> {
+            rows.add(new ScoringJob(features, lengths[row], result -> {
                 collect(result, r, time, scores, probs);
                 if (remaining.decrementAndGet() == 0 && !failed.get()) {
                     reply(responses, response(request, batch, time, scores, probs));
@@ -172,6 +174,7 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
                 }
             }));
         }
+        batcher.submit(rows);  // all rows or none: a refused request leaves no rows scoring for nobody
     }
 
     private static synchronized void collect(JobResult result, int row, int time, float[] scores, float[] probs) {

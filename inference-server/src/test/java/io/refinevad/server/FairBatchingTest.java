@@ -1,0 +1,184 @@
+package io.refinevad.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.refinevad.server.batching.DynamicBatcher;
+import io.refinevad.server.batching.JobResult;
+import io.refinevad.server.batching.QueueFullException;
+import io.refinevad.server.batching.ScoringJob;
+import io.refinevad.server.engine.EngineInput;
+import io.refinevad.server.engine.EngineOutput;
+import io.refinevad.server.engine.InferenceEngine;
+import io.refinevad.server.engine.OnnxRuntimeEngine;
+import io.refinevad.server.metrics.ScoringMetrics;
+import io.refinevad.server.model.EmbeddedDefaultModel;
+import io.refinevad.server.model.ModelBundle;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Windows and long clips in one batcher, on the real engine: a window is never batched with long clips nor padded
+ * to their length, and what waits is bounded per queue and per request, with messages that name the limit. The
+ * worker is held in a first job's answer while the others queue up, and no batch waits for companions, so what
+ * each batch holds does not depend on timing.
+ */
+class FairBatchingTest {
+    private static final int DIM = 512;
+    private static final int WINDOW = 32;
+    private static final int CLIP = 100;
+    /** No wait for companions: a batch takes what its queue holds when the worker comes to it. */
+    private static final Duration DELAY = Duration.ZERO;
+    private static OnnxRuntimeEngine engine;
+
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void loadEngine() {
+        ObjectMapper mapper = new ObjectMapper();
+        engine = new OnnxRuntimeEngine(ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper), 1, false);
+    }
+
+    @AfterAll
+    static void closeEngine() {
+        engine.close();
+    }
+
+    @Test
+    void aWindowSubmittedWhileLongClipsWaitIsBatchedWithoutThemAndNotPaddedToThem() throws Exception {
+        try (DynamicBatcher batcher = batcher(new FixedBatching(32, DELAY, 16))) {
+            CountDownLatch release = holdWorker(batcher);
+            CompletableFuture<JobResult> firstClip = submit(batcher, CLIP);
+            CompletableFuture<JobResult> secondClip = submit(batcher, CLIP);
+            CompletableFuture<JobResult> window = submit(batcher, WINDOW);
+            release.countDown();
+
+            assertEquals(1, window.get(30, TimeUnit.SECONDS).batchSize());
+            assertEquals(2, firstClip.get(30, TimeUnit.SECONDS).batchSize());
+            assertEquals(2, secondClip.get(30, TimeUnit.SECONDS).batchSize());
+            // The engine's calls as jobs x padded length: the held job, the window alone at its own length, first
+            // (windows go first), then the two clips together.
+            assertEquals(List.of("1x1", "1x" + WINDOW, "2x" + CLIP), calls);
+        }
+    }
+
+    @Test
+    void workBeyondTheQueuesBytesIsRefusedWithTheLimitAndItsProperty() throws Exception {
+        long twoClips = 2L * CLIP * DIM * Float.BYTES;
+        try (DynamicBatcher batcher = batcher(new FixedBatching(32, DELAY, 16).withMaxQueueBytes(twoClips))) {
+            CountDownLatch release = holdWorker(batcher);
+            submit(batcher, CLIP);
+            submit(batcher, CLIP);
+            QueueFullException refused = assertThrows(QueueFullException.class, () -> submit(batcher, CLIP));
+            assertTrue(refused.getMessage().contains("the long clips queue is full: " + twoClips
+                    + " bytes of features wait and this request brings " + CLIP * DIM * Float.BYTES + "; at most "
+                    + twoClips + " may (refinevad.batching.max-queue-bytes)"), refused.getMessage());
+            submit(batcher, WINDOW);  // the windows' queue has its own budget
+            release.countDown();
+        }
+    }
+
+    @Test
+    void workBeyondTheQueuesAttentionIsRefusedWithTheLimitAndItsProperty() throws Exception {
+        long oneClip = (long) CLIP * CLIP;
+        try (DynamicBatcher batcher = batcher(new FixedBatching(32, DELAY, 16).withMaxQueueAttention(oneClip))) {
+            CountDownLatch release = holdWorker(batcher);
+            submit(batcher, CLIP);
+            QueueFullException refused = assertThrows(QueueFullException.class, () -> submit(batcher, CLIP));
+            assertTrue(refused.getMessage().contains("at most " + oneClip
+                    + " may (refinevad.batching.max-queue-attention)"), refused.getMessage());
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aRequestBeyondItsAttentionBudgetIsRefusedWholeWithTheLimitAndItsProperty() throws Exception {
+        long limit = (long) CLIP * CLIP;
+        try (DynamicBatcher batcher = batcher(new FixedBatching(1, DELAY, 16).withMaxRequestAttention(limit))) {
+            List<ScoringJob> twoClips = List.of(job(CLIP, new CompletableFuture<>()),
+                    job(CLIP, new CompletableFuture<>()));
+            QueueFullException refused = assertThrows(QueueFullException.class, () -> batcher.submit(twoClips));
+            assertEquals("this request's attention cost is " + 2 * limit + " (the sum of each clip's segments^2);"
+                    + " one request may bring at most " + limit + " (refinevad.batching.max-request-attention):"
+                    + " send shorter clips, or fewer in one request", refused.getMessage());
+            assertEquals(0, batcher.queueDepth(), "none of the request's clips was queued");
+            assertEquals(1, submit(batcher, CLIP).get(30, TimeUnit.SECONDS).batchSize(), "one clip fits");
+        }
+    }
+
+    /** Queues a one-segment window whose answer holds the worker until the returned latch is released. */
+    private static CountDownLatch holdWorker(DynamicBatcher batcher) {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        batcher.submit(new ScoringJob(new float[DIM], 1, result -> {
+            holding.countDown();
+            await(release);
+        }, error -> { }));
+        await(holding);
+        return release;
+    }
+
+    private DynamicBatcher batcher(FixedBatching config) {
+        return new DynamicBatcher(new Recording(), DIM, WINDOW, config,
+                new ScoringMetrics(new SimpleMeterRegistry()), System::nanoTime, () -> { });
+    }
+
+    private static CompletableFuture<JobResult> submit(DynamicBatcher batcher, int length) {
+        CompletableFuture<JobResult> result = new CompletableFuture<>();
+        batcher.submit(job(length, result));
+        return result;
+    }
+
+    private static ScoringJob job(int length, CompletableFuture<JobResult> result) {
+        return new ScoringJob(new float[length * DIM], length, result::complete, result::completeExceptionally);
+    }
+
+    /** The real engine, recording each call's shape. */
+    private final class Recording implements InferenceEngine {
+        @Override
+        public EngineOutput run(EngineInput input) {
+            calls.add(input.batch() + "x" + input.time());
+            return engine.run(input);
+        }
+
+        @Override
+        public String name() {
+            return engine.name();
+        }
+
+        @Override
+        public String platform() {
+            return engine.platform();
+        }
+
+        @Override
+        public String modelFile() {
+            return engine.modelFile();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the batcher never got there");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
