@@ -47,8 +47,18 @@ final class RecordingStream implements ClientResponseObserver<StreamRequest, Str
     }
 
     RecordingStream open(String streamId) {
-        requests.onNext(StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId(streamId)).build());
+        return open(OpenStream.newBuilder().setStreamId(streamId).build());
+    }
+
+    RecordingStream open(OpenStream open) {
+        requests.onNext(StreamRequest.newBuilder().setOpen(open).build());
         return this;
+    }
+
+    /** The resume token of this call's StreamOpened, once it has arrived. */
+    String resumeToken() {
+        return responses.stream().filter(StreamResponse::hasOpened).findFirst()
+                .orElseThrow(() -> new AssertionError("no StreamOpened")).getOpened().getResumeToken();
     }
 
     /** Sends rows [from, to) of a [segments, dim] matrix as one message with sequence numbers from `from`. */

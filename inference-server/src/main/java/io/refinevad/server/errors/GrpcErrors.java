@@ -52,6 +52,16 @@ public final class GrpcErrors {
         return status(Status.DEADLINE_EXCEEDED, message);
     }
 
+    /** The call lost a race it cannot win by retrying (a stream taken over by a newer call). */
+    public static StatusRuntimeException aborted(String message) {
+        return status(Status.ABORTED, message);
+    }
+
+    /** A value that is well-formed but outside what the server can serve now (a resume point it no longer holds). */
+    public static StatusRuntimeException outOfRange(String message) {
+        return status(Status.OUT_OF_RANGE, message);
+    }
+
     private static StatusRuntimeException status(Status status, String message) {
         return status.withDescription(message).asRuntimeException();
     }

@@ -30,17 +30,33 @@ public class StreamRegistry {
         calls.add(session);
     }
 
-    synchronized void open(String streamId, StreamSession session) {
+    /**
+     * Opens `streamId` for `session`. If the id is open here and `resumeToken` is its session's, `session` takes that
+     * session over, resuming at `firstSequence`: the takeover is returned. Null for a new stream.
+     */
+    synchronized Takeover open(String streamId, String resumeToken, long firstSequence, StreamSession session) {
         if (draining) {
             throw drainingRefusal();
         }
-        if (active.containsKey(streamId)) {
-            throw GrpcErrors.alreadyExists("stream '" + streamId + "' is already open on this server");
+        StreamSession open = active.get(streamId);
+        if (open != null) {
+            if (!open.resumableWith(resumeToken)) {
+                throw GrpcErrors.alreadyExists("stream '" + streamId + "' is already open on this server"
+                        + (resumeToken.isEmpty() ? "" : " and open.resume_token is not its token")
+                        + "; to take it over from a new call, send the resume_token of its StreamOpened in "
+                        + "open.resume_token");
+            }
+            Takeover takeover = open.handOver(session, firstSequence);
+            if (takeover != null) {
+                active.put(streamId, session);
+                return takeover;
+            }
         }
-        if (active.size() >= limits.capacity()) {
+        if (active.size() >= limits.capacity() && !active.containsKey(streamId)) {
             throw capacityExceeded();
         }
         active.put(streamId, session);
+        return null;
     }
 
     static StatusRuntimeException drainingRefusal() {

@@ -23,6 +23,7 @@ import io.refinevad.server.model.ModelManifest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * One StreamScores call. Segments are accepted in sequence order, each scored from the causal window that ends
@@ -33,9 +34,22 @@ import java.util.Deque;
  *
  * <p>However the call ends, {@link #end()} runs exactly once, before the client can see the end: it releases the
  * stream's slot, its id and its window, so a camera may reopen its id as soon as its call is over.
+ *
+ * <p>A newer call that opens the same stream id with the session's resume token takes the session over while its
+ * call is still open here (a camera whose network path died before the server noticed): the old call ends ABORTED,
+ * and the new one continues the window and the sequence numbers. It may resume at any sequence from the oldest
+ * accepted segment whose answer the session still holds up to the next one to accept: the session gives again the
+ * answers from there (it keeps the last W - 1 + {@value #ANSWERS_KEPT_BEYOND_WINDOW}), and the segments the client
+ * sends again below the next one to accept are skipped, not scored twice.
  */
 public final class StreamSession implements StreamObserver<StreamRequest> {
     private static final int MAX_STREAM_ID = 128;
+    /**
+     * Answers a takeover can give again beyond the W - 1 a resuming camera replays to rebuild a window: those that
+     * were in flight to a peer whose path died (a camera at a few segments per second loses a few seconds' worth
+     * before keepalive notices).
+     */
+    static final int ANSWERS_KEPT_BEYOND_WINDOW = 256;
 
     private final ServerCallStreamObserver<StreamResponse> responses;
     private final StreamRegistry registry;
@@ -48,13 +62,25 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
      * client's backlog stays here, where it can be counted if the client goes away, rather than in the transport.
      */
     private final Deque<StreamResponse> outbox = new ArrayDeque<>();
+    /** The last answers this session produced, delivered or not, oldest first: what a takeover can give again. */
+    private Deque<StreamResponse> answers = new ArrayDeque<>();
+
+    /** Volatile: a newer call's open compares it without this session's lock; null until the stream opens. */
+    private volatile String resumeToken;
+    /** The call that took this session over: answers still being scored go there. */
+    private StreamSession successor;
 
     /** Volatile: the registry counts the calls still waiting for their OpenStream without taking this lock. */
     private volatile String streamId;
     private StreamWindow window;
     /** The sequence numbers are uint64 on the wire: compared for equality and printed unsigned, never ordered. */
     private long firstSequence;
+    /** The next sequence to accept. */
     private long nextSequence;
+    /** The sequence the client's next segment must carry: behind nextSequence only after a takeover, by re-sends. */
+    private long clientNext;
+    /** The first sequence this call answers: after a takeover, answers still being scored for earlier ones are not its. */
+    private long answersFrom;
     private int pending;
     private boolean inputEnded;
     private boolean handedBack;
@@ -114,18 +140,75 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         if (!open.getModel().isEmpty() && !open.getModel().equals(manifest.name())) {
             throw GrpcErrors.modelNotServed(open.getModel(), "", manifest.name(), manifest.version());
         }
-        registry.open(id, this);
+        Takeover takeover = registry.open(id, open.getResumeToken(), open.getFirstSequence(), this);
         streamId = id;
-        window = new StreamWindow(manifest.window(), manifest.featureDim());
-        firstSequence = open.getFirstSequence();
-        nextSequence = firstSequence;
+        clientNext = open.getFirstSequence();
+        answersFrom = clientNext;
+        if (takeover == null) {
+            resumeToken = ResumeToken.fresh();
+            window = new StreamWindow(manifest.window(), manifest.featureDim());
+            firstSequence = clientNext;
+            nextSequence = clientNext;
+        } else {
+            window = takeover.window();
+            firstSequence = takeover.firstSequence();
+            nextSequence = takeover.nextSequence();
+            pending += takeover.pending();
+            answers = takeover.answers();
+        }
         send(StreamResponse.newBuilder().setOpened(StreamOpened.newBuilder()
                 .setStreamId(id)
                 .setModelName(manifest.name())
                 .setModelVersion(manifest.version())
                 .setWindow(manifest.window())
                 .setFeatureDim(manifest.featureDim())
-                .addAllCategories(manifest.categories())).build());
+                .addAllCategories(manifest.categories())
+                .setResumeToken(resumeToken)).build());
+        if (takeover != null) {
+            takeover.replay().forEach(this::send);
+        }
+    }
+
+    /** Whether `offered` is this session's resume token. */
+    boolean resumableWith(String offered) {
+        String token = resumeToken;
+        return token != null && !offered.isEmpty() && ResumeToken.matches(token, offered);
+    }
+
+    /**
+     * Hands this session to `next`, a newer call that gave its resume token and asks to resume at `from`, and ends
+     * this call with ABORTED. Null if this call ended meanwhile: its id is free and `next` starts afresh. Runs under
+     * the registry's lock, so no other call can open the id in between.
+     */
+    synchronized Takeover handOver(StreamSession next, long from) {
+        if (ended) {
+            return null;
+        }
+        long heldFrom = nextSequence - pending - answers.size();
+        if (Long.compareUnsigned(from, nextSequence) > 0) {
+            throw GrpcErrors.invalidArgument("open.first_sequence is " + Long.toUnsignedString(from)
+                    + ", but stream '" + streamId + "' accepted segments only up to "
+                    + Long.toUnsignedString(nextSequence - 1) + " here; resume at or before "
+                    + Long.toUnsignedString(nextSequence));
+        }
+        if (Long.compareUnsigned(from, heldFrom) < 0) {
+            throw GrpcErrors.outOfRange("open.first_sequence is " + Long.toUnsignedString(from) + ", but stream '"
+                    + streamId + "' can give answers again only from " + Long.toUnsignedString(heldFrom)
+                    + " here (it keeps the last W - 1 + " + ANSWERS_KEPT_BEYOND_WINDOW + "); resume from "
+                    + Long.toUnsignedString(heldFrom) + " to " + Long.toUnsignedString(nextSequence)
+                    + ", or open the stream afresh once this call has ended");
+        }
+        List<StreamResponse> replay = answers.stream().skip(from - heldFrom).toList();
+        Takeover takeover = new Takeover(resumeToken, window, firstSequence, nextSequence, pending, answers, replay);
+        next.resumeToken = resumeToken;
+        successor = next;
+        pending = 0;
+        answers = new ArrayDeque<>();
+        outbox.clear();  // every answer in it is in the replay: not delivered, so at or after the client's resume point
+        end();
+        responses.onError(GrpcErrors.aborted("stream '" + streamId + "' was taken over by a newer call that gave "
+                + "its resume_token"));
+        return takeover;
     }
 
     private void accept(Segments segments, long received) {
@@ -133,14 +216,17 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
             throw GrpcErrors.invalidArgument("the first message must open the stream (open.stream_id) before "
                     + "segments arrive");
         }
-        if (segments.getFirstSequence() != nextSequence) {
+        if (segments.getFirstSequence() != clientNext) {
             throw GrpcErrors.invalidArgument("segments.first_sequence is "
                     + Long.toUnsignedString(segments.getFirstSequence()) + "; expected "
-                    + Long.toUnsignedString(nextSequence) + " (sequence numbers continue without gaps or repeats)");
+                    + Long.toUnsignedString(clientNext) + " (sequence numbers continue without gaps or repeats)");
         }
         float[] features = decoder.decode(segments.getFeatures(), "segments.features");
         int count = segments.getFeatures().getSegments();
         for (int row = 0; row < count; row++) {
+            if (clientNext++ != nextSequence) {
+                continue;  // sent again after a takeover: accepted before it, and its answer was given again
+            }
             window.append(features, row);
             long sequence = nextSequence;
             try {
@@ -155,7 +241,20 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         }
     }
 
-    private synchronized void answer(long sequence, JobResult result, long received) {
+    /** A scored segment; after a takeover its answer goes to the call that took the session over. */
+    private void answer(long sequence, JobResult result, long received) {
+        StreamSession next;
+        synchronized (this) {
+            if (successor == null) {
+                answerHere(sequence, result, received);
+                return;
+            }
+            next = successor;
+        }
+        next.answer(sequence, result, received);  // outside this lock: the successor takes its own
+    }
+
+    private synchronized void answerHere(long sequence, JobResult result, long received) {
         pending--;
         registry.scored();
         if (ended) {
@@ -169,12 +268,27 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         for (float p : result.probs()) {
             score.addCategoryEvidence(p);
         }
-        send(StreamResponse.newBuilder().setScore(score).build());
+        StreamResponse answer = StreamResponse.newBuilder().setScore(score).build();
+        answers.add(answer);
+        if (answers.size() > manifest.window() - 1 + ANSWERS_KEPT_BEYOND_WINDOW) {
+            answers.poll();
+        }
+        if (Long.compareUnsigned(sequence, answersFrom) >= 0) {
+            send(answer);
+        }
     }
 
-    private synchronized void scoringFailed(ScoringFailure error) {
-        pending--;
-        failAfterPending(GrpcErrors.scoringFailed(error));
+    private void scoringFailed(ScoringFailure error) {
+        StreamSession next;
+        synchronized (this) {
+            if (successor == null) {
+                pending--;
+                failAfterPending(GrpcErrors.scoringFailed(error));
+                return;
+            }
+            next = successor;
+        }
+        next.scoringFailed(error);
     }
 
     /** The client went away before half-closing; the cancel handler has ended the session already. */
