@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.refinevad.api.NpyFloatMatrix;
+import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.DrainRequest;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.LoadReport;
@@ -47,8 +48,8 @@ class CapacityAndDrainRpcTest {
     @GrpcClient("scoring")
     Channel channel;
 
-    @GrpcClient("scoring")
-    ScoringGrpc.ScoringBlockingStub blocking;
+    @GrpcClient("admin")
+    AdminGrpc.AdminBlockingStub admin;
 
     @Test
     @Order(1)
@@ -56,7 +57,7 @@ class CapacityAndDrainRpcTest {
         RecordingStream first = new RecordingStream(ScoringGrpc.newStub(channel)).open("a");
         RecordingStream second = new RecordingStream(ScoringGrpc.newStub(channel)).open("b");
         waitForActiveStreams(2);
-        LoadReport report = blocking.getLoadReport(GetLoadReportRequest.getDefaultInstance());
+        LoadReport report = admin.getLoadReport(GetLoadReportRequest.getDefaultInstance());
         assertEquals(2, report.getStreamCapacity());
         Status third = new RecordingStream(ScoringGrpc.newStub(channel)).open("c").await();
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, third.getCode());
@@ -74,7 +75,7 @@ class CapacityAndDrainRpcTest {
         RecordingStream empty = new RecordingStream(ScoringGrpc.newStub(channel)).open("empty");
         waitForActiveStreams(2);
         assertEquals(ServingStatus.SERVING, health());
-        blocking.drain(DrainRequest.getDefaultInstance());
+        admin.drain(DrainRequest.getDefaultInstance());
         assertEquals(ServingStatus.NOT_SERVING, health());
         assertEquals(Status.Code.OK, open.await().getCode());
         StreamDraining draining = open.responses.stream().filter(StreamResponse::hasDraining).findFirst()
@@ -90,7 +91,7 @@ class CapacityAndDrainRpcTest {
         Status refused = new RecordingStream(ScoringGrpc.newStub(channel)).open("late").await();
         assertEquals(Status.Code.UNAVAILABLE, refused.getCode());
         assertTrue(refused.getDescription().contains("draining"), refused.getDescription());
-        assertTrue(blocking.getLoadReport(GetLoadReportRequest.getDefaultInstance()).getDraining());
+        assertTrue(admin.getLoadReport(GetLoadReportRequest.getDefaultInstance()).getDraining());
     }
 
     private ServingStatus health() {
@@ -99,7 +100,7 @@ class CapacityAndDrainRpcTest {
 
     private void waitForActiveStreams(int expected) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            if (blocking.getLoadReport(GetLoadReportRequest.getDefaultInstance()).getActiveStreams() == expected) {
+            if (admin.getLoadReport(GetLoadReportRequest.getDefaultInstance()).getActiveStreams() == expected) {
                 return;
             }
             Thread.sleep(25);

@@ -9,6 +9,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.ScoringGrpc;
 import java.util.Map;
@@ -29,6 +30,9 @@ class IdleStreamTest {
     @GrpcClient("scoring")
     Channel channel;
 
+    @GrpcClient("admin")
+    Channel admin;
+
     @Test
     void aSilentStreamEndsWithDeadlineExceededAndFreesItsSlot() throws Exception {
         float[] clip = GoldenVectors.read("stream_x").values();
@@ -38,7 +42,7 @@ class IdleStreamTest {
         assertEquals(Status.Code.DEADLINE_EXCEEDED, status.getCode());
         assertTrue(status.getDescription().contains("sent nothing for 400 ms"), status.getDescription());
         assertEquals(3, silent.scores().size());
-        assertEquals(0, ScoringGrpc.newBlockingStub(channel).getLoadReport(GetLoadReportRequest.getDefaultInstance())
+        assertEquals(0, AdminGrpc.newBlockingStub(admin).getLoadReport(GetLoadReportRequest.getDefaultInstance())
                 .getActiveStreams());
     }
 }

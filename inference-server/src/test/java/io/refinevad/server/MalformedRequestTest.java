@@ -10,9 +10,9 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.refinevad.api.Float32Bytes;
 import io.refinevad.api.v1.Features;
+import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.OpenStream;
-import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.api.v1.Segments;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
@@ -25,7 +25,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bytes that are not protobuf, on every RPC of the two scoring services: INVALID_ARGUMENT "malformed request: ...",
+ * Bytes that are not protobuf, on every RPC of the two scoring services and of the admin plane: INVALID_ARGUMENT
+ * "malformed request: ...",
  * never UNKNOWN, and nothing logged loudly or with a stack trace. A stream answers what it had accepted, then ends
  * and frees its slot.
  */
@@ -37,6 +38,8 @@ class MalformedRequestTest {
             "inference.GRPCInferenceService/ServerLive", "inference.GRPCInferenceService/ServerReady",
             "inference.GRPCInferenceService/ModelReady", "inference.GRPCInferenceService/ServerMetadata",
             "inference.GRPCInferenceService/ModelMetadata", "inference.GRPCInferenceService/ModelInfer");
+    private static final List<String> ADMIN_METHODS = List.of("refinevad.v1.Admin/GetLoadReport",
+            "refinevad.v1.Admin/Drain", "refinevad.v1.Admin/Undrain");
     private static final Map<String, byte[]> MALFORMED = Map.of(
             "truncated varint", new byte[]{0x0a, (byte) 0xff},
             "invalid wire type", new byte[]{0x0f, 0x01},
@@ -47,20 +50,23 @@ class MalformedRequestTest {
     @GrpcClient("scoring")
     Channel channel;
 
+    @GrpcClient("admin")
+    Channel admin;
+
     @Test
     void everyUnaryRpcAnswersMalformedBytesWithInvalidArgument() throws Exception {
         LogCapture log = LogCapture.start();
         try {
             for (String method : UNARY_METHODS) {
-                for (Map.Entry<String, byte[]> bytes : MALFORMED.entrySet()) {
-                    Status status = RawCall.unary(channel, method).send(bytes.getValue()).halfClose().await();
-                    assertMalformed(method + " with " + bytes.getKey(), status);
-                }
+                assertEveryMalformedMessageRefused(channel, method);
+            }
+            for (String method : ADMIN_METHODS) {
+                assertEveryMalformedMessageRefused(admin, method);
             }
         } finally {
             log.stop();
         }
-        assertQuiet(log, UNARY_METHODS.size() * MALFORMED.size());
+        assertQuiet(log, (UNARY_METHODS.size() + ADMIN_METHODS.size()) * MALFORMED.size());
     }
 
     @Test
@@ -79,13 +85,20 @@ class MalformedRequestTest {
                 assertMalformed("StreamScores with " + bytes.getKey(), stream.await());
                 long scores = stream.responses.stream().filter(r -> parse(r).hasScore()).count();
                 assertEquals(5, scores, "the accepted segments are answered first");
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ScoringGrpc.newBlockingStub(channel)
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> AdminGrpc.newBlockingStub(admin)
                         .getLoadReport(GetLoadReportRequest.getDefaultInstance()).getActiveStreams() == 0);
             }
         } finally {
             log.stop();
         }
         assertQuiet(log, MALFORMED.size());
+    }
+
+    private static void assertEveryMalformedMessageRefused(Channel channel, String method) throws Exception {
+        for (Map.Entry<String, byte[]> bytes : MALFORMED.entrySet()) {
+            Status status = RawCall.unary(channel, method).send(bytes.getValue()).halfClose().await();
+            assertMalformed(method + " with " + bytes.getKey(), status);
+        }
     }
 
     private static void assertMalformed(String what, Status status) {

@@ -11,12 +11,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.refinevad.api.Float32Bytes;
+import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.DrainRequest;
 import io.refinevad.api.v1.Features;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.LoadReport;
 import io.refinevad.api.v1.OpenStream;
-import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.api.v1.Segments;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
@@ -73,6 +73,8 @@ class StreamLifecycleTest {
     private final Random random = new Random(SEED);
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final ManagedChannel shared = channel(NettyChannelBuilder.forAddress("localhost", port()).usePlaintext());
+    private final ManagedChannel admin = channel(NettyChannelBuilder.forAddress("localhost",
+            port("refinevad.admin.port")).usePlaintext());
 
     @AfterEach
     void closeChannels() throws InterruptedException {
@@ -122,7 +124,7 @@ class StreamLifecycleTest {
         RawCall streaming = RawCall.stream(shared, CallOptions.DEFAULT).send(open("streaming"))
                 .send(segments(0, 20));
         waitFor("the streaming stream opened").until(() -> !streaming.responses.isEmpty());
-        ScoringGrpc.newBlockingStub(shared).drain(DrainRequest.getDefaultInstance());
+        AdminGrpc.newBlockingStub(admin).drain(DrainRequest.getDefaultInstance());
         waitFor("the drain").until(() -> load().getActiveStreams() == 0 && load().getCallsAwaitingOpen() == 0);
         assertEquals(Status.Code.OK, streaming.await().getCode());
         assertTrue(streaming.responses.stream().map(StreamLifecycleTest::parse).anyMatch(StreamResponse::hasDraining));
@@ -220,7 +222,7 @@ class StreamLifecycleTest {
     }
 
     private LoadReport load() {
-        return ScoringGrpc.newBlockingStub(shared).getLoadReport(GetLoadReportRequest.getDefaultInstance());
+        return AdminGrpc.newBlockingStub(admin).getLoadReport(GetLoadReportRequest.getDefaultInstance());
     }
 
     private static ConditionFactory waitFor(String what) {
@@ -234,6 +236,10 @@ class StreamLifecycleTest {
     }
 
     private static int port() {
-        return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
+        return port("quarkus.grpc.server.test-port");
+    }
+
+    private static int port(String property) {
+        return ConfigProvider.getConfig().getValue(property, Integer.class);
     }
 }

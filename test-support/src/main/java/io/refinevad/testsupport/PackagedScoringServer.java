@@ -2,6 +2,8 @@ package io.refinevad.testsupport;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.refinevad.api.v1.AdminGrpc;
+import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.GetModelInfoRequest;
 import io.refinevad.api.v1.ScoringGrpc;
 import java.io.IOException;
@@ -14,7 +16,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged inference server as a process on free gRPC and HTTP ports, returned once it answers GetModelInfo.
+ * The packaged inference server as a process on free scoring, admin and HTTP ports, returned once it answers
+ * GetModelInfo on the scoring port and GetLoadReport on the admin port.
  * The server's own ITs and the end-to-end suites start it the same way.
  */
 public final class PackagedScoringServer implements AutoCloseable {
@@ -24,14 +27,18 @@ public final class PackagedScoringServer implements AutoCloseable {
 
     private final PackagedApp app;
     private final int grpcPort;
+    private final int adminPort;
     private final int httpPort;
     private final ManagedChannel channel;
+    private final ManagedChannel adminChannel;
 
-    private PackagedScoringServer(PackagedApp app, int grpcPort, int httpPort) {
+    private PackagedScoringServer(PackagedApp app, int grpcPort, int adminPort, int httpPort) {
         this.app = app;
         this.grpcPort = grpcPort;
+        this.adminPort = adminPort;
         this.httpPort = httpPort;
         this.channel = ManagedChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
+        this.adminChannel = ManagedChannelBuilder.forAddress("localhost", adminPort).usePlaintext().build();
     }
 
     /**
@@ -42,19 +49,23 @@ public final class PackagedScoringServer implements AutoCloseable {
     public static PackagedScoringServer start(Path jar, Path log, String... properties)
             throws IOException, InterruptedException {
         int grpcPort = PackagedApp.freePort();
+        int adminPort = PackagedApp.freePort();
         int httpPort = PackagedApp.freePort();
         PackagedApp.Builder builder = PackagedApp.builder(jar).log(log)
                 .property("quarkus.grpc.server.port", grpcPort)
+                .property("refinevad.admin.port", adminPort)
                 .property("quarkus.http.port", httpPort);
         for (String property : properties) {
             int equals = property.indexOf('=');
             builder.property(property.substring(0, equals), property.substring(equals + 1));
         }
-        PackagedScoringServer server = new PackagedScoringServer(builder.start(), grpcPort, httpPort);
+        PackagedScoringServer server = new PackagedScoringServer(builder.start(), grpcPort, adminPort, httpPort);
         try {
             server.app.awaitReady(STARTUP, () -> {
                 ScoringGrpc.newBlockingStub(server.channel).withDeadlineAfter(2, TimeUnit.SECONDS)
                         .getModelInfo(GetModelInfoRequest.getDefaultInstance());
+                AdminGrpc.newBlockingStub(server.adminChannel).withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .getLoadReport(GetLoadReportRequest.getDefaultInstance());
                 return true;
             });
         } catch (AssertionError | InterruptedException e) {
@@ -75,6 +86,11 @@ public final class PackagedScoringServer implements AutoCloseable {
 
     public ManagedChannel channel() {
         return channel;
+    }
+
+    /** A channel to the admin plane (refinevad.v1.Admin: load report, drain, undrain). */
+    public ManagedChannel adminChannel() {
+        return adminChannel;
     }
 
     public Process process() {
@@ -103,6 +119,7 @@ public final class PackagedScoringServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         channel.shutdownNow();
+        adminChannel.shutdownNow();
         app.close();
     }
 }

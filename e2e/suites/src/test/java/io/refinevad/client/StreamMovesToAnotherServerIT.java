@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.refinevad.api.NpyFloatMatrix;
+import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.DrainRequest;
-import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.testsupport.PackagedScoringServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class StreamMovesToAnotherServerIT {
             while (segmentsScored(first) < 10) {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
-            ScoringGrpc.newBlockingStub(first.channel()).drain(DrainRequest.getDefaultInstance());
+            AdminGrpc.newBlockingStub(first.adminChannel()).drain(DrainRequest.getDefaultInstance());
             StreamResult streamed = result.get(2, TimeUnit.MINUTES);
 
             assertTrue(streamed.status().isOk(), streamed.status().toString());

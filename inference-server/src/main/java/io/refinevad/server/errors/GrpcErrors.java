@@ -44,6 +44,16 @@ public final class GrpcErrors {
         return status(Status.UNAVAILABLE, message);
     }
 
+    /** The request is valid but this server's state forbids it now (e.g. undraining a server that shuts down). */
+    public static StatusRuntimeException failedPrecondition(String message) {
+        return status(Status.FAILED_PRECONDITION, message);
+    }
+
+    /** The method is not served here; the message says where it is served instead. */
+    public static StatusRuntimeException unimplemented(String message) {
+        return status(Status.UNIMPLEMENTED, message);
+    }
+
     public static StatusRuntimeException alreadyExists(String message) {
         return status(Status.ALREADY_EXISTS, message);
     }

@@ -27,7 +27,6 @@ import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.errors.GrpcErrors;
 import io.refinevad.server.features.FeatureDecoder;
 import io.refinevad.server.features.FeatureRange;
-import io.refinevad.server.stream.Drainer;
 import io.refinevad.server.stream.StreamLimits;
 import io.refinevad.server.stream.StreamRegistry;
 import io.refinevad.server.stream.StreamSession;
@@ -58,7 +57,7 @@ public class ScoringGrpcService implements ScoringGrpc.AsyncService, BindableSer
     StreamLimits limits;
 
     @Inject
-    Drainer drainer;
+    AdminEndpoint admin;
 
     @Inject
     ClipLimits clips;
@@ -119,25 +118,25 @@ public class ScoringGrpcService implements ScoringGrpc.AsyncService, BindableSer
         return MalformedRequests.rejectedAsInvalid(ScoringGrpc.bindService(this));
     }
 
+    /** Moved to the admin plane; kept for one version to tell old callers where it went. */
     @Override
+    @Deprecated
     public void getLoadReport(GetLoadReportRequest request, StreamObserver<LoadReport> responses) {
-        responses.onNext(LoadReport.newBuilder()
-                .setActiveStreams(streams.activeStreams())
-                .setCallsAwaitingOpen(streams.callsAwaitingOpen())
-                .setStreamCapacity(streams.capacity())
-                .setQueueDepth(batcher.queueDepth())
-                .setDraining(streams.draining())
-                .setSegmentsScored(streams.segmentsScored())
-                .build());
-        responses.onCompleted();
+        responses.onError(movedToAdmin("GetLoadReport"));
     }
 
+    /** Moved to the admin plane, so that a client that can score here cannot drain this server. */
     @Override
+    @Deprecated
     public void drain(DrainRequest request, StreamObserver<DrainResponse> responses) {
-        drainer.drain("Drain request");
-        responses.onNext(DrainResponse.newBuilder().setActiveStreams(streams.activeStreams()).build());
-        responses.onCompleted();
+        responses.onError(movedToAdmin("Drain"));
     }
+
+    private StatusRuntimeException movedToAdmin(String method) {
+        return GrpcErrors.unimplemented("refinevad.v1.Scoring/" + method + " has moved to " + admin.describe(method)
+                + ", which only the operator reaches");
+    }
+
     @Override
     public void getModelInfo(GetModelInfoRequest request, StreamObserver<ModelInfo> responses) {
         ModelManifest manifest = bundle.manifest();

@@ -3,6 +3,7 @@ package io.refinevad.server.stream;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.logging.Log;
+import io.refinevad.server.errors.GrpcErrors;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 
@@ -10,18 +11,26 @@ import java.time.Duration;
  * Drain: report NOT_SERVING (readiness fails, so Kubernetes stops sending new streams), refuse new streams, and hand
  * the open ones back to their clients: each learns its last accepted segment, gets every answer up to it, and
  * resumes on another replica.
+ *
+ * <p>A drain asked for on the admin plane can be undone (Undrain): the operator undrains a pod that drains although
+ * nobody is deleting it. A drain for shutdown cannot: the process is about to exit.
  */
 @Singleton
 public class Drainer {
     private final StreamRegistry registry;
     private final GrpcHealthStorage health;
+    private boolean shuttingDown;
 
     public Drainer(StreamRegistry registry, GrpcHealthStorage health) {
         this.registry = registry;
         this.health = health;
     }
 
-    public void drain(String reason) {
+    /**
+     * Synchronized with {@link #undrain}, so that an undrain never interleaves with handing the open calls back:
+     * it takes effect before the drain starts or after every call it found was handed back.
+     */
+    public synchronized void drain(String reason) {
         if (!registry.draining()) {
             Log.infof("draining (%s): %d active streams", reason, registry.activeStreams());
         }
@@ -30,9 +39,35 @@ public class Drainer {
         registry.calls().forEach(session -> session.handBack(reason));
     }
 
-    /** Drains and waits until every StreamScores call has been answered and closed, or the timeout passes. */
-    public boolean drainAndWait(String reason, Duration timeout) throws InterruptedException {
-        drain(reason);
+    /**
+     * Ends a drain: new streams are accepted again and health turns SERVING. Streams already handed back stay where
+     * their clients took them. Refused with FAILED_PRECONDITION once the server is shutting down.
+     *
+     * @return whether the server was draining
+     */
+    public synchronized boolean undrain() {
+        if (shuttingDown) {
+            throw GrpcErrors.failedPrecondition("this server is shutting down (it received SIGTERM) and cannot be "
+                    + "undrained; its streams move to the other replicas");
+        }
+        if (!registry.draining()) {
+            return false;  // health untouched: NOT_SERVING may have another cause (a dead batcher)
+        }
+        registry.stopDraining();
+        health.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.SERVING);
+        Log.infof("undrained: serving again, %d active streams", registry.activeStreams());
+        return true;
+    }
+
+    /**
+     * SIGTERM: drains for good (Undrain is refused from here on) and waits until every StreamScores call has been
+     * answered and closed, or the timeout passes.
+     */
+    public boolean drainForShutdown(Duration timeout) throws InterruptedException {
+        synchronized (this) {
+            shuttingDown = true;
+        }
+        drain("server shutting down");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (registry.openCalls() > 0) {
             if (System.nanoTime() > deadline) {

@@ -10,7 +10,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * On SIGTERM (a pod being deleted or scaled down) the server drains before it stops: streams are handed back with
- * every accepted segment answered, within refinevad.drain.timeout (keep it under the pod's grace period).
+ * every accepted segment answered, within refinevad.drain.timeout (keep it under the pod's grace period). This drain
+ * cannot be undone: Admin.Undrain is refused from the signal on. The admin plane stays up until the drain ends, so the
+ * operator still reads the pod's load meanwhile.
  */
 @Singleton
 public class GracefulShutdown {
@@ -25,7 +27,7 @@ public class GracefulShutdown {
 
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) throws InterruptedException {
         long start = System.nanoTime();
-        boolean clean = drainer.drainAndWait("server shutting down", timeout);
+        boolean clean = drainer.drainForShutdown(timeout);
         Log.infof("drained %s in %d ms", clean ? "cleanly" : "partially", (System.nanoTime() - start) / 1_000_000);
     }
 }

@@ -124,4 +124,9 @@ public class StreamRegistry {
     public void startDraining() {
         draining = true;
     }
+
+    /** Undrain: new streams are accepted again. */
+    void stopDraining() {
+        draining = false;
+    }
 }
