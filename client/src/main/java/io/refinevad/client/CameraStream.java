@@ -21,10 +21,19 @@ import java.util.concurrent.TimeUnit;
  * server it was given. The new server has not seen the stream, so the camera first replays the W - 1 segments before
  * the first unanswered one: its window is then whole and its scores equal those the first server would have given.
  * The replayed segments' answers are duplicates and are dropped.
+ *
+ * <p>When a call breaks (UNAVAILABLE: the connection was lost, or keepalive found the path dead), the camera
+ * reconnects to the same server with the resume token of its StreamOpened, resuming in the same way from its first
+ * unanswered segment: if the server still holds the old call, the new one takes the session over; if not, it opens a
+ * new one and the replay rebuilds the window. After {@value #RECONNECTS} failed attempts in a row it moves on to the
+ * next server, as after a drain.
  */
 final class CameraStream implements Runnable {
     /** With no period, this many segments may await their answer at once. */
     static final int MAX_IN_FLIGHT = 8;
+    /** Attempts to reconnect to the same server after a broken call, each after a longer pause. */
+    static final int RECONNECTS = 5;
+    private static final long RECONNECT_PAUSE_MILLIS = 500;
 
     private final String streamId;
     private final float[] matrix;
@@ -55,12 +64,34 @@ final class CameraStream implements Runnable {
     @Override
     public void run() {
         try {
-            long from = 0;
+            long from = 0;          // the first segment not answered yet
+            String token = "";      // the resume token of this camera's session on the current server
+            int reconnects = 0;
             for (int server = 0; ; server++) {
                 Call call = new Call(from);
                 StreamObserver<StreamRequest> requests = ScoringGrpc.newStub(servers.get(server)).streamScores(call);
-                send(requests, call, Math.max(0, from - (window - 1)));
+                send(requests, call, Math.max(0, from - (window - 1)), token);
                 CallEnd end = call.ended.get();
+                if (end.opened()) {
+                    token = call.resumeToken;
+                }
+                if (end.answered() > 0) {
+                    reconnects = 0;  // the attempts count only while no progress is made
+                }
+                if (broken(end, token)) {
+                    from += end.answered();  // answers come in order, once each: all before it are in
+                    if (reconnects < RECONNECTS) {
+                        reconnects++;
+                        TimeUnit.MILLISECONDS.sleep(RECONNECT_PAUSE_MILLIS * reconnects);
+                        server--;  // the same server again
+                        continue;
+                    }
+                    if (server + 1 < servers.size()) {
+                        token = "";
+                        reconnects = 0;
+                        continue;
+                    }
+                }
                 // A server that hands back before or during the replay accepted nothing new: none expected from it.
                 long expected = Math.max(0, (end.handedBack() ? end.lastAccepted() + 1 : sent.length) - from);
                 if (!end.status().isOk()) {
@@ -83,6 +114,7 @@ final class CameraStream implements Runnable {
                     return;
                 }
                 from = Math.max(from, end.lastAccepted() + 1);
+                token = "";
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -92,10 +124,16 @@ final class CameraStream implements Runnable {
         }
     }
 
+    /** A call that broke after this camera had a session on its server: worth reconnecting with the token. */
+    private static boolean broken(CallEnd end, String token) {
+        return end.status().getCode() == Status.Code.UNAVAILABLE && !end.handedBack() && !token.isEmpty();
+    }
+
     /** Replays [first, call.from) at once, then sends the rest paced, until the call ends or hands the stream back. */
-    private void send(StreamObserver<StreamRequest> requests, Call call, long first) throws InterruptedException {
-        requests.onNext(StreamRequest.newBuilder()
-                .setOpen(OpenStream.newBuilder().setStreamId(streamId).setFirstSequence(first)).build());
+    private void send(StreamObserver<StreamRequest> requests, Call call, long first, String token)
+            throws InterruptedException {
+        requests.onNext(StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId(streamId)
+                .setFirstSequence(first).setResumeToken(token)).build());
         long next = System.nanoTime();
         for (int t = (int) first; t < sent.length && !call.ended.isDone() && !call.handedBack; t++) {
             if (periodNanos == 0 && !call.inFlight.tryAcquire(1, TimeUnit.MINUTES)) {
@@ -126,7 +164,7 @@ final class CameraStream implements Runnable {
         result.complete(new StreamResult(streamId, scores, evidence, categories, latency, status));
     }
 
-    private record CallEnd(Status status, boolean handedBack, long lastAccepted, int answered) {
+    private record CallEnd(Status status, boolean opened, boolean handedBack, long lastAccepted, int answered) {
     }
 
     /** One StreamScores call. Answers run on the transport thread: they only record and never block. */
@@ -135,6 +173,8 @@ final class CameraStream implements Runnable {
         final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         final CompletableFuture<CallEnd> ended = new CompletableFuture<>();
         volatile boolean handedBack;
+        /** From this call's StreamOpened; a secret, never printed. Empty until it arrives. */
+        volatile String resumeToken = "";
         volatile long lastAccepted;
         int answered;
 
@@ -147,6 +187,7 @@ final class CameraStream implements Runnable {
             if (response.hasOpened()) {
                 categories = new ArrayList<>(response.getOpened().getCategoriesList());
                 window = response.getOpened().getWindow();
+                resumeToken = response.getOpened().getResumeToken();
             } else if (response.hasScore()) {
                 int t = (int) response.getScore().getSequence();
                 inFlight.release();
@@ -171,13 +212,14 @@ final class CameraStream implements Runnable {
 
         @Override
         public void onError(Throwable error) {
-            ended.complete(new CallEnd(Status.fromThrowable(error), handedBack, lastAccepted, answered));
+            ended.complete(new CallEnd(Status.fromThrowable(error), !resumeToken.isEmpty(), handedBack, lastAccepted,
+                    answered));
             wakeSender();
         }
 
         @Override
         public void onCompleted() {
-            ended.complete(new CallEnd(Status.OK, handedBack, lastAccepted, answered));
+            ended.complete(new CallEnd(Status.OK, !resumeToken.isEmpty(), handedBack, lastAccepted, answered));
             wakeSender();
         }
 

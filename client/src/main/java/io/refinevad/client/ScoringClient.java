@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * drains), and the model's description.
  */
 public final class ScoringClient implements AutoCloseable {
+    private static final long KEEPALIVE_TIME_SECONDS = 10;
+    private static final long KEEPALIVE_TIMEOUT_SECONDS = 5;
     private final List<ManagedChannel> channels;
     // One sender thread per camera: pacing sleeps and in-flight waits block, so a shared small pool would serialise.
     private final ExecutorService senders = Executors.newCachedThreadPool(runnable -> {
@@ -37,8 +39,13 @@ public final class ScoringClient implements AutoCloseable {
         }
         // Answers are handled on the transport's thread: the cameras only record them and never block, and a hop to
         // an executor per answer cost the load generator about a quarter of its CPU (docs/PERFORMANCE.md).
+        // Keepalive notices a dead network path within seconds, so that a camera reconnects instead of waiting for
+        // TCP; the servers allow a ping every 5 s (refinevad.keepalive.permit-time), and grpc-java pings no more
+        // often than every 10 s.
         this.channels = targets.stream().map(target -> NettyChannelBuilder.forTarget(target)
-                .usePlaintext().directExecutor().build()).toList();
+                .usePlaintext().directExecutor()
+                .keepAliveTime(KEEPALIVE_TIME_SECONDS, TimeUnit.SECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).build()).toList();
     }
 
     public ModelInfo modelInfo() {
