@@ -168,7 +168,7 @@ public final class ScoringPodTemplate {
         ResourceRequirementsBuilder resources = runtime.getResources() == null
                 ? new ResourceRequirementsBuilder()
                         .addToRequests("cpu", new Quantity("1")).addToRequests("memory", new Quantity("768Mi"))
-                        .addToLimits("memory", new Quantity("1536Mi"))
+                        .addToLimits("memory", ScoringMemory.limit(runtime))
                 : new ResourceRequirementsBuilder(runtime.getResources());
         if (runtime.getGpus() > 0) {
             resources.addToLimits("nvidia.com/gpu", new Quantity(String.valueOf(runtime.getGpus())));

@@ -35,6 +35,8 @@ public final class ServerProperties {
         }
         properties.put("refinevad.batching.max-batch-size", String.valueOf(runtime.getMaxBatchSize()));
         properties.put("refinevad.batching.max-queue-delay", runtime.getMaxQueueDelay());
+        // The budgets the pod's memory limit is derived from, so that the server holds to exactly those.
+        properties.putAll(ScoringMemory.serverProperties());
         properties.put("refinevad.streams.capacity", String.valueOf(runtime.getStreamCapacity()));
         properties.put("refinevad.drain.timeout", spec.getScaling().getDrainTimeoutSeconds() + "s");
         return properties.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
