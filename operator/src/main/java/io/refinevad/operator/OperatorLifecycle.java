@@ -5,12 +5,14 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.refinevad.operator.dependent.OperatorPods;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Starts the operator with the application and stops it on shutdown; settings under refinevad.operator.*, whose
@@ -19,6 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class OperatorLifecycle {
 
+    private static final Logger LOG = Logger.getLogger(OperatorLifecycle.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
@@ -26,24 +29,34 @@ public class OperatorLifecycle {
     private final Duration pollInterval;
     private final Duration loadReportTimeout;
     private final Optional<String> leaseNamespace;
+    private final Optional<OperatorPods> operatorPods;
     private volatile OperatorRun run;
 
     public OperatorLifecycle(KubernetesClient client, MeterRegistry registry,
             @ConfigProperty(name = "refinevad.operator.poll-interval") Duration pollInterval,
             @ConfigProperty(name = "refinevad.operator.load-report-timeout") Duration loadReportTimeout,
-            @ConfigProperty(name = "refinevad.operator.leader-election.namespace") Optional<String> leaseNamespace) {
+            @ConfigProperty(name = "refinevad.operator.leader-election.namespace") Optional<String> leaseNamespace,
+            @ConfigProperty(name = "refinevad.operator.pods.namespace") Optional<String> podsNamespace,
+            @ConfigProperty(name = "refinevad.operator.pods.labels") Optional<String> podsLabels) {
         this.client = client;
         this.registry = registry;
         this.pollInterval = pollInterval;
         this.loadReportTimeout = loadReportTimeout;
         this.leaseNamespace = leaseNamespace;
+        this.operatorPods = OperatorPods.of(podsNamespace, podsLabels);
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (operatorPods.isEmpty()) {
+            LOG.warn("refinevad.operator.pods.namespace and .labels are unset (the operator does not run as the"
+                    + " Helm chart's pod): the detectors' NetworkPolicies admit nobody to the scoring pods' admin"
+                    + " port, so where the network enforces them this operator cannot read load reports or drain"
+                    + " pods. Set both, or spec.networkPolicy.enabled: false.");
+        }
         Optional<LeaderElectionConfiguration> leaderElection = leaseNamespace
                 .map(namespace -> new LeaderElectionConfiguration("refinevad-operator", namespace));
         run = OperatorRun.startInBackground(new DetectorOperator(client, registry,
-                new OperatorSettings(pollInterval, loadReportTimeout), leaderElection));
+                new OperatorSettings(pollInterval, loadReportTimeout, operatorPods), leaderElection));
     }
 
     /** The operator's run, once the application has started it (for the health checks). */

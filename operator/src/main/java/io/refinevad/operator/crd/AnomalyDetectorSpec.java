@@ -23,6 +23,8 @@ public class AnomalyDetectorSpec {
     private ScalingSpec scaling = new ScalingSpec();
     @Default("{}")
     private ServiceSpec service = new ServiceSpec();
+    @Default("{}")
+    private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
 
     /**
      * Pins the number of scoring pods (the scale subresource writes it: kubectl scale, an HPA). Left unset, the
@@ -62,6 +64,14 @@ public class AnomalyDetectorSpec {
 
     public void setService(ServiceSpec service) {
         this.service = service;
+    }
+
+    public NetworkPolicySpec getNetworkPolicy() {
+        return networkPolicy;
+    }
+
+    public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+        this.networkPolicy = networkPolicy;
     }
 
     public Integer getReplicas() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -17,6 +19,9 @@ import io.fabric8.generator.annotation.ValidationRule;
                 + " archive (sha256sum model.tar.gz)")
 @ValidationRule(value = "!has(self.sha256) || self.sha256.matches('^[0-9a-f]{64}$')",
         message = "model.sha256 must be 64 lowercase hexadecimal digits, as sha256sum prints it")
+@ValidationRule(value = "!self.uri.startsWith('http://') || (has(self.allowHttp) && self.allowHttp)",
+        message = "model.uri is a plain http:// URL, which anyone on the network path can read or replace: use an"
+                + " https:// URL, or set model.allowHttp: true to fetch this one over http anyway")
 public class ModelSpec {
 
     /** Spelled as users write them in YAML. */
@@ -34,6 +39,18 @@ public class ModelSpec {
 
     @Default("onnx")
     private Format format = Format.onnx;
+
+    @JsonPropertyDescription("fetch an http:// model.uri in the clear (and follow redirects to http); without it only"
+            + " https:// is fetched, redirects included")
+    @Default("false")
+    private boolean allowHttp;
+
+    @JsonPropertyDescription("largest model archive, and largest total it may unpack to, in MiB: a larger download"
+            + " or archive stops the pod with ModelTooLarge")
+    @Default("1024")
+    @Min(1)
+    @Max(65536)
+    private int sizeLimitMiB = 1024;
 
     public String getUri() {
         return uri;
@@ -57,6 +74,22 @@ public class ModelSpec {
 
     public void setFormat(Format format) {
         this.format = format;
+    }
+
+    public boolean isAllowHttp() {
+        return allowHttp;
+    }
+
+    public void setAllowHttp(boolean allowHttp) {
+        this.allowHttp = allowHttp;
+    }
+
+    public int getSizeLimitMiB() {
+        return sizeLimitMiB;
+    }
+
+    public void setSizeLimitMiB(int sizeLimitMiB) {
+        this.sizeLimitMiB = sizeLimitMiB;
     }
 
     @JsonIgnore

@@ -8,6 +8,11 @@ public final class DetectorResources {
 
     public static final String MANAGED_BY = "refinevad-operator";
     public static final String DETECTOR_LABEL = "refinevad.io/detector";
+    /**
+     * The label of a detector's gateway pods (value: the detector's name): its NetworkPolicy lets them reach the
+     * scoring port whatever else it admits.
+     */
+    public static final String GATEWAY_LABEL = "refinevad.io/gateway-for";
     /** The selector every dependent informer uses, so the operator watches only what it owns. */
     public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
     public static final int GRPC_PORT = 9000;
@@ -35,6 +40,10 @@ public final class DetectorResources {
     }
 
     public static String disruptionBudgetName(AnomalyDetector detector) {
+        return detector.getMetadata().getName();
+    }
+
+    public static String networkPolicyName(AnomalyDetector detector) {
         return detector.getMetadata().getName();
     }
 

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.refinevad.api.HealthServices;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
@@ -35,26 +36,6 @@ public final class ScoringPodTemplate {
     /** Busybox tools plus curl: what the fetch script needs, in a small public image. */
     public static final String FETCHER_IMAGE = "curlimages/curl:8.11.1";
     public static final String CONFIG_HASH_ANNOTATION = "refinevad.io/config-sha256";
-    /** Exit code of the fetch script when the archive's digest is not the spec's: the status names it. */
-    public static final int CHECKSUM_MISMATCH_EXIT = 3;
-
-    private static final String FETCH_SCRIPT = """
-            set -eu
-            case "$MODEL_URI" in
-              http://*|https://*) curl -fsS --retry 3 -o /models/.archive "$MODEL_URI" ;;
-              pvc://*) cp "/source/${MODEL_URI#pvc://*/}" /models/.archive ;;
-            esac
-            actual=$(sha256sum /models/.archive | cut -d ' ' -f 1)
-            if [ "$actual" != "$MODEL_SHA256" ]; then
-              echo "model archive sha256 mismatch: expected $MODEL_SHA256, got $actual ($MODEL_URI)" >&2
-              exit 3
-            fi
-            tar -xzf /models/.archive -C /models
-            rm /models/.archive
-            test -f /models/manifest.json || { echo "the archive has no manifest.json at its top" >&2; exit 4; }
-            echo "model verified: $MODEL_SHA256"
-            """;
-
     private ScoringPodTemplate() {
     }
 
@@ -116,9 +97,8 @@ public final class ScoringPodTemplate {
         return new ContainerBuilder()
                 .withName("fetch-model")
                 .withImage(FETCHER_IMAGE)
-                .withCommand("sh", "-c", FETCH_SCRIPT)
-                .withEnv(new EnvVar("MODEL_URI", spec.getModel().getUri(), null),
-                        new EnvVar("MODEL_SHA256", spec.getModel().getSha256(), null))
+                .withCommand("sh", "-c", ModelFetchScript.SCRIPT)
+                .withEnv(ModelFetchScript.environment(spec.getModel()))
                 .withVolumeMounts(mounts)
                 .withSecurityContext(lockedDown())
                 .withResources(new ResourceRequirementsBuilder()
@@ -148,9 +128,11 @@ public final class ScoringPodTemplate {
                 // Readiness follows gRPC health, which turns NOT_SERVING when the pod drains: no new streams come.
                 .withNewReadinessProbe().withNewGrpc().withPort(DetectorResources.GRPC_PORT).endGrpc()
                 .withPeriodSeconds(2).withFailureThreshold(1).endReadinessProbe()
-                // Liveness must not fail while draining, so it checks that the server accepts connections at all.
-                .withNewLivenessProbe().withNewTcpSocket().withPort(new IntOrString(DetectorResources.GRPC_PORT))
-                .endTcpSocket().withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
+                // Liveness asks for a health service of its own, which stays SERVING while the pod drains (it must
+                // not be killed then) and turns NOT_SERVING when the server can no longer score (its batcher died).
+                .withNewLivenessProbe().withNewGrpc().withPort(DetectorResources.GRPC_PORT)
+                .withService(HealthServices.LIVENESS).endGrpc()
+                .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
                 .build();
     }
 
@@ -181,7 +163,11 @@ public final class ScoringPodTemplate {
         List<Volume> volumes = new ArrayList<>(List.of(
                 new VolumeBuilder().withName("config").withNewConfigMap()
                         .withName(DetectorResources.configMapName(detector)).endConfigMap().build(),
-                emptyDir("models"),
+                // The archive and what it unpacks to, each at most the model's size limit (the fetch script stops
+                // either one byte past it); the kubelet evicts a pod whose volume outgrows this.
+                new VolumeBuilder().withName("models").withNewEmptyDir().withSizeLimit(
+                        new Quantity(String.valueOf(2 * ModelFetchScript.sizeLimitBytes(spec.getModel()))))
+                        .endEmptyDir().build(),
                 emptyDir("engine-cache"),
                 emptyDir("tmp")));
         if (spec.getModel().getUri().startsWith("pvc://")) {

@@ -16,6 +16,8 @@ import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.dependent.DisruptionBudgetDependent;
 import io.refinevad.operator.dependent.GrpcServiceDependent;
 import io.refinevad.operator.dependent.HeadlessServiceDependent;
+import io.refinevad.operator.dependent.NetworkPolicyDependent;
+import io.refinevad.operator.dependent.NetworkPolicyEnabled;
 import io.refinevad.operator.dependent.ScoringDeploymentDependent;
 import io.refinevad.operator.dependent.ServerConfigMapDependent;
 import io.refinevad.operator.load.DetectorObservation;
@@ -42,7 +44,9 @@ import java.util.Objects;
         @Dependent(name = "deployment", type = ScoringDeploymentDependent.class, dependsOn = "config"),
         @Dependent(name = "service", type = GrpcServiceDependent.class),
         @Dependent(name = "headless-service", type = HeadlessServiceDependent.class),
-        @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class)})
+        @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class),
+        @Dependent(name = "network-policy", type = NetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPolicyEnabled.class)})
 public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, Cleaner<AnomalyDetector> {
 
     public static final String FINALIZER = "refinevad.io/operator";
@@ -73,6 +77,8 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
         deletionCosts.update(detector.getMetadata().getNamespace(), observation.pods());
         context.managedWorkflowAndDependentResourceContext()
                 .put(ScoringDeploymentDependent.DESIRED_REPLICAS, decision.desiredReplicas());
+        settings.operatorPods().ifPresent(pods -> context.managedWorkflowAndDependentResourceContext()
+                .put(NetworkPolicyDependent.OPERATOR_PODS, pods));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         metrics.decided(decision);
         if (decision.direction() != ScaleDecision.Direction.NONE) {

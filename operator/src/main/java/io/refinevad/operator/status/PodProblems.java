@@ -2,7 +2,7 @@ package io.refinevad.operator.status;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.refinevad.operator.dependent.ScoringPodTemplate;
+import io.refinevad.operator.dependent.ModelFetchScript;
 import io.refinevad.operator.load.ObservedPod;
 import java.util.List;
 import java.util.Optional;
@@ -41,12 +41,11 @@ public final class PodProblems {
         if (terminated == null || terminated.getExitCode() == null || terminated.getExitCode() == 0) {
             return Optional.empty();
         }
-        if (terminated.getExitCode() == ScoringPodTemplate.CHECKSUM_MISMATCH_EXIT) {
-            return Optional.of(new Problem("ModelChecksumMismatch", "pod " + pod + ": the model archive's sha256 is"
-                    + " not spec.model.sha256; check the digest (sha256sum) or the URL"));
-        }
-        return Optional.of(new Problem("ModelFetchFailed", "pod " + pod + ": fetching the model failed (exit code "
-                + terminated.getExitCode() + "); check spec.model.uri and the pod's fetch-model log"));
+        int exitCode = terminated.getExitCode();
+        return Optional.of(ModelFetchScript.Failure.ofExitCode(exitCode)
+                .map(failure -> new Problem(failure.reason(), "pod " + pod + ": " + failure.message()))
+                .orElseGet(() -> new Problem("ModelFetchFailed", "pod " + pod + ": fetching the model failed (exit"
+                        + " code " + exitCode + "); check spec.model.uri and the pod's fetch-model log")));
     }
 
     private static Optional<Problem> waitingProblem(String pod, ContainerStatus status) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.refinevad.api.HealthServices;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.RuntimeSpec;
 import io.refinevad.testsupport.DetectorFixture;
@@ -29,7 +30,8 @@ class DesiredStateTest {
         assertThat(scorer.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(scorer.getStartupProbe().getGrpc().getPort()).isEqualTo(9000);
         assertThat(scorer.getReadinessProbe().getGrpc().getPort()).isEqualTo(9000);
-        assertThat(scorer.getLivenessProbe().getTcpSocket()).as("liveness must survive a drain").isNotNull();
+        assertThat(scorer.getLivenessProbe().getGrpc().getService()).as("liveness must survive a drain")
+                .isEqualTo(HealthServices.LIVENESS);
         assertThat(scorer.getEnv()).extracting(e -> e.getName()).doesNotContain("REFINEVAD_MODEL_DIR");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(40L);
         assertThat(pod.getVolumes()).extracting(v -> v.getName()).contains("engine-cache", "models", "config");
@@ -45,7 +47,7 @@ class DesiredStateTest {
             assertThat(e.getName()).isEqualTo("MODEL_SHA256");
             assertThat(e.getValue()).isEqualTo("ab".repeat(32));
         });
-        assertThat(fetcher.getCommand().get(2)).contains("sha256sum", "exit 3");
+        assertThat(fetcher.getCommand().get(2)).isEqualTo(ModelFetchScript.SCRIPT);
         assertThat(pod.getContainers().get(0).getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("REFINEVAD_MODEL_DIR");
             assertThat(e.getValue()).isEqualTo("/models");

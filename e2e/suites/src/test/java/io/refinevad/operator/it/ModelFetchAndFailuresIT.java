@@ -36,6 +36,7 @@ class ModelFetchAndFailuresIT {
     private static DetectorOperator operator;
     private static HttpServer modelServer;
     private static String archiveSha256;
+    private static int archiveSize;
 
     @BeforeAll
     static void serveTheDefaultModelAsAnArchive(LocalCluster cluster) throws Exception {
@@ -44,6 +45,7 @@ class ModelFetchAndFailuresIT {
                 cluster.repository().resolve("model/default/export").toString(), ".").inheritIO().start();
         assertThat(tar.waitFor()).isZero();
         byte[] bytes = Files.readAllBytes(archive);
+        archiveSize = bytes.length;
         archiveSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         modelServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         modelServer.createContext("/models/refinevad.tar.gz", exchange -> {
@@ -72,6 +74,7 @@ class ModelFetchAndFailuresIT {
     void aModelFromAUrlIsFetchedVerifiedAndServed(KubernetesClient client, TestNamespace namespace) throws IOException {
         AnomalyDetector detector = OperatorTestSupport.detector(namespace.name(), "fetched");
         detector.getSpec().getModel().setUri(modelUrl());
+        detector.getSpec().getModel().setAllowHttp(true);  // the test's model server speaks plain http
         detector.getSpec().getModel().setSha256(archiveSha256);
         client.resource(detector).create();
 
@@ -85,6 +88,7 @@ class ModelFetchAndFailuresIT {
     void aWrongDigestMakesTheDetectorDegradedWithTheReason(KubernetesClient client, TestNamespace namespace) {
         AnomalyDetector detector = OperatorTestSupport.detector(namespace.name(), "tampered");
         detector.getSpec().getModel().setUri(modelUrl());
+        detector.getSpec().getModel().setAllowHttp(true);  // the test's model server speaks plain http
         detector.getSpec().getModel().setSha256("0".repeat(64));
         client.resource(detector).create();
 
@@ -97,6 +101,25 @@ class ModelFetchAndFailuresIT {
             assertThat(model.getReason()).isEqualTo("ModelChecksumMismatch");
             assertThat(client.v1().events().inNamespace(namespace.name()).list().getItems())
                     .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("ModelChecksumMismatch"));
+        });
+    }
+
+    @Test
+    void aModelLargerThanItsSizeLimitMakesTheDetectorDegradedWithTheReason(KubernetesClient client,
+            TestNamespace namespace) {
+        assertThat(archiveSize).as("the archive is larger than the 1 MiB limit set below").isGreaterThan(1 << 20);
+        AnomalyDetector detector = OperatorTestSupport.detector(namespace.name(), "oversized");
+        detector.getSpec().getModel().setUri(modelUrl());
+        detector.getSpec().getModel().setAllowHttp(true);
+        detector.getSpec().getModel().setSha256(archiveSha256);
+        detector.getSpec().getModel().setSizeLimitMiB(1);
+        client.resource(detector).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Condition degraded = condition(client, namespace, "oversized", ConditionType.DEGRADED);
+            assertThat(degraded.getStatus()).isEqualTo("True");
+            assertThat(degraded.getReason()).isEqualTo("ModelTooLarge");
+            assertThat(degraded.getMessage()).contains("larger than spec.model.sizeLimitMiB");
         });
     }
 

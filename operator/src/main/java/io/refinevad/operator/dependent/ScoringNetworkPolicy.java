@@ -1,0 +1,90 @@
+package io.refinevad.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.ServiceSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who may reach the scoring pods, port by port (ingress only: the pods' own connections, such as the model fetch,
+ * are not restricted).
+ * <ul>
+ * <li>The scoring port: the detector's gateway (pods labelled {@value DetectorResources#GATEWAY_LABEL}: the
+ * detector's name, in its namespace) and spec.networkPolicy.allowedClients. Left unset, that list means every pod
+ * of the detector's namespace, so that an install that lists nobody keeps working for the clients that reach a
+ * ClusterIP Service there; for a NodePort or LoadBalancer Service, which exists to be reached from outside the
+ * cluster, any client.</li>
+ * <li>The admin port (drain, load reports): the operator's pods only; nobody when the operator does not know them
+ * (it runs outside the cluster).</li>
+ * <li>The HTTP port (Prometheus metrics and health): any client, since Prometheus may run in any namespace and the
+ * port serves nothing but reads.</li>
+ * </ul>
+ * Kubelet probes need no rule: a NetworkPolicy always lets a pod's own node reach it.
+ */
+public final class ScoringNetworkPolicy {
+
+    /** The label Kubernetes puts on every namespace, naming it: how a policy selects one namespace by name. */
+    private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+    private ScoringNetworkPolicy() {
+    }
+
+    public static NetworkPolicy of(AnomalyDetector detector, Optional<OperatorPods> operatorPods) {
+        List<NetworkPolicyIngressRule> rules = new ArrayList<>();
+        rules.add(rule(DetectorResources.GRPC_PORT, scoringClients(detector)));
+        operatorPods.ifPresent(operator -> rules.add(rule(DetectorResources.ADMIN_PORT, List.of(
+                new NetworkPolicyPeerBuilder()
+                        .withNewNamespaceSelector().addToMatchLabels(NAMESPACE_NAME_LABEL, operator.namespace())
+                        .endNamespaceSelector()
+                        .withNewPodSelector().withMatchLabels(operator.labels()).endPodSelector()
+                        .build()))));
+        rules.add(rule(DetectorResources.HTTP_PORT, List.of()));
+        return new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName(DetectorResources.networkPolicyName(detector))
+                .withNamespace(detector.getMetadata().getNamespace())
+                .withLabels(DetectorResources.labels(detector))
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector().withMatchLabels(DetectorResources.podSelector(detector)).endPodSelector()
+                .withPolicyTypes("Ingress")
+                .withIngress(rules)
+                .endSpec()
+                .build();
+    }
+
+    /** The gateway and the listed clients; an empty list (any client) when the default opens the port to all. */
+    private static List<NetworkPolicyPeer> scoringClients(AnomalyDetector detector) {
+        List<NetworkPolicyPeer> listed = detector.getSpec().getNetworkPolicy().getAllowedClients();
+        if (listed == null && detector.getSpec().getService().getType() != ServiceSpec.Type.ClusterIP) {
+            return List.of();
+        }
+        List<NetworkPolicyPeer> clients = new ArrayList<>();
+        clients.add(new NetworkPolicyPeerBuilder().withNewPodSelector()
+                .withMatchLabels(Map.of(DetectorResources.GATEWAY_LABEL, detector.getMetadata().getName()))
+                .endPodSelector().build());
+        if (listed == null) {
+            clients.add(new NetworkPolicyPeerBuilder().withNewPodSelector().endPodSelector().build());
+        } else {
+            clients.addAll(listed);
+        }
+        return clients;
+    }
+
+    /** Traffic to one TCP port from these peers; no peers means from anywhere, as in the NetworkPolicy API. */
+    private static NetworkPolicyIngressRule rule(int port, List<NetworkPolicyPeer> from) {
+        return new NetworkPolicyIngressRuleBuilder()
+                .addNewPort().withProtocol("TCP").withPort(new IntOrString(port)).endPort()
+                .withFrom(from)
+                .build();
+    }
+}

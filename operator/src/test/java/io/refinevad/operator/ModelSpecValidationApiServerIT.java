@@ -1,0 +1,109 @@
+package io.refinevad.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.ModelSpec;
+import io.refinevad.testsupport.DetectorFixture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model fetch rules of the checked-in CRD, as the API server applies them at kubectl apply time: plain http
+ * only when the detector says so, a sha256 for every fetched model, a positive size limit; the URL example passes.
+ */
+class ModelSpecValidationApiServerIT {
+
+    private static final String DIGEST = "ab".repeat(32);
+    private static ApiServer api;
+    private static KubernetesClient client;
+    private static String namespace;
+
+    @BeforeAll
+    static void startApiServer() {
+        api = ApiServer.start();
+        api.installCrd();
+        client = api.client();
+        namespace = api.createNamespace("models");
+    }
+
+    @AfterAll
+    static void stopApiServer() {
+        api.close();
+    }
+
+    @Test
+    void plainHttpIsRefusedUnlessTheDetectorAllowsIt() {
+        assertRefused("plain", model -> {
+            model.setUri("http://models.example/m.tgz");
+            model.setSha256(DIGEST);
+        }, "model.uri is a plain http:// URL, which anyone on the network path can read or replace: use an https://"
+                + " URL, or set model.allowHttp: true to fetch this one over http anyway");
+
+        AnomalyDetector allowed = detector("allowed", model -> {
+            model.setUri("http://models.example/m.tgz");
+            model.setSha256(DIGEST);
+            model.setAllowHttp(true);
+        });
+        assertThat(client.resource(allowed).create().getSpec().getModel().isAllowHttp()).isTrue();
+    }
+
+    @Test
+    void httpsIsTheDefaultAndNeedsNoSwitch() {
+        AnomalyDetector created = client.resource(detector("secure", model -> {
+            model.setUri("https://models.example/m.tgz");
+            model.setSha256(DIGEST);
+        })).create();
+
+        assertThat(created.getSpec().getModel().isAllowHttp()).isFalse();
+        assertThat(created.getSpec().getModel().getSizeLimitMiB()).isEqualTo(1024);
+    }
+
+    @Test
+    void aFetchedModelWithoutSha256IsRefused() {
+        assertRefused("nodigest", model -> model.setUri("https://models.example/m.tgz"),
+                "model.sha256 is required for a model fetched from a URL or a volume");
+    }
+
+    @Test
+    void aSizeLimitBelowOneMiBIsRefused() {
+        assertRefused("nolimit", model -> {
+            model.setUri("https://models.example/m.tgz");
+            model.setSha256(DIGEST);
+            model.setSizeLimitMiB(0);
+        }, "sizeLimitMiB");
+    }
+
+    @Test
+    void theExampleWithAModelFromAUrlIsAccepted() throws IOException {
+        try (InputStream example = Files.newInputStream(Path.of("../examples/url-model-detector.yaml"))) {
+            AnomalyDetector detector = client.resources(AnomalyDetector.class).load(example).item();
+            detector.getMetadata().setNamespace(namespace);
+
+            AnomalyDetector created = client.resource(detector).create();
+
+            assertThat(created.getSpec().getModel().getSizeLimitMiB()).isEqualTo(512);
+            assertThat(created.getSpec().getNetworkPolicy().getAllowedClients()).hasSize(1);
+        }
+    }
+
+    private static void assertRefused(String name, Consumer<ModelSpec> change, String message) {
+        assertThatThrownBy(() -> client.resource(detector(name, change)).create())
+                .isInstanceOf(KubernetesClientException.class).hasMessageContaining(message);
+    }
+
+    private static AnomalyDetector detector(String name, Consumer<ModelSpec> change) {
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, namespace, name);
+        change.accept(detector.getSpec().getModel());
+        return detector;
+    }
+}

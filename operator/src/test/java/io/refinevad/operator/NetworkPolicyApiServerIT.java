@@ -1,0 +1,120 @@
+package io.refinevad.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.dependent.DetectorResources;
+import io.refinevad.operator.dependent.OperatorPods;
+import io.refinevad.operator.reconciler.OperatorSettings;
+import io.refinevad.testsupport.DetectorFixture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The NetworkPolicy the operator creates for a detector, on a real API server: the server accepts it as rendered
+ * (with the operator's pods on the admin port and listed clients on the scoring port), and switching
+ * spec.networkPolicy.enabled off deletes it, on again brings it back. (Nothing here enforces it: that takes a
+ * policy-capable network plugin.)
+ */
+class NetworkPolicyApiServerIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final OperatorPods OPERATOR = new OperatorPods("refinevad-system",
+            Map.of("app.kubernetes.io/name", "refinevad-operator", "app.kubernetes.io/instance", "vad"));
+    private static ApiServer api;
+    private static DetectorOperator operator;
+    private static KubernetesClient client;
+    private static String namespace;
+
+    @BeforeAll
+    static void startApiServerAndOperator() {
+        api = ApiServer.start();
+        api.installCrd();
+        client = api.client();
+        namespace = api.createNamespace("policies");
+        operator = new DetectorOperator(client, new SimpleMeterRegistry(),
+                new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.of(OPERATOR)),
+                Optional.empty());
+        operator.start();
+    }
+
+    /** Deletes the detectors while the operator still runs, so that it removes their finalizers. */
+    @AfterAll
+    static void stop() {
+        try {
+            client.resources(AnomalyDetector.class).inNamespace(namespace).delete();
+            await().atMost(TIMEOUT).untilAsserted(() ->
+                    assertThat(client.resources(AnomalyDetector.class).inNamespace(namespace).list().getItems())
+                            .isEmpty());
+        } finally {
+            operator.close();
+            api.close();
+        }
+    }
+
+    @Test
+    void theApiServerAcceptsThePolicyTheOperatorRendersAndSwitchingItOffDeletesIt() {
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, namespace, "guarded");
+        detector.getSpec().getNetworkPolicy().setAllowedClients(List.of(new NetworkPolicyPeerBuilder()
+                .withNewIpBlock().withCidr("10.20.0.0/16").endIpBlock().build()));
+        client.resource(detector).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            NetworkPolicy policy = policy("guarded");
+            assertThat(policy).as("the stored policy").isNotNull();
+            assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(owner -> assertThat(owner.getName()).isEqualTo("guarded"));
+            assertThat(policy.getSpec().getIngress()).anySatisfy(rule -> {
+                assertThat(rule.getPorts()).singleElement().satisfies(port ->
+                        assertThat(port.getPort().getIntVal()).isEqualTo(DetectorResources.ADMIN_PORT));
+                assertThat(rule.getFrom()).singleElement().satisfies(peer ->
+                        assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR.labels()));
+            });
+            assertThat(policy.getSpec().getIngress()).anySatisfy(rule -> assertThat(rule.getFrom())
+                    .anySatisfy(peer -> assertThat(peer.getIpBlock()).isNotNull()));
+        });
+
+        setEnabled("guarded", false);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(policy("guarded")).as("switched off").isNull());
+
+        setEnabled("guarded", true);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(policy("guarded")).as("switched on").isNotNull());
+    }
+
+    @Test
+    void aDetectorCreatedWithThePolicyOffGetsNone() {
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, namespace, "open");
+        detector.getSpec().getNetworkPolicy().setEnabled(false);
+        client.resource(detector).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace).withName("open")
+                    .get();
+            assertThat(live.getStatus()).as("reconciled").isNotNull();
+            assertThat(client.apps().deployments().inNamespace(namespace).withName("open").get()).isNotNull();
+        });
+        assertThat(policy("open")).isNull();
+    }
+
+    private static NetworkPolicy policy(String detector) {
+        return client.network().v1().networkPolicies().inNamespace(namespace).withName(detector).get();
+    }
+
+    private static void setEnabled(String detector, boolean enabled) {
+        client.resources(AnomalyDetector.class).inNamespace(namespace).withName(detector)
+                .edit(live -> {
+                    live.getSpec().getNetworkPolicy().setEnabled(enabled);
+                    return live;
+                });
+    }
+}
