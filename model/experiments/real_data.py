@@ -45,7 +45,7 @@ def evaluator_check(ucf: Path) -> dict:
     random = [rng.random(len(gt) // FRAMES_PER_SEGMENT) for gt in gts]
     return {"videos": len(ids), "frames": int(sum(len(g) for g in gts)),
             "anomalous_frames": int(sum(g.sum() for g in gts)),
-            "oracle": frame_metrics(gts, gts, frames_per_score=1),
+            "oracle": frame_metrics(gts, gts),
             "segment_oracle": frame_metrics(segment_oracle, gts), "random": frame_metrics(random, gts)}
 
 

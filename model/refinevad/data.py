@@ -5,7 +5,8 @@ DATA/features/<video_id>.npy   float32 [T, D], one row per 16-frame segment
 DATA/train.list, test.list     one video_id per line (public list lines such as test/<name>__3.npy also work)
 DATA/labels.csv                header video_id,label; label Normal or categories joined by |
                                (optional for public names: the UCF-Crime class prefix or XD-Violence _label_ codes)
-DATA/gt/<video_id>.npy         frame-level 0/1 of length 16*T, for test videos
+DATA/gt_frames/<video_id>.npy  frame-level 0/1, one value per video frame (N >= T), for test videos
+DATA/gt/<video_id>.npy         the same for folders without gt_frames/ (often 16*T long: 16 points per segment)
 DATA/categories.txt            optional, one category per line
 """
 from __future__ import annotations
@@ -155,7 +156,8 @@ class Dataset:
                         f"(expected {single} or crops {features / (video_id + '__<crop>.npy')})")
 
     def _gt_file(self, video_id: str) -> Optional[Path]:
-        for folder in (self.root / "gt", self.root / "gt_per_video"):
+        # One value per video frame when the folder has it (the published protocol), else gt/ (16 per segment).
+        for folder in (self.root / "gt_frames", self.root / "gt", self.root / "gt_per_video"):
             exact = folder / f"{video_id}.npy"
             if exact.is_file():
                 return exact
@@ -192,13 +194,17 @@ class Dataset:
         return array
 
     def ground_truth(self, video: Video, segments: int) -> np.ndarray:
+        """Frame-level 0/1 of any length N >= segments; segment i spans frames segment_bounds(segments, N)[i:i+2]."""
         if video.gt_file is None:
-            raise DataError(f"no ground truth for video '{video.video_id}' under {self.root / 'gt'}")
-        gt = np.load(video.gt_file, allow_pickle=False).astype(np.float32).reshape(-1)
-        expected = FRAMES_PER_SEGMENT * segments
-        if gt.shape[0] != expected:
-            raise DataError(f"{video.gt_file}: {gt.shape[0]} frames, expected {expected} "
-                            f"(16 per segment x {segments} segments)")
+            raise DataError(f"no ground truth for video '{video.video_id}' under {self.root / 'gt_frames'} "
+                            f"or {self.root / 'gt'}")
+        try:
+            gt = np.load(video.gt_file, allow_pickle=False).astype(np.float32).reshape(-1)
+        except (ValueError, OSError) as e:
+            raise DataError(f"{video.gt_file}: not a readable .npy array ({e})") from e
+        if gt.shape[0] < segments:
+            raise DataError(f"{video.gt_file}: {gt.shape[0]} frames, fewer than the video's {segments} segments "
+                            f"(ground truth gives one value per frame, at least one frame per segment)")
         if not np.isin(gt, (0.0, 1.0)).all():
             raise DataError(f"{video.gt_file}: values must be 0 or 1")
         return gt
@@ -208,6 +214,21 @@ class Dataset:
         for name in video.categories:
             target[self.categories.index(name)] = 1.0
         return target
+
+
+def segment_bounds(segments: int, frames: int) -> np.ndarray:
+    """[T + 1] frame boundaries: segment i of a video of N frames spans [floor(i*N/T), floor((i+1)*N/T)).
+
+    With N = 16*T every segment spans its 16 frames; with N >= T every segment spans at least one frame.
+    """
+    if segments < 1 or frames < segments:
+        raise ValueError(f"{frames} frames cannot be split into {segments} segments")
+    return (np.arange(segments + 1, dtype=np.int64) * frames) // segments
+
+
+def frame_scores(scores: np.ndarray, frames: int) -> np.ndarray:
+    """Per-frame scores of a video of N frames: each frame takes the score of the segment that spans it."""
+    return np.repeat(np.asarray(scores), np.diff(segment_bounds(len(scores), frames)))
 
 
 def video_id_of(entry: str) -> str:

@@ -1,8 +1,9 @@
 """Evaluate a trained model on a data folder's test split.
 
-Frame-level metrics follow the common protocol: each segment score is repeated for its 16 frames, all test videos
-are concatenated in list order, and frame AUC (ROC) and AP (sklearn average_precision_score) are computed against
-the concatenated ground truth. Per-category AUC uses the anomalous videos of one category plus every normal video.
+Frame-level metrics follow the published protocol: every frame of a video takes the score of the segment that spans
+it (segment i of T spans frames [floor(i*N/T), floor((i+1)*N/T)) of the video's N ground-truth frames; N = 16*T gives
+16 frames per segment), all test videos are concatenated in list order, and frame AUC (ROC) and AP (sklearn
+average_precision_score) are computed over every frame against the concatenated ground truth. Per-category AUC uses the anomalous videos of one category plus every normal video.
 Streaming AUC scores each segment from a causal window of the last W segments, as the inference server does.
 """
 from __future__ import annotations
@@ -16,14 +17,14 @@ import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from . import cli
-from .data import FRAMES_PER_SEGMENT, Dataset, Video
+from .data import Dataset, Video, frame_scores
 from .inference import load_model, score_offline, score_streaming
 
 
-def frame_metrics(scores: Sequence[np.ndarray], gts: Sequence[np.ndarray],
-                  frames_per_score: int = FRAMES_PER_SEGMENT) -> Dict[str, float]:
-    """AUC and AP of per-segment scores against frame-level ground truth, over the concatenated videos."""
-    frames = np.concatenate([np.repeat(s, frames_per_score) for s in scores])
+def frame_metrics(scores: Sequence[np.ndarray], gts: Sequence[np.ndarray]) -> Dict[str, float]:
+    """AUC and AP of per-segment scores against frame-level ground truth (any N >= T frames per video), over every
+    frame of the concatenated videos."""
+    frames = np.concatenate([frame_scores(s, len(g)) for s, g in zip(scores, gts)])
     truth = np.concatenate(gts)
     if truth.min() == truth.max():
         raise cli.UsageError("the test ground truth has only one class; AUC and AP need anomalous and normal frames")
@@ -96,7 +97,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python3 -m refinevad.evaluate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, required=True, help="trained model folder")
-    parser.add_argument("--data", type=Path, required=True, help="data folder with test.list and gt/")
+    parser.add_argument("--data", type=Path, required=True, help="data folder with test.list and gt_frames/ or gt/")
     parser.add_argument("--windows", default="32",
                         help="streaming windows W, comma-separated, or none (default 32, the serving default)")
     args = parser.parse_args(argv)

@@ -3,7 +3,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from refinevad.data import DataError, Dataset, labels_from_public_name, resample_mean, video_id_of
+from refinevad.data import (DataError, Dataset, frame_scores, labels_from_public_name, resample_mean,
+                            segment_bounds, video_id_of)
+from refinevad.evaluate import frame_metrics
 
 
 def write_contract(root: Path, dim=8, videos=None, categories=("Fighting", "Arson")):
@@ -71,13 +73,62 @@ def test_labels_csv_needs_its_header(tmp_path):
         Dataset(root)
 
 
-def test_ground_truth_of_the_wrong_length_is_an_error(tmp_path):
+def test_ground_truth_shorter_than_the_video_segments_is_an_error_naming_the_file(tmp_path):
     root = write_contract(tmp_path)
-    np.save(root / "gt" / "a1.npy", np.zeros(50, np.float32))
+    np.save(root / "gt" / "a1.npy", np.zeros(5, np.float32))
     ds = Dataset(root)
     video = next(v for v in ds.split("test") if v.video_id == "a1")
-    with pytest.raises(DataError, match=r"a1\.npy: 50 frames, expected 96"):
+    with pytest.raises(DataError, match=r"gt/a1\.npy: 5 frames, fewer than the video's 6 segments"):
         ds.ground_truth(video, 6)
+
+
+def test_ground_truth_of_any_length_from_the_segment_count_up_is_read(tmp_path):
+    root = write_contract(tmp_path)
+    ds = Dataset(root)
+    video = next(v for v in ds.split("test") if v.video_id == "a1")
+    for frames in (6, 50, 96, 1000):
+        np.save(root / "gt" / "a1.npy", np.zeros(frames, np.float32))
+        assert ds.ground_truth(video, 6).shape == (frames,)
+
+
+def test_gt_frames_is_preferred_to_gt_when_present(tmp_path):
+    root = write_contract(tmp_path)
+    (root / "gt_frames").mkdir()
+    np.save(root / "gt_frames" / "a1.npy", np.ones(77, np.float32))
+    ds = Dataset(root)
+    videos = {v.video_id: v for v in ds.split("test", require_gt=True)}
+    assert videos["a1"].gt_file == root / "gt_frames" / "a1.npy"
+    assert ds.ground_truth(videos["a1"], 6).shape == (77,)
+    assert videos["n1"].gt_file == root / "gt" / "n1.npy"  # a video without gt_frames/ keeps gt/
+
+
+def test_segments_span_frames_floor_i_n_over_t():
+    assert segment_bounds(3, 7).tolist() == [0, 2, 4, 7]
+    assert segment_bounds(4, 64).tolist() == [0, 16, 32, 48, 64]  # 16*T: 16 frames per segment, as before
+    assert segment_bounds(32, 32).tolist() == list(range(33))
+    assert frame_scores(np.array([0.1, 0.9, 0.2]), 7).tolist() == pytest.approx([.1, .1, .9, .9, .2, .2, .2])
+    assert np.array_equal(frame_scores(np.array([1.0, 2.0]), 32), np.repeat([1.0, 2.0], 16))
+
+
+def test_frame_auc_counts_every_frame_with_its_segment_score():
+    # Video 1: T=3 over N=7 frames -> frame scores .1 .1 .9 .9 .2 .2 .2 against 0 0 1 1 0 0 1.
+    # Video 2: T=2 over N=32 (16 per segment) -> 16 x .05 (normal) and 16 x .95 (anomalous).
+    # Positives: .9 .9 .2 and 16 x .95; negatives: .1 .1 .2 .2 and 16 x .05 (20 of them).
+    scores = [np.array([0.1, 0.9, 0.2]), np.array([0.05, 0.95])]
+    gts = [np.array([0, 0, 1, 1, 0, 0, 1], np.float32), np.repeat([0.0, 1.0], 16).astype(np.float32)]
+    # Pairs (positive, negative): 18 positives above .2 beat all 20; the positive .2 beats 18, ties 2 (half each).
+    expected = (18 * 20 + 18 + 0.5 * 2) / (19 * 20)
+    assert frame_metrics(scores, gts)["auc"] == pytest.approx(expected)
+
+
+def test_all_zero_feature_rows_are_valid_input(tmp_path):
+    root = write_contract(tmp_path)
+    x = np.random.default_rng(1).standard_normal((6, 8)).astype(np.float32)
+    x[3:] = 0.0  # a short video padded with zero rows, as 32 UCF-Crime C3D videos are
+    np.save(root / "features" / "a1.npy", x)
+    ds = Dataset(root, feature_dim=8)
+    video = next(v for v in ds.split("test") if v.video_id == "a1")
+    assert np.array_equal(ds.features(video), x)
 
 
 def test_missing_ground_truth_is_reported_for_the_test_split(tmp_path):

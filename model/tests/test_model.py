@@ -118,3 +118,18 @@ def test_config_errors_name_the_field_and_the_allowed_values():
         Config.from_dict({"model": {"widht": 3}})
     with pytest.raises(ConfigError, match="Normal"):
         small_config(categories=["Normal", "A"]).validate()
+
+
+def test_all_zero_rows_give_finite_scores_and_gradients():
+    # Short real videos carry all-zero feature rows; log(v_t) and every normalisation must stay finite on them.
+    torch.manual_seed(0)
+    model = RefineVAD(small_config())
+    x, mask = batch([9, 5])
+    x[0, 4:] = 0.0
+    x[1, :] = 0.0
+    details = model.details(x, mask, torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]))
+    assert torch.isfinite(details.scores).all() and torch.isfinite(details.probs).all()
+    loss = refinevad_loss(details, mask, torch.tensor([1.0, 0.0]), torch.tensor([[0.0, 1, 0], [0, 0, 0.0]]),
+                          Config().train)
+    loss.total.backward()
+    assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
