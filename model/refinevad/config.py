@@ -82,6 +82,9 @@ class TrainConfig:
     smoothing_weight: float = 0.1  # lambda_1 of the paper
     category_weight: float = 0.2   # lambda_2 of the paper
     seed: int = 0
+    # Stop with an error (exit 2, nothing written) when the MIL loss is at chance or the scores stop varying after
+    # the warm-up (train.py); false keeps such a model, for experiments that study failures.
+    check_learning: bool = True
 
     def validate(self) -> "TrainConfig":
         _require(self.epochs >= 1, "epochs", self.epochs, "an integer >= 1")

@@ -13,7 +13,7 @@ import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import numpy as np
 import torch
@@ -84,6 +84,44 @@ def teaching_targets(mode: str, targets: np.ndarray, labels: np.ndarray, rng: np
     return torch.from_numpy(teaching)
 
 
+# A run that does not learn is an error, not a model. The MIL loss of a model that cannot tell anomalous from
+# normal videos sits at ln 2 (a balanced batch scored 0.5 everywhere) or above it (any other constant).
+CHANCE_MIL = math.log(2.0)
+CHANCE_MARGIN = 0.01         # an epoch's mean MIL loss at or above ln 2 - 0.01 = 0.683 is at chance
+FLAT_SCORE_STD = 1e-3        # segment scores whose spread over an epoch is below this no longer vary
+WARMUP_FRACTION, WARMUP_MIN_STEPS = 0.3, 50
+
+
+class NotLearningError(cli.ToolError):
+    """Training reached chance level or constant scores after its warm-up; nothing is written."""
+
+
+def warmup_steps(total_steps: int) -> int:
+    """Optimiser steps before the learning check applies; the last epoch is always checked."""
+    return max(WARMUP_MIN_STEPS, math.ceil(WARMUP_FRACTION * total_steps))
+
+
+def learning_failure(entry: dict, steps_done: int, total_steps: int) -> Optional[str]:
+    """Why an epoch's statistics (mean MIL loss, spread of segment scores) say the run is not learning, or None."""
+    if steps_done < min(warmup_steps(total_steps), total_steps):
+        return None
+    if entry["mil"] >= CHANCE_MIL - CHANCE_MARGIN:
+        return (f"the training MIL loss is {entry['mil']:.4f} after {steps_done} of {total_steps} steps, at chance "
+                f"(ln 2 = {CHANCE_MIL:.4f}; a model that learns is below {CHANCE_MIL - CHANCE_MARGIN:.3f})")
+    if entry["score_std"] < FLAT_SCORE_STD:
+        return (f"the segment scores no longer vary (std {entry['score_std']:.2e} over the epoch's segments after "
+                f"{steps_done} of {total_steps} steps)")
+    return None
+
+
+def not_learning_message(reason: str) -> str:
+    return (f"training did not learn: {reason}; nothing was written. Try: more epochs (--epochs), a lower "
+            f"train.learning_rate in a --config file, or the base model (--config model/configs/ablation-base.json);"
+            f" check that labels.csv matches the features (anomalous and normal videos must differ); on 4096-d C3D "
+            f"features the motion embedding is the known suspect (model.motion_embedding false, docs/MODEL.md). "
+            f"train.check_learning false keeps such a model anyway")
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -100,11 +138,12 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=cfg.train.epochs * steps_per_epoch,
                                                            eta_min=cfg.train.learning_rate * 0.05)
     history = []
+    total_steps, steps_done = cfg.train.epochs * steps_per_epoch, 0
     for epoch in range(1, cfg.train.epochs + 1):
         model.train()
         start = time.monotonic()
         sums = {"loss": 0.0, "mil": 0.0, "smoothing": 0.0, "category": 0.0}
-        ratios = []
+        ratios, scores = [], []
         steps = 0
         for index in balanced_batches(data, cfg.train.batch_size, rng):
             x, mask = pad_batch([data.features[i] for i in index])
@@ -122,18 +161,26 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
             for key, value in (("loss", float(parts.total.detach())), ("mil", parts.mil),
                                ("smoothing", parts.smoothing), ("category", parts.category)):
                 sums[key] += value
+            scores.append(details.scores.detach()[mask > 0.5])
             if details.shift_ratio is not None:
                 ratios.append(details.shift_ratio.detach()[mask > 0.5])
             steps += 1
+        steps_done += steps
         entry = {"epoch": epoch, "seconds": round(time.monotonic() - start, 3),
-                 **{k: round(v / steps, 5) for k, v in sums.items()}}
+                 **{k: round(v / steps, 5) for k, v in sums.items()},
+                 "score_std": round(float(torch.cat(scores).std()), 5)}
         if ratios:
             r = torch.cat(ratios)
             entry["shift_ratio_mean"], entry["shift_ratio_std"] = round(float(r.mean()), 4), round(float(r.std()), 4)
         history.append(entry)
         gate = f" shift ratio {entry['shift_ratio_mean']:.3f}+-{entry['shift_ratio_std']:.3f}" if ratios else ""
         progress(f"epoch {epoch}/{cfg.train.epochs} loss {entry['loss']:.4f} (mil {entry['mil']:.4f} "
-                 f"smooth {entry['smoothing']:.4f} cat {entry['category']:.4f}){gate} {entry['seconds']:.1f}s")
+                 f"smooth {entry['smoothing']:.4f} cat {entry['category']:.4f}) score std {entry['score_std']:.3f}"
+                 f"{gate} {entry['seconds']:.1f}s")
+        if cfg.train.check_learning:
+            reason = learning_failure(entry, steps_done, total_steps)
+            if reason is not None:
+                raise NotLearningError(not_learning_message(reason))
     model.eval()
     return model, history
 

@@ -133,3 +133,18 @@ def test_all_zero_rows_give_finite_scores_and_gradients():
                           Config().train)
     loss.total.backward()
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
+
+
+def test_the_learning_check_names_chance_loss_and_flat_scores_only_after_the_warm_up():
+    from refinevad.train import learning_failure, warmup_steps
+    assert warmup_steps(10) == 50 and warmup_steps(1000) == 300
+    learning = {"mil": 0.60, "score_std": 0.2}
+    stuck = {"mil": 0.695, "score_std": 0.2}
+    flat = {"mil": 0.40, "score_std": 1e-4}
+    assert learning_failure(learning, 1000, 1000) is None
+    assert learning_failure(stuck, 299, 1000) is None          # still warming up
+    assert "at chance" in learning_failure(stuck, 300, 1000)
+    assert "at chance" in learning_failure({"mil": 0.9, "score_std": 0.2}, 300, 1000)  # worse than chance
+    assert "no longer vary" in learning_failure(flat, 300, 1000)
+    assert "at chance" in learning_failure(stuck, 10, 10)      # a run shorter than the warm-up: its last epoch
+    assert learning_failure({"mil": 0.668, "score_std": 0.05}, 10, 10) is None  # slow but learning (33-video base)

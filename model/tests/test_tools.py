@@ -137,3 +137,23 @@ def test_tools_reject_bad_arguments_with_the_allowed_values(workspace, tmp_path)
     assert "is not a trained model folder" in tool("evaluate", "--model", tmp_path, "--data", data,
                                                     expect=2).stderr
     assert "use at least 10" in tool("synth", "--out", tmp_path / "x", "--videos", 3, expect=2).stderr
+
+
+def test_a_run_that_does_not_learn_is_an_error_and_writes_nothing(tmp_path):
+    # Anomalous and normal videos with the same features: no model can do better than chance (MIL loss >= ln 2).
+    data = tmp_path / "unlearnable"
+    (data / "features").mkdir(parents=True)
+    x = np.random.default_rng(0).standard_normal((12, 32)).astype(np.float32)
+    ids = [f"v{i}" for i in range(8)]
+    for vid in ids:
+        np.save(data / "features" / f"{vid}.npy", x)
+    data.joinpath("labels.csv").write_text("video_id,label\n" + "".join(
+        f"{vid},{'Fighting' if i % 2 else 'Normal'}\n" for i, vid in enumerate(ids)))
+    data.joinpath("train.list").write_text("\n".join(ids) + "\n")
+    config = tmp_path / "tiny.json"
+    config.write_text(json.dumps(TINY_CONFIG))
+    out = tmp_path / "model"
+    proc = tool("train", "--data", data, "--out", out, "--epochs", 3, "--config", config, expect=2)
+    assert "training did not learn: the training MIL loss is" in proc.stderr and "at chance" in proc.stderr
+    assert "Try: more epochs" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() and not list(tmp_path.glob(".model-*"))
