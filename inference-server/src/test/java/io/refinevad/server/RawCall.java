@@ -39,6 +39,11 @@ final class RawCall extends ClientCall.Listener<byte[]> {
                 Integer.MAX_VALUE);
     }
 
+    /** A call of any type on any method, reading every response. */
+    static RawCall of(Channel channel, String fullMethodName, MethodDescriptor.MethodType type, CallOptions options) {
+        return new RawCall(channel, fullMethodName, type, options, Integer.MAX_VALUE);
+    }
+
     static RawCall stream(Channel channel, CallOptions options) {
         return new RawCall(channel, "refinevad.v1.Scoring/StreamScores", MethodDescriptor.MethodType.BIDI_STREAMING,
                 options, Integer.MAX_VALUE);

@@ -48,6 +48,12 @@ public final class MalformedRequests {
         return builder.build();
     }
 
+    /** The method guarded, or as it is if it is guarded already. */
+    static <Q, A> ServerMethodDefinition<?, A> guarded(ServerMethodDefinition<Q, A> definition) {
+        return definition.getMethodDescriptor().getRequestMarshaller() instanceof TolerantMarshaller
+                ? definition : guard(definition);
+    }
+
     private static <Q, A> ServerMethodDefinition<Parsed<Q>, A> guard(ServerMethodDefinition<Q, A> definition) {
         MethodDescriptor<Q, A> method = definition.getMethodDescriptor();
         MethodDescriptor<Parsed<Q>, A> tolerant = method.toBuilder(new TolerantMarshaller<>(
