@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalClusterTest;
+import io.refinevad.e2e.cluster.RestrictedProfile;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.testsupport.Pods;
 import java.net.URI;
@@ -107,7 +108,7 @@ class DeploymentSmokeIT {
                 .withNewSelector().withMatchLabels(LABELS).endSelector()
                 .withNewTemplate()
                 .withNewMetadata().withLabels(LABELS).endMetadata()
-                .withNewSpec()
+                .withNewSpec().withSecurityContext(RestrictedProfile.pod())
                 .withTerminationGracePeriodSeconds(5L)
                 .addNewContainer()
                 .withName("http")
@@ -118,7 +119,7 @@ class DeploymentSmokeIT {
                 .addNewPort().withName("http").withContainerPort(8080).endPort()
                 .withNewReadinessProbe().withNewHttpGet().withPath("/").withNewPort("http").endHttpGet()
                 .withPeriodSeconds(1).endReadinessProbe()
-                .endContainer()
+                .withSecurityContext(RestrictedProfile.container()).endContainer()
                 .endSpec()
                 .endTemplate()
                 .endSpec()

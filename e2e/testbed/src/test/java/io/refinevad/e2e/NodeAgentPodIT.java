@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalClusterTest;
+import io.refinevad.e2e.cluster.RestrictedProfile;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.testsupport.Pods;
 import java.time.Duration;
@@ -43,14 +44,14 @@ class NodeAgentPodIT {
                 + " && exit 3";
         client.pods().inNamespace(ns).resource(new PodBuilder()
                 .withNewMetadata().withName("checker").endMetadata()
-                .withNewSpec()
+                .withNewSpec().withSecurityContext(RestrictedProfile.pod())
                 .withRestartPolicy("Never")
                 .addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
                 .addNewVolume().withName("config").withNewConfigMap().withName("config").endConfigMap().endVolume()
                 .addNewInitContainer().withName("prepare").withImage("refinevad.io/host")
                 .withCommand("sh", "-c", "echo -n init-ran > /work/from-init")
                 .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
-                .endInitContainer()
+                .withSecurityContext(RestrictedProfile.container()).endInitContainer()
                 .addNewContainer().withName("check").withImage("refinevad.io/host")
                 .withCommand("sh", "-c", script)
                 .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
@@ -59,7 +60,7 @@ class NodeAgentPodIT {
                 .endValueFrom().endEnv()
                 .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name")
                 .endFieldRef().endValueFrom().endEnv()
-                .endContainer()
+                .withSecurityContext(RestrictedProfile.container()).endContainer()
                 .endSpec()
                 .build()).create();
 
@@ -76,9 +77,9 @@ class NodeAgentPodIT {
     void aCrashingContainerIsRestartedWithBackOff(KubernetesClient client, TestNamespace namespace) {
         client.pods().inNamespace(namespace.name()).resource(new PodBuilder()
                 .withNewMetadata().withName("crasher").endMetadata()
-                .withNewSpec()
+                .withNewSpec().withSecurityContext(RestrictedProfile.pod())
                 .addNewContainer().withName("crash").withImage("refinevad.io/host")
-                .withCommand("sh", "-c", "exit 7").endContainer()
+                .withCommand("sh", "-c", "exit 7").withSecurityContext(RestrictedProfile.container()).endContainer()
                 .endSpec()
                 .build()).create();
 
@@ -123,11 +124,11 @@ class NodeAgentPodIT {
     private static Pod gpuPod(String name, int gpus) {
         return new PodBuilder()
                 .withNewMetadata().withName(name).endMetadata()
-                .withNewSpec()
+                .withNewSpec().withSecurityContext(RestrictedProfile.pod())
                 .withTerminationGracePeriodSeconds(1L)
                 .addNewContainer().withName("gpu").withImage("refinevad.io/host").withCommand("sleep", "600")
                 .withNewResources().addToLimits("nvidia.com/gpu", new Quantity(String.valueOf(gpus))).endResources()
-                .endContainer()
+                .withSecurityContext(RestrictedProfile.container()).endContainer()
                 .endSpec()
                 .build();
     }

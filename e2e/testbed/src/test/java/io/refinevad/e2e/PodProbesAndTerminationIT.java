@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.e2e.cluster.LocalClusterTest;
+import io.refinevad.e2e.cluster.RestrictedProfile;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.testsupport.Pods;
 import java.nio.file.Files;
@@ -31,13 +32,13 @@ class PodProbesAndTerminationIT {
         assertThat(serverJar).as("the scoring server is built (./mvnw package -pl inference-server -am)").exists();
         client.pods().inNamespace(namespace.name()).resource(new PodBuilder()
                 .withNewMetadata().withName("scorer").endMetadata()
-                .withNewSpec()
+                .withNewSpec().withSecurityContext(RestrictedProfile.pod())
                 .withTerminationGracePeriodSeconds(10L)
                 .addNewContainer().withName("server").withImage("ghcr.io/refinevad/inference-server:0.1.0")
                 .addNewPort().withName("grpc").withContainerPort(9000).endPort()
                 .withNewReadinessProbe().withNewGrpc().withPort(9000).endGrpc().withPeriodSeconds(1)
                 .endReadinessProbe()
-                .endContainer()
+                .withSecurityContext(RestrictedProfile.container()).endContainer()
                 .endSpec()
                 .build()).create();
 
@@ -51,7 +52,7 @@ class PodProbesAndTerminationIT {
         // again, so the probe fails once per run.
         client.pods().inNamespace(namespace.name()).resource(new PodBuilder()
                 .withNewMetadata().withName("flaky").endMetadata()
-                .withNewSpec()
+                .withNewSpec().withSecurityContext(RestrictedProfile.pod())
                 .withTerminationGracePeriodSeconds(1L)
                 .addNewVolume().withName("state").withNewEmptyDir().endEmptyDir().endVolume()
                 .addNewContainer().withName("app").withImage("refinevad.io/host")
@@ -59,7 +60,7 @@ class PodProbesAndTerminationIT {
                 .addNewVolumeMount().withName("state").withMountPath("/state").endVolumeMount()
                 .withNewLivenessProbe().withNewExec().withCommand("test", "-f", "/state/alive").endExec()
                 .withPeriodSeconds(1).withFailureThreshold(2).endLivenessProbe()
-                .endContainer()
+                .withSecurityContext(RestrictedProfile.container()).endContainer()
                 .endSpec()
                 .build()).create();
 
@@ -79,14 +80,14 @@ class PodProbesAndTerminationIT {
                 "sigterm-");
         client.pods().inNamespace(namespace.name()).resource(new PodBuilder()
                 .withNewMetadata().withName("graceful").endMetadata()
-                .withNewSpec()
+                .withNewSpec().withSecurityContext(RestrictedProfile.pod())
                 .withTerminationGracePeriodSeconds(20L)
-                .addNewVolume().withName("out").withNewHostPath().withPath(marker.toString()).endHostPath().endVolume()
+                // The node agent runs the container as a process of this host, so it writes the test's folder
+                // directly: the restricted profile of the test namespace allows no hostPath volume.
                 .addNewContainer().withName("app").withImage("refinevad.io/host")
-                .withCommand("sh", "-c", "trap 'sleep 1; echo drained > /out/result; exit 0' TERM;"
-                        + " echo started > /out/result; while true; do sleep 0.2; done")
-                .addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount()
-                .endContainer()
+                .withCommand("sh", "-c", ("trap 'sleep 1; echo drained > %1$s/result; exit 0' TERM;"
+                        + " echo started > %1$s/result; while true; do sleep 0.2; done").formatted(marker))
+                .withSecurityContext(RestrictedProfile.container()).endContainer()
                 .endSpec()
                 .build()).create();
         await().atMost(TIMEOUT).until(() -> Files.exists(marker.resolve("result")));

@@ -32,7 +32,7 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
                 .replaceAll("[^a-z0-9]", "") + "-" + Long.toString(System.nanoTime() % 1_000_000, 36);
         name = name.length() > 63 ? name.substring(name.length() - 63) : name;
         cluster.admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-                .endMetadata().build()).create();
+                .withLabels(RestrictedProfile.NAMESPACE_LABELS).endMetadata().build()).create();
         // The ServiceAccount controller creates "default" shortly after; pods cannot be admitted before it exists.
         cluster.admin().serviceAccounts().inNamespace(name).withName("default")
                 .waitUntilCondition(account -> account != null, 60, TimeUnit.SECONDS);
