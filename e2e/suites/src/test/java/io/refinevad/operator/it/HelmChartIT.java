@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.api.NpyFloatMatrix;
 import io.refinevad.client.AnomalyIntervals;
@@ -14,6 +16,7 @@ import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.testsupport.Pods;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -88,6 +91,7 @@ class HelmChartIT {
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(OperatorTestSupport.condition(
                 OperatorTestSupport.status(client, namespace.name(), "cameras"), ConditionType.READY).getStatus())
                 .isEqualTo("True"));
+        assertTheAdminPortAdmitsThisOperatorPod(client, namespace);
         streamThroughTheDetectorsEndpoints(cluster, client, namespace);
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName("cameras").delete();
         await().atMost(TIMEOUT).untilAsserted(() ->
@@ -188,6 +192,25 @@ class HelmChartIT {
         }
         throw new AssertionError("kubectl auth can-i " + verbAndResource + " failed (exit " + result.exit() + "): "
                 + answer + " " + result.errors());
+    }
+
+    /**
+     * The detector's NetworkPolicy admits to the admin port the pods its selector picks in the namespace it names:
+     * from the chart (downward API, selector labels), that is exactly this release's operator pod.
+     */
+    private static void assertTheAdminPortAdmitsThisOperatorPod(KubernetesClient client, TestNamespace namespace) {
+        NetworkPolicy policy = client.network().v1().networkPolicies().inNamespace(namespace.name())
+                .withName("cameras").get();
+        assertThat(policy).as("the detector's NetworkPolicy").isNotNull();
+        NetworkPolicyPeer operator = policy.getSpec().getIngress().stream()
+                .filter(rule -> rule.getPorts().stream()
+                        .anyMatch(port -> port.getPort().getIntVal() == DetectorResources.ADMIN_PORT))
+                .flatMap(rule -> rule.getFrom().stream()).findFirst().orElseThrow();
+        String operatorNamespace = operator.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name");
+        assertThat(client.pods().inNamespace(operatorNamespace).withLabels(operator.getPodSelector().getMatchLabels())
+                .list().getItems()).extracting(pod -> pod.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(operatorPods(client, namespace).stream()
+                        .map(pod -> pod.getMetadata().getName()).toList());
     }
 
     private static List<Pod> operatorPods(KubernetesClient client, TestNamespace namespace) {
