@@ -1,0 +1,471 @@
+package io.refinevad.bench;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.refinevad.api.Float32Bytes;
+import io.refinevad.api.v1.AdminGrpc;
+import io.refinevad.api.v1.Features;
+import io.refinevad.api.v1.GetLoadReportRequest;
+import io.refinevad.api.v1.LoadReport;
+import io.refinevad.api.v1.OpenStream;
+import io.refinevad.api.v1.Segments;
+import io.refinevad.api.v1.StreamRequest;
+import io.refinevad.api.v1.StreamResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * A soak of a running server: N cameras for D minutes. Three in four are well-behaved: each streams one segment per
+ * message at R segments per second for the whole run on one call, then half-closes; every segment must be answered
+ * exactly once, in order. The others misbehave at random, again and again: they cancel mid-stream, drop their
+ * connection, send malformed bytes, open and say nothing, reconnect without the resume token while their old call
+ * is open (ALREADY_EXISTS expected), take their old call over with the token (the old call must end ABORTED, the new
+ * one continue), or reopen their id right after their call ended (it must be free). Every 10 s a line: the server's
+ * active streams against the streams the soak has open, calls awaiting open, the server's RSS. At the end a table of
+ * checks, each PASS or FAIL; the exit status is 1 if any failed.
+ *
+ *   java -cp "bench/target/refinevad-bench.jar:bench/target/lib/*" io.refinevad.bench.Soak \
+ *       HOST:PORT ADMIN_HOST:PORT SERVER_PID CAMERAS MINUTES RATE SEED
+ */
+public final class Soak {
+    private static final int DIM = 512;
+    private static final long SAMPLE_MILLIS = 10_000;
+    private static final MethodDescriptor<byte[], byte[]> RAW_STREAM = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setFullMethodName("refinevad.v1.Scoring/StreamScores").setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+            .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
+    /** Bytes no StreamRequest parses from: a truncated varint, wire type 7, tag zero, an unterminated group. */
+    private static final List<byte[]> MALFORMED = List.of(
+            new byte[]{0x0a, (byte) 0xff}, new byte[]{0x0f, 0x01}, new byte[]{0x00, 0x01}, new byte[]{0x0b});
+
+    enum Misdeed { CANCEL, DROP_CONNECTION, MALFORMED, SILENT_THEN_CANCEL, REOPEN_WITHOUT_TOKEN, TAKE_OVER, REOPEN_AFTER_END }
+
+    private final String target;
+    private final long serverPid;
+    private final double rate;
+    private final float[] clip;
+    private final int clipSegments;
+    private final long endNanos;
+    private final List<ManagedChannel> shared = new ArrayList<>();
+    private final ManagedChannel admin;
+    /** Streams the soak has open, as far as it knows: opened and not yet ended on its side. */
+    private final AtomicInteger live = new AtomicInteger();
+    private final LongAdder goodSent = new LongAdder();
+    private final LongAdder goodAnswered = new LongAdder();
+    private final LongAdder goodDuplicated = new LongAdder();
+    private final LongAdder goodOutOfOrder = new LongAdder();
+    private final List<String> goodFailures = new CopyOnWriteArrayList<>();
+    private final Map<String, LongAdder> misdeeds = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> endings = new ConcurrentHashMap<>();
+    private final List<String> surprises = new CopyOnWriteArrayList<>();
+    private final AtomicLong maxSlotsAboveLive = new AtomicLong();
+
+    private Soak(String target, String adminTarget, long serverPid, double rate, long minutes, float[] clip) {
+        this.target = target;
+        this.serverPid = serverPid;
+        this.rate = rate;
+        this.clip = clip;
+        this.clipSegments = clip.length / DIM;
+        this.endNanos = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+        for (int i = 0; i < 8; i++) {
+            shared.add(channel(target));
+        }
+        this.admin = channel(adminTarget);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int cameras = Integer.parseInt(args[3]);
+        long minutes = Long.parseLong(args[4]);
+        Soak soak = new Soak(args[0], args[1], Long.parseLong(args[2]), Double.parseDouble(args[5]), minutes,
+                clip(Long.parseLong(args[6])));
+        System.exit(soak.run(cameras, new Random(Long.parseLong(args[6]))) ? 0 : 1);
+    }
+
+    private boolean run(int cameras, Random seeds) throws Exception {
+        long rssIdle = rssMiB();
+        int good = cameras - cameras / 4;
+        System.out.printf("[soak] %d cameras (%d well-behaved at %.1f segments/s, %d misbehaving) for %d s; "
+                + "server RSS %d MiB%n", cameras, good, rate, cameras - good,
+                TimeUnit.NANOSECONDS.toSeconds(endNanos - System.nanoTime()), rssIdle);
+        ExecutorService threads = Executors.newCachedThreadPool();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int i = 0; i < cameras; i++) {
+            String id = (i < good ? "good-" : "bad-") + i;
+            Random random = new Random(seeds.nextLong());
+            Runnable camera = i < good ? () -> wellBehaved(id, random) : () -> misbehaving(id, random);
+            all.add(CompletableFuture.runAsync(camera, threads));
+        }
+        long started = System.nanoTime();
+        // RSS is compared from the end of a warm-up under the full load (the JIT, thread stacks and buffers have
+        // grown by then) to the end of the run: a quarter of the run, at most a minute.
+        long warmUpNanos = Math.min(TimeUnit.MINUTES.toNanos(1), (endNanos - started) / 4);
+        long rssStart = -1;
+        while (System.nanoTime() < endNanos) {
+            TimeUnit.MILLISECONDS.sleep(Math.min(SAMPLE_MILLIS, Math.max(1, (endNanos - System.nanoTime()) / 1_000_000)));
+            LoadReport load = load();
+            int open = live.get();
+            maxSlotsAboveLive.accumulateAndGet(load.getActiveStreams() - open, Math::max);
+            if (rssStart < 0 && System.nanoTime() - started >= warmUpNanos) {
+                rssStart = rssMiB();
+            }
+            System.out.printf("[soak] %4d s  active streams %4d  soak's open streams %4d  awaiting open %3d  "
+                    + "server RSS %5d MiB  well-behaved answered %d%n", TimeUnit.NANOSECONDS.toSeconds(
+                    System.nanoTime() - started), load.getActiveStreams(), open, load.getCallsAwaitingOpen(),
+                    rssMiB(), goodAnswered.sum());
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        long settleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        LoadReport end = load();
+        while ((end.getActiveStreams() > 0 || end.getCallsAwaitingOpen() > 0) && System.nanoTime() < settleDeadline) {
+            TimeUnit.MILLISECONDS.sleep(200);
+            end = load();
+        }
+        long rssEnd = rssMiB();
+        threads.shutdownNow();
+        return report(end, rssStart, rssEnd, cameras - good);
+    }
+
+    private boolean report(LoadReport end, long rssStart, long rssEnd, int misbehaving) {
+        List<String[]> rows = new ArrayList<>();
+        boolean ok = true;
+        ok &= row(rows, "slots after every camera has gone (active / awaiting open)",
+                end.getActiveStreams() + " / " + end.getCallsAwaitingOpen(),
+                end.getActiveStreams() == 0 && end.getCallsAwaitingOpen() == 0);
+        // At a sample, each misbehaving camera may have one call whose end the server has not processed yet.
+        ok &= row(rows, "slots above the soak's open streams, worst 10 s sample (<= misbehaving cameras)",
+                String.valueOf(maxSlotsAboveLive.get()), maxSlotsAboveLive.get() <= misbehaving);
+        // Flat: the end within a quarter (and 64 MiB of slack for the JIT's code cache) of the start.
+        ok &= row(rows, "server RSS after the warm-up -> at the end (MiB)", rssStart + " -> " + rssEnd,
+                rssEnd <= rssStart * 1.25 + 64);
+        long sent = goodSent.sum();
+        long answered = goodAnswered.sum();
+        ok &= row(rows, "well-behaved segments sent / answered once", sent + " / " + answered, sent == answered
+                && sent > 0);
+        ok &= row(rows, "well-behaved answers duplicated / out of order", goodDuplicated.sum() + " / "
+                + goodOutOfOrder.sum(), goodDuplicated.sum() == 0 && goodOutOfOrder.sum() == 0);
+        ok &= row(rows, "well-behaved calls that did not end OK", goodFailures.size()
+                + (goodFailures.isEmpty() ? "" : ": " + goodFailures.get(0)), goodFailures.isEmpty());
+        ok &= row(rows, "misbehaving: what the server answered that it should not have", surprises.size()
+                + (surprises.isEmpty() ? "" : ": " + surprises.get(0)), surprises.isEmpty());
+        rows.add(new String[]{"misdeeds done", misdeeds.toString(), ""});
+        rows.add(new String[]{"misbehaving calls ended with", endings.toString(), ""});
+        System.out.println();
+        for (String[] r : rows) {
+            System.out.printf("%-80s %-5s %s%n", r[0], r[2], r[1]);
+        }
+        System.out.println(ok ? "[soak] PASS" : "[soak] FAIL");
+        return ok;
+    }
+
+    private static boolean row(List<String[]> rows, String check, String value, boolean pass) {
+        rows.add(new String[]{check, value, pass ? "PASS" : "FAIL"});
+        return pass;
+    }
+
+    /** One call for the whole run: one segment per message, paced; every answer once, in order. */
+    private void wellBehaved(String id, Random random) {
+        ManagedChannel channel = shared.get(random.nextInt(shared.size()));
+        AtomicLong expected = new AtomicLong();
+        Call call = new Call(channel, CallOptions.DEFAULT, response -> {
+            if (response.hasScore()) {
+                long s = response.getScore().getSequence();
+                if (s == expected.get()) {
+                    goodAnswered.increment();
+                    expected.incrementAndGet();
+                } else if (s < expected.get()) {
+                    goodDuplicated.increment();
+                } else {
+                    goodOutOfOrder.increment();
+                }
+            }
+        });
+        call.send(open(id, 0, ""));
+        live.incrementAndGet();
+        long periodNanos = (long) (1e9 / rate);
+        long next = System.nanoTime() + random.nextLong(periodNanos);
+        long sequence = 0;
+        try {
+            while (System.nanoTime() < endNanos && !call.ended.isDone()) {
+                sleepUntil(next);
+                call.send(segment(sequence++, random));
+                goodSent.increment();
+                next += periodNanos;
+            }
+            call.halfClose();
+            Status status = call.ended.get(2, TimeUnit.MINUTES);
+            if (!status.isOk()) {
+                goodFailures.add(id + " " + status);
+            }
+        } catch (Exception e) {
+            goodFailures.add(id + " " + e);
+        } finally {
+            live.decrementAndGet();
+        }
+    }
+
+    private void misbehaving(String id, Random random) {
+        while (System.nanoTime() < endNanos) {
+            Misdeed misdeed = Misdeed.values()[random.nextInt(Misdeed.values().length)];
+            misdeeds.computeIfAbsent(misdeed.name(), k -> new LongAdder()).increment();
+            try {
+                misbehave(misdeed, id, random);
+            } catch (Exception e) {
+                surprises.add(id + " " + misdeed + ": " + e);
+            }
+            sleepQuietly(random.nextInt(2000));
+        }
+    }
+
+    private void misbehave(Misdeed misdeed, String id, Random random) throws Exception {
+        ManagedChannel own = misdeed == Misdeed.DROP_CONNECTION ? channel(target) : null;
+        Call call = new Call(own != null ? own : shared.get(random.nextInt(shared.size())), CallOptions.DEFAULT);
+        call.send(open(id, 0, ""));
+        live.incrementAndGet();
+        try {
+            int count = 1 + random.nextInt(20);
+            for (int s = 0; s < count; s++) {
+                call.send(segment(s, random));
+            }
+            switch (misdeed) {
+                case CANCEL -> call.cancel();
+                case DROP_CONNECTION -> own.shutdownNow();
+                case MALFORMED -> {
+                    call.send(MALFORMED.get(random.nextInt(MALFORMED.size())));
+                    expect(id, misdeed, call, Status.Code.INVALID_ARGUMENT);
+                }
+                case SILENT_THEN_CANCEL -> {
+                    sleepQuietly(random.nextInt(3000));
+                    call.cancel();
+                }
+                case REOPEN_WITHOUT_TOKEN -> {
+                    call.awaitAnswers(count);
+                    Call again = new Call(shared.get(0), CallOptions.DEFAULT);
+                    again.send(open(id, 0, ""));
+                    again.halfClose();
+                    expect(id, misdeed, again, Status.Code.ALREADY_EXISTS);
+                    call.halfClose();
+                    expect(id, misdeed, call, Status.Code.OK);
+                }
+                case TAKE_OVER -> {
+                    call.awaitAnswers(count);
+                    Call newer = new Call(shared.get(random.nextInt(shared.size())), CallOptions.DEFAULT);
+                    newer.send(open(id, count, call.resumeToken()));
+                    newer.send(segment(count, random));
+                    newer.halfClose();
+                    expect(id, misdeed, call, Status.Code.ABORTED);
+                    expect(id, misdeed, newer, Status.Code.OK);
+                    if (newer.scores() != 1) {
+                        surprises.add(id + " " + misdeed + ": the newer call got " + newer.scores() + " answers, not 1");
+                    }
+                }
+                case REOPEN_AFTER_END -> {
+                    call.halfClose();
+                    expect(id, misdeed, call, Status.Code.OK);
+                    Call again = new Call(shared.get(0), CallOptions.DEFAULT);
+                    again.send(open(id, 0, ""));
+                    again.send(segment(0, random));
+                    again.halfClose();
+                    expect(id, misdeed, again, Status.Code.OK);
+                }
+                default -> throw new IllegalStateException(misdeed.name());
+            }
+            if (misdeed == Misdeed.CANCEL || misdeed == Misdeed.SILENT_THEN_CANCEL
+                    || misdeed == Misdeed.DROP_CONNECTION) {
+                ended(call.ended.get(1, TimeUnit.MINUTES));
+            }
+        } finally {
+            live.decrementAndGet();
+            if (own != null) {
+                own.shutdownNow();
+            }
+        }
+    }
+
+    private void expect(String id, Misdeed misdeed, Call call, Status.Code code) throws Exception {
+        Status status = call.ended.get(2, TimeUnit.MINUTES);
+        ended(status);
+        if (status.getCode() != code) {
+            surprises.add(id + " " + misdeed + ": expected " + code + ", got " + status);
+        }
+    }
+
+    private void ended(Status status) {
+        endings.computeIfAbsent(status.getCode().name(), k -> new LongAdder()).increment();
+    }
+
+    private byte[] open(String id, long first, String token) {
+        return StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId(id).setFirstSequence(first)
+                .setResumeToken(token)).build().toByteArray();
+    }
+
+    private byte[] segment(long sequence, Random random) {
+        int row = random.nextInt(clipSegments);
+        return StreamRequest.newBuilder().setSegments(Segments.newBuilder().setFirstSequence(sequence)
+                .setFeatures(Features.newBuilder().setSegments(1).setFeatureDim(DIM)
+                        .setData(Float32Bytes.pack(clip, row * DIM, DIM)))).build().toByteArray();
+    }
+
+    private LoadReport load() {
+        return AdminGrpc.newBlockingStub(admin).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getLoadReport(GetLoadReportRequest.getDefaultInstance());
+    }
+
+    private long rssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + serverPid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for process " + serverPid);
+    }
+
+    /** Features in the range real encoders give: 64 L2-normalised segments. */
+    private static float[] clip(long seed) {
+        Random random = new Random(seed);
+        float[] clip = new float[64 * DIM];
+        for (int s = 0; s < 64; s++) {
+            double norm = 0;
+            for (int d = 0; d < DIM; d++) {
+                clip[s * DIM + d] = (float) random.nextGaussian();
+                norm += clip[s * DIM + d] * clip[s * DIM + d];
+            }
+            for (int d = 0; d < DIM; d++) {
+                clip[s * DIM + d] /= (float) Math.sqrt(norm);
+            }
+        }
+        return clip;
+    }
+
+    private static ManagedChannel channel(String target) {
+        return NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One StreamScores call with bytes as they go on the wire, so that malformed ones can be sent too. */
+    private static final class Call extends ClientCall.Listener<byte[]> {
+        final CompletableFuture<Status> ended = new CompletableFuture<>();
+        private final List<byte[]> responses = new CopyOnWriteArrayList<>();
+        private final ClientCall<byte[], byte[]> call;
+        /** Sees each answer as it comes (on the transport's thread), for a call too long to keep them all. */
+        private final Consumer<StreamResponse> watcher;
+
+        Call(ManagedChannel channel, CallOptions options) {
+            this(channel, options, null);
+        }
+
+        Call(ManagedChannel channel, CallOptions options, Consumer<StreamResponse> watcher) {
+            this.watcher = watcher;
+            call = channel.newCall(RAW_STREAM, options);
+            call.start(this, new Metadata());
+            call.request(Integer.MAX_VALUE);
+        }
+
+        synchronized void send(byte[] message) {
+            call.sendMessage(message);
+        }
+
+        void halfClose() {
+            call.halfClose();
+        }
+
+        void cancel() {
+            call.cancel("the soak's camera went away", null);
+        }
+
+        List<StreamResponse> parsed() {
+            return responses.stream().map(bytes -> {
+                try {
+                    return StreamResponse.parseFrom(bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).toList();
+        }
+
+        long scores() {
+            return parsed().stream().filter(StreamResponse::hasScore).count();
+        }
+
+        String resumeToken() {
+            return parsed().stream().filter(StreamResponse::hasOpened).findFirst().orElseThrow()
+                    .getOpened().getResumeToken();
+        }
+
+        void awaitAnswers(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (scores() < count && !ended.isDone() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        }
+
+        @Override
+        public void onMessage(byte[] message) {
+            if (watcher == null) {
+                responses.add(message);
+                return;
+            }
+            try {
+                watcher.accept(StreamResponse.parseFrom(message));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            ended.complete(status);
+        }
+    }
+
+    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
