@@ -1,6 +1,7 @@
 package io.refinevad.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,6 +118,27 @@ class FairBatchingTest {
         }
     }
 
+    @Test
+    void theEngineGivesBackItsCachedMemoryOnceWhenABurstOfClipsIsOver() throws Exception {
+        AtomicLong now = new AtomicLong();
+        try (DynamicBatcher batcher = new DynamicBatcher(new Recording(), DIM, WINDOW,
+                new FixedBatching(32, DELAY, 16), new ScoringMetrics(new SimpleMeterRegistry()), now::get,
+                () -> { })) {
+            submit(batcher, CLIP).get(30, TimeUnit.SECONDS);
+            submit(batcher, WINDOW).get(30, TimeUnit.SECONDS);
+            assertFalse(calls.contains("release"), "not while more clips may come: " + calls);
+            now.addAndGet(Duration.ofSeconds(2).toNanos());  // a second without clips is the end of the burst
+            for (int tries = 0; !calls.contains("release"); tries++) {
+                assertTrue(tries < 300, "the batcher never gave the memory back: " + calls);
+                Thread.sleep(100);
+            }
+            submit(batcher, WINDOW).get(30, TimeUnit.SECONDS);
+            now.addAndGet(Duration.ofSeconds(2).toNanos());
+            submit(batcher, WINDOW).get(30, TimeUnit.SECONDS);
+            assertEquals(1, calls.stream().filter("release"::equals).count(), "once per burst: " + calls);
+        }
+    }
+
     /** Queues a one-segment window whose answer holds the worker until the returned latch is released. */
     private static CountDownLatch holdWorker(DynamicBatcher batcher) {
         CountDownLatch holding = new CountDownLatch(1);
@@ -143,12 +166,17 @@ class FairBatchingTest {
         return new ScoringJob(new float[length * DIM], length, result::complete, result::completeExceptionally);
     }
 
-    /** The real engine, recording each call's shape. */
+    /** The real engine, recording each call's shape and each request to give its cached memory back. */
     private final class Recording implements InferenceEngine {
         @Override
         public EngineOutput run(EngineInput input) {
             calls.add(input.batch() + "x" + input.time());
             return engine.run(input);
+        }
+
+        @Override
+        public void releaseCachedMemory() {
+            calls.add("release");
         }
 
         @Override

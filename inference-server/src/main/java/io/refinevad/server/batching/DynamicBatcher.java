@@ -42,6 +42,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private final long maxRequestAttention;
     private final CallBudget callBudget;
     private final LaneScheduler scheduler;
+    private final BurstMemoryRelease memory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final Lane windows;
@@ -67,6 +68,7 @@ public final class DynamicBatcher implements AutoCloseable {
         this.maxRequestAttention = config.maxRequestAttention();
         this.callBudget = new CallBudget(featureDim, config.maxBatchFloats(), config.maxBatchAttention());
         this.scheduler = new LaneScheduler(config.clipShare());
+        this.memory = new BurstMemoryRelease(engine, clock);
         this.windows = new Lane("windows", config.maxQueueSize(), config.maxQueueBytes(), config.maxQueueAttention());
         this.clips = new Lane("long clips", config.maxQueueSize(), config.maxQueueBytes(),
                 config.maxQueueAttention());
@@ -128,9 +130,13 @@ public final class DynamicBatcher implements AutoCloseable {
         List<Enqueued> batch = new ArrayList<>(maxBatch);
         while (running || queueDepth() > 0) {
             try {
+                memory.releaseIfBurstOver();
                 boolean ofClips = takeBatch(batch);
                 if (!batch.isEmpty()) {
                     scheduler.ran(ofClips, run(batch));
+                    if (ofClips) {
+                        memory.clipBatchRan();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

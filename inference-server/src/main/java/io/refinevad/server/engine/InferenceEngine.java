@@ -17,6 +17,13 @@ public interface InferenceEngine extends AutoCloseable {
 
     EngineOutput run(EngineInput input);
 
+    /**
+     * Gives back to the system the memory that large calls left cached in the engine, if any; the batcher calls it
+     * when a burst of long clips is over. Nothing to give back by default.
+     */
+    default void releaseCachedMemory() {
+    }
+
     @Override
     void close();
 }

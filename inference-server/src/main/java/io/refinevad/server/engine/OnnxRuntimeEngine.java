@@ -15,9 +15,19 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final int categories;
+    private final int featureDim;
     private final String name;
     /** Buffers beyond this (64 windows of 32 x 1024) are not kept: a rare long clip must not pin its memory. */
     private static final int MAX_KEPT_FLOATS = 64 * 32 * 1024;
+    /**
+     * A call past this attention cost (jobs x length^2; 64 windows of 32) leaves memory in ONNX Runtime's arena that
+     * releaseCachedMemory gives back. The arena otherwise keeps the peak of the largest call for good: after a burst
+     * of 2040-segment clips the process stayed hundreds of MiB above its idle size (docs/SERVER.md). Shrinking it
+     * after every such call instead made long clips about 40 % slower (each call mapped its memory afresh).
+     */
+    private static final long MAX_KEPT_ATTENTION = 64L * 32 * 32;
+    private final OrtSession.RunOptions shrinkArenaAfterRun;
+    private boolean arenaGrown;
     private FloatBuffer featureBuffer = DirectFloats.allocate(0);
     private FloatBuffer maskBuffer = DirectFloats.allocate(0);
 
@@ -33,6 +43,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     public OnnxRuntimeEngine(ModelBundle bundle, int intraOpThreads, boolean spinWait, GpuConfig gpu) {
         this.environment = OrtEnvironment.getEnvironment();
         this.categories = bundle.manifest().categories().size();
+        this.featureDim = bundle.manifest().featureDim();
         this.name = gpu != null && gpu.provider() == GpuConfig.Provider.TENSORRT ? "TensorRT" : "OnnxRuntime";
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             // ONNX Runtime's own default counts the node's cores and would oversubscribe a pod with a CPU limit; the
@@ -46,6 +57,8 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
                 ExecutionProviders.apply(options, gpu);
             }
             this.session = environment.createSession(bundle.verifiedFile(MODEL_FILE).toString(), options);
+            this.shrinkArenaAfterRun = new OrtSession.RunOptions();
+            shrinkArenaAfterRun.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load " + bundle.directory().resolve(MODEL_FILE)
                     + ": " + e.getMessage(), e);
@@ -81,6 +94,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         try (OnnxTensor x = OnnxTensor.createTensor(environment, featureBuffer, featureShape);
              OnnxTensor mask = OnnxTensor.createTensor(environment, maskBuffer, maskShape);
              OrtSession.Result result = session.run(Map.of("x", x, "mask", mask))) {
+            arenaGrown |= (long) input.batch() * input.time() * input.time() > MAX_KEPT_ATTENTION;
             float[] scores = copy((OnnxTensor) result.get(0));
             float[] probs = copy((OnnxTensor) result.get(1));
             return new EngineOutput(input.batch(), input.time(), categories, scores, probs);
@@ -95,6 +109,23 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         }
     }
 
+    /** ONNX Runtime shrinks its arena only at the end of a run: a one-segment run of zeros that asks it to. */
+    @Override
+    public synchronized void releaseCachedMemory() {
+        if (!arenaGrown) {
+            return;
+        }
+        arenaGrown = false;
+        try (OnnxTensor x = OnnxTensor.createTensor(environment, FloatBuffer.wrap(new float[featureDim]),
+                new long[]{1, 1, featureDim});
+             OnnxTensor mask = OnnxTensor.createTensor(environment, FloatBuffer.wrap(new float[]{1f}), new long[]{1, 1});
+             OrtSession.Result ignored = session.run(Map.of("x", x, "mask", mask), shrinkArenaAfterRun)) {
+            // Nothing to read: the run is for its end, where the arena gives back the regions no tensor uses.
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not give back its cached memory: " + e.getMessage(), e);
+        }
+    }
+
     private static float[] copy(OnnxTensor tensor) {
         FloatBuffer buffer = tensor.getFloatBuffer();
         float[] out = new float[buffer.remaining()];
@@ -105,6 +136,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     @Override
     public synchronized void close() {
         try {
+            shrinkArenaAfterRun.close();
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("cannot close the ONNX Runtime session", e);
