@@ -85,12 +85,18 @@ class TrainConfig:
     # Stop with an error (exit 2, nothing written) when the MIL loss is at chance or the scores stop varying after
     # the warm-up (train.py); false keeps such a model, for experiments that study failures.
     check_learning: bool = True
+    # The alarm threshold is calibrated after training on the streaming scores (window W, the serving default) of
+    # up to this many training videos, half normal and half anomalous (events.calibrate_threshold).
+    calibration_window: int = 32
+    calibration_videos: int = 200
 
     def validate(self) -> "TrainConfig":
         _require(self.epochs >= 1, "epochs", self.epochs, "an integer >= 1")
         _require(self.batch_size >= 2, "batch_size", self.batch_size, "an integer >= 2")
         _require(self.max_segments >= 16, "max_segments", self.max_segments, "an integer >= 16")
         _require(self.learning_rate > 0, "learning_rate", self.learning_rate, "a number > 0")
+        _require(self.calibration_window >= 1, "calibration_window", self.calibration_window, "an integer >= 1")
+        _require(self.calibration_videos >= 2, "calibration_videos", self.calibration_videos, "an integer >= 2")
         _require(self.smoothing in SMOOTHING_MODES, "smoothing", self.smoothing, " or ".join(SMOOTHING_MODES))
         return self
 

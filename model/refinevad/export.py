@@ -21,7 +21,7 @@ import torch
 
 from . import __version__, cli
 from .folders import replaced_folder
-from .inference import load_model, score_streaming
+from .inference import TRAINING_FILE, load_model, score_streaming
 from .model import RefineVAD
 from .synth import Generator, SynthParams
 
@@ -123,8 +123,27 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def threshold_fields(model_dir: Path, window: int, override: float = None) -> dict:
+    """The manifest's alarm threshold: --threshold, else the one refinevad.train calibrated on training videos,
+    else nothing (a model trained before calibration existed; readers then keep their own default).
+
+    "threshold" is a number in [0, 1]: a segment whose score is at or above it is anomalous; "threshold_calibration"
+    says where it came from. Both fields are additive: readers that do not know them ignore them.
+    """
+    if override is not None:
+        return {"threshold": override, "threshold_calibration": {"source": "--threshold"}}
+    path = Path(model_dir) / TRAINING_FILE
+    calibration = json.loads(path.read_text()).get("threshold") if path.is_file() else None
+    if calibration is None:
+        return {}
+    details = {"source": "training videos", **calibration}
+    if calibration.get("window") != window:
+        details["note"] = f"calibrated at W={calibration.get('window')}, served at W={window}"
+    return {"threshold": calibration["value"], "threshold_calibration": details}
+
+
 def write_export(out: Path, model: RefineVAD, name: str, version: str, window: int, metrics: Dict,
-                 progress) -> dict:
+                 progress, threshold: Dict = None) -> dict:
     cfg = model.cfg
     cases = golden_cases(cfg.feature_dim)
     for case in cases:
@@ -157,6 +176,7 @@ def write_export(out: Path, model: RefineVAD, name: str, version: str, window: i
             "exported_with": {"refinevad": __version__, "torch": torch.__version__},
             "model_config": {k: v for k, v in vars(cfg).items() if k != "categories"},
             "metrics": metrics,
+            **(threshold or {}),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
@@ -191,17 +211,26 @@ def main(argv=None) -> None:
     parser.add_argument("--version", default="1", help="model version (default 1)")
     parser.add_argument("--window", type=int, default=32, help="streaming window W in segments (default 32)")
     parser.add_argument("--metrics", type=Path, help="JSON result of refinevad.evaluate to record in the manifest")
+    parser.add_argument("--threshold", type=float,
+                        help="alarm threshold to record (default: the one calibrated on training videos by train)")
     args = parser.parse_args(argv)
 
     def body(progress):
         if args.window < 1:
             raise cli.UsageError(f"--window {args.window} is not allowed; use a positive number of segments")
+        if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+            raise cli.UsageError(f"--threshold {args.threshold} is not allowed; scores are in [0, 1]")
         metrics = json.loads(args.metrics.read_text()) if args.metrics else {}
         model, _ = load_model(args.model)
-        manifest = write_export(args.out, model, args.name, args.version, args.window, metrics, progress)
+        threshold = threshold_fields(args.model, args.window, args.threshold)
+        progress(f"alarm threshold: {threshold['threshold']:.4f} ({threshold['threshold_calibration']['source']})"
+                 if threshold else "alarm threshold: none recorded (the model has no calibrated threshold)")
+        manifest = write_export(args.out, model, args.name, args.version, args.window, metrics, progress,
+                                threshold)
         progress(f"wrote {args.out}")
         return {"out": str(args.out), "name": manifest["name"], "version": manifest["version"],
                 "feature_dim": manifest["feature_dim"], "window": manifest["window"],
+                "threshold": manifest.get("threshold"),
                 **manifest["parity"], **{f: v["bytes"] for f, v in manifest["files"].items()}}
 
     cli.run("export", body)

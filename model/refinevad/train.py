@@ -21,8 +21,9 @@ import torch
 from . import cli
 from .config import Config
 from .data import Dataset, pad_batch, resample_mean
+from .events import MIN_SEGMENTS, alarm_level, calibrate_threshold
 from .folders import replaced_folder
-from .inference import CONFIG_FILE, TRAINING_FILE, WEIGHTS_FILE
+from .inference import CONFIG_FILE, TRAINING_FILE, WEIGHTS_FILE, score_streaming
 from .losses import refinevad_loss
 from .model import RefineVAD
 
@@ -185,6 +186,29 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
     return model, history
 
 
+def calibrate(model: RefineVAD, cfg: Config, data: TrainingSet, progress) -> dict:
+    """The alarm threshold from training videos only (video-level labels): streaming scores at the serving window
+    of a seeded sample of at most calibration_videos training videos (as trained, mean-pooled to max_segments),
+    half normal and half anomalous, each reduced to its alarm level; events.calibrate_threshold chooses."""
+    window, half = cfg.train.calibration_window, cfg.train.calibration_videos // 2
+    rng = np.random.default_rng(cfg.train.seed + 1)
+    model.eval()
+    levels = []
+    for group in (data.normal, data.anomalous):
+        chosen = rng.permutation(group)[:half]
+        levels.append([alarm_level(score_streaming(model, data.features[i], window)[0]) for i in chosen])
+    try:
+        result = calibrate_threshold(*levels)
+    except ValueError as e:
+        raise cli.ToolError(f"cannot calibrate the alarm threshold on the training videos: {e}") from e
+    result.update({"window": window, "min_segments": MIN_SEGMENTS,
+                   "rule": "max Youden J of training videos alarmed (anomalous minus normal), streaming scores"})
+    progress(f"alarm threshold {result['value']:.3f} (W={window}, {result['normal_videos']} normal and "
+             f"{result['anomalous_videos']} anomalous training videos: {result['train_anomalous_alarmed']:.0%} "
+             f"of anomalous and {result['train_normal_alarmed']:.0%} of normal ones raise an alarm)")
+    return result
+
+
 def write_model_dir(out: Path, model: RefineVAD, cfg: Config, training: dict) -> None:
     with replaced_folder(out, CONFIG_FILE, "a model folder") as staging:
         cfg.save(staging / CONFIG_FILE)
@@ -223,13 +247,20 @@ def main(argv=None) -> None:
         start = time.monotonic()
         model, history = train(cfg, data, progress)
         seconds = time.monotonic() - start
+        start = time.monotonic()
+        threshold = calibrate(model, cfg, data, progress)
+        threshold["seconds"] = round(time.monotonic() - start, 2)
+        counts = data.categories[data.anomalous].sum(axis=0)
         training = {"data": str(args.data), "train_videos": len(data.features), "seconds": round(seconds, 2),
                     "seconds_per_epoch": round(seconds / cfg.train.epochs, 3),
                     "peak_memory_mib": round(peak_memory_mib(), 1),
-                    "parameters": sum(p.numel() for p in model.parameters()), "history": history}
+                    "parameters": sum(p.numel() for p in model.parameters()), "history": history,
+                    "threshold": threshold,
+                    "category_counts": {name: int(n) for name, n in zip(cfg.model.categories, counts)}}
         write_model_dir(args.out, model, cfg, training)
         progress(f"wrote {args.out}")
         return {"out": str(args.out), "epochs": cfg.train.epochs, "final_loss": history[-1]["loss"],
+                "threshold": threshold["value"],
                 **{k: training[k] for k in ("train_videos", "seconds", "seconds_per_epoch", "peak_memory_mib",
                                             "parameters")}}
 

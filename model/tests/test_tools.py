@@ -72,7 +72,11 @@ def test_train_writes_a_complete_model_folder(workspace):
     assert {p.name for p in model.iterdir()} == {"config.json", "weights.pt", "training.json"}
     training = json.loads(model.joinpath("training.json").read_text())
     assert len(training["history"]) == 2 and training["peak_memory_mib"] > 0
-    assert "shift_ratio_mean" in training["history"][0]
+    assert "shift_ratio_mean" in training["history"][0] and "score_std" in training["history"][0]
+    threshold = training["threshold"]  # calibrated on training videos at the serving window
+    assert 0.0 <= threshold["value"] <= 1.0 and threshold["window"] == 32
+    assert threshold["normal_videos"] == 16 and threshold["anomalous_videos"] == 16
+    assert sum(training["category_counts"].values()) == 16  # one category per synthetic anomalous video
 
 
 def test_evaluate_reports_frame_metrics_categories_and_streaming(workspace):
@@ -82,6 +86,15 @@ def test_evaluate_reports_frame_metrics_categories_and_streaming(workspace):
         assert 0.0 <= result[key] <= 1.0
     assert result["test_videos"] == 8
     assert set(result["per_category_auc"]) <= set(data.joinpath("categories.txt").read_text().split())
+    events = result["events"]
+    training = json.loads(model.joinpath("training.json").read_text())
+    assert events["window"] == 32 and events["threshold"] == training["threshold"]["value"]
+    assert events["threshold_source"].startswith("calibrated on training videos")
+    assert events["intervals"] >= 4 and 0 <= events["intervals_found"] <= events["intervals"]
+    assert events["normal_videos"] == 4 and events["false_alarms_per_hour"] >= 0
+    assert events["category"]["majority_class"] in training["category_counts"]
+    fixed = result_of(tool("evaluate", "--model", model, "--data", data, "--windows", "none", "--threshold", 1.5))
+    assert fixed["events"]["threshold_source"] == "--threshold" and fixed["events"]["intervals_found"] == 0
 
 
 def test_export_writes_verified_onnx_torchscript_manifest_and_golden_vectors(workspace):
@@ -94,6 +107,10 @@ def test_export_writes_verified_onnx_torchscript_manifest_and_golden_vectors(wor
     manifest = json.loads(out.joinpath("manifest.json").read_text())
     assert manifest["name"] == "refinevad" and manifest["feature_dim"] == 32 and manifest["window"] == 8
     assert manifest["metrics"]["frame_auc"] == json.loads(metrics.read_text())["frame_auc"]
+    calibrated = json.loads(model.joinpath("training.json").read_text())["threshold"]
+    assert manifest["threshold"] == calibrated["value"]
+    assert manifest["threshold_calibration"]["source"] == "training videos"
+    assert "W=32, served at W=8" in manifest["threshold_calibration"]["note"]
     for name, entry in manifest["files"].items():
         assert hashlib.sha256(out.joinpath(name).read_bytes()).hexdigest() == entry["sha256"]
     # The ONNX graph runs at a batch and length other than those it was traced with.
