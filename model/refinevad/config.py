@@ -19,6 +19,7 @@ UCF_CRIME_CATEGORIES = [
 CROSS_ATTENTION_MODES = ("segments_query", "prototype_query")
 SMOOTHING_MODES = ("temporal", "category_gmm", "none")
 PROTOTYPE_TEACHING_MODES = ("balanced", "anomalous_only", "off")
+MOTION_NORMALISATION_MODES = ("none", "per_video")
 
 
 class ConfigError(ValueError):
@@ -36,6 +37,9 @@ class ModelConfig:
     fold_div: int = 8               # K in s_t = r_t * D / K
     shift_temperature: float = 1.0  # tau of the soft channel mask; the hard shift is the limit tau -> 0
     motion_embedding: bool = True   # also feed log motion intensity to the encoder
+    # log v_t as it is ("none"), or standardised over each clip's segments that have a previous one ("per_video"),
+    # so that its scale no longer depends on the feature kind (work in progress, docs/MODEL.md)
+    motion_normalisation: str = "none"
     transformer_layers: int = 2
     transformer_heads: int = 4
     transformer_ff: int = 256
@@ -65,6 +69,8 @@ class ModelConfig:
         _require(0.0 <= self.dropout < 1.0, "dropout", self.dropout, "a number in [0, 1)")
         _require(self.cross_attention in CROSS_ATTENTION_MODES, "cross_attention", self.cross_attention,
                  " or ".join(CROSS_ATTENTION_MODES))
+        _require(self.motion_normalisation in MOTION_NORMALISATION_MODES, "motion_normalisation",
+                 self.motion_normalisation, " or ".join(MOTION_NORMALISATION_MODES))
         _require(self.prototype_teaching in PROTOTYPE_TEACHING_MODES, "prototype_teaching",
                  self.prototype_teaching, " or ".join(PROTOTYPE_TEACHING_MODES))
         return self

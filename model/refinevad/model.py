@@ -36,9 +36,22 @@ def shift_next(x: torch.Tensor) -> torch.Tensor:
     return F.pad(x[:, 1:], (0, 0, 0, 1))
 
 
+def has_previous(mask: torch.Tensor) -> torch.Tensor:
+    """1 where a segment and the one before it are valid, [B, T]."""
+    return mask * shift_prev(mask.unsqueeze(-1)).squeeze(-1)
+
+
+def standardise_per_clip(values: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """(values - mean) / std over each row's valid positions; 0 elsewhere (and for a row without any)."""
+    count = valid.sum(-1, keepdim=True).clamp(min=1.0)
+    mean = (values * valid).sum(-1, keepdim=True) / count
+    var = ((values - mean) ** 2 * valid).sum(-1, keepdim=True) / count
+    return (values - mean) / torch.sqrt(var + 1e-4) * valid
+
+
 def motion_intensity(xm: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """v_t = Var_channels(x_t - x_{t-1}), [B, T]; 0 where there is no valid previous segment."""
-    has_prev = mask * shift_prev(mask.unsqueeze(-1)).squeeze(-1)
+    has_prev = has_previous(mask)
     delta = (xm - shift_prev(xm)) * has_prev.unsqueeze(-1)
     return delta.var(dim=-1, unbiased=False)
 
@@ -88,9 +101,12 @@ class TemporalEncoder(nn.Module):
                                            dropout=cfg.dropout, batch_first=True)
         self.transformer = nn.TransformerEncoder(layer, cfg.transformer_layers, enable_nested_tensor=False)
         self.dropout = nn.Dropout(cfg.dropout)
+        self.motion_normalisation = cfg.motion_normalisation
 
     def forward(self, xm: torch.Tensor, mask: torch.Tensor):
         log_motion = torch.log(motion_intensity(xm, mask) + 1e-6)
+        if self.motion_normalisation == "per_video":
+            log_motion = standardise_per_clip(log_motion, has_previous(mask))
         shifted, ratio = self.shift(xm, log_motion)
         h = self.project(shifted)
         if self.motion_embedding is not None:

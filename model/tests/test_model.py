@@ -148,3 +148,20 @@ def test_the_learning_check_names_chance_loss_and_flat_scores_only_after_the_war
     assert "no longer vary" in learning_failure(flat, 300, 1000)
     assert "at chance" in learning_failure(stuck, 10, 10)      # a run shorter than the warm-up: its last epoch
     assert learning_failure({"mil": 0.668, "score_std": 0.05}, 10, 10) is None  # slow but learning (33-video base)
+
+
+def test_per_video_motion_normalisation_makes_log_v_independent_of_the_feature_scale():
+    # C3D rows are L2-normalised 4096-d vectors: log v_t sits near -9 there and near 0 for unit-variance features.
+    torch.manual_seed(0)
+    model = RefineVAD(small_config(motion_normalisation="per_video")).eval()
+    x, mask = batch([12, 7])
+    with torch.no_grad():
+        a = model(x, mask)
+        b = model(x * 0.1, mask)
+    # Only the projection sees the raw scale; the motion embedding and the shift ratio see the same input.
+    from refinevad.model import has_previous, motion_intensity, standardise_per_clip
+    small = standardise_per_clip(torch.log(motion_intensity(x * 0.1, mask) + 1e-6), has_previous(mask))
+    large = standardise_per_clip(torch.log(motion_intensity(x, mask) + 1e-6), has_previous(mask))
+    assert torch.allclose(small, large, atol=1e-3)
+    assert torch.all(small[has_previous(mask) == 0] == 0)
+    assert torch.isfinite(a[0]).all() and torch.isfinite(b[0]).all()
