@@ -9,11 +9,13 @@ import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.load.DetectorObserver;
 import io.refinevad.operator.load.PodDeletionCosts;
 import io.refinevad.operator.load.PodLoadProbe;
+import io.refinevad.operator.load.PodUndrainer;
 import io.refinevad.operator.reconciler.AnomalyDetectorReconciler;
 import io.refinevad.operator.reconciler.DetectorEvents;
 import io.refinevad.operator.reconciler.DetectorScaler;
 import io.refinevad.operator.reconciler.OperatorMetrics;
 import io.refinevad.operator.reconciler.OperatorSettings;
+import io.refinevad.operator.reconciler.UnaskedDrainReversal;
 import java.util.Optional;
 
 /**
@@ -33,12 +35,16 @@ public final class DetectorOperator implements AutoCloseable {
         DetectorScaler scaler = new DetectorScaler();
         OperatorMetrics metrics = new OperatorMetrics(registry);
         metrics.watchScalingHistories(scaler);
+        DetectorEvents events = new DetectorEvents(client);
+        // The admin plane, dialled at each pod's address: no Service exposes it.
         operator.register(new AnomalyDetectorReconciler(
                 new DetectorObserver(client,
-                        new PodLoadProbe(DetectorResources.GRPC_PORT, settings.loadReportTimeout())),
+                        new PodLoadProbe(DetectorResources.ADMIN_PORT, settings.loadReportTimeout())),
                 scaler,
+                new UnaskedDrainReversal(new PodUndrainer(DetectorResources.ADMIN_PORT,
+                        settings.loadReportTimeout()), client, events, metrics),
                 new PodDeletionCosts(client),
-                new DetectorEvents(client),
+                events,
                 metrics,
                 settings));
     }

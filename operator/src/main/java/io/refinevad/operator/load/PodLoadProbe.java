@@ -3,10 +3,9 @@ package io.refinevad.operator.load;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.LoadReport;
-import io.refinevad.api.v1.ScoringGrpc;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Asks scoring pods for their load reports (active streams, capacity, draining) over gRPC, with a short deadline.
- * All pods of a detector are asked at once on gRPC's own threads, so a poll takes one deadline at most however many
+ * Asks scoring pods for their load reports (active streams, capacity, draining) on their admin plane, with a short
+ * deadline. All pods of a detector are asked at once on gRPC's own threads, so a poll takes one deadline at most however many
  * pods there are, and no reconciler thread pool is held by a pod that does not answer.
  */
 public class PodLoadProbe {
@@ -42,14 +41,9 @@ public class PodLoadProbe {
     }
 
     private PendingReport ask(Pod pod) {
-        String address = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-        if (address == null || address.isEmpty()) {
-            return PendingReport.NONE;
-        }
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(address, port).usePlaintext().build();
-        return new PendingReport(channel, ScoringGrpc.newFutureStub(channel)
+        return AdminChannels.open(pod, port).map(channel -> new PendingReport(channel, AdminGrpc.newFutureStub(channel)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .getLoadReport(GetLoadReportRequest.getDefaultInstance()), deadline);
+                .getLoadReport(GetLoadReportRequest.getDefaultInstance()), deadline)).orElse(PendingReport.NONE);
     }
 
     private record PendingReport(ManagedChannel channel, ListenableFuture<LoadReport> call, Duration deadline) {

@@ -53,15 +53,18 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
 
     private final DetectorObserver observer;
     private final DetectorScaler scaler;
+    private final UnaskedDrainReversal drainReversal;
     private final PodDeletionCosts deletionCosts;
     private final DetectorEvents events;
     private final OperatorMetrics metrics;
     private final OperatorSettings settings;
 
-    public AnomalyDetectorReconciler(DetectorObserver observer, DetectorScaler scaler, PodDeletionCosts deletionCosts,
-            DetectorEvents events, OperatorMetrics metrics, OperatorSettings settings) {
+    public AnomalyDetectorReconciler(DetectorObserver observer, DetectorScaler scaler,
+            UnaskedDrainReversal drainReversal, PodDeletionCosts deletionCosts, DetectorEvents events,
+            OperatorMetrics metrics, OperatorSettings settings) {
         this.observer = observer;
         this.scaler = scaler;
+        this.drainReversal = drainReversal;
         this.deletionCosts = deletionCosts;
         this.events = events;
         this.metrics = metrics;
@@ -72,6 +75,8 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
     public UpdateControl<AnomalyDetector> reconcile(AnomalyDetector detector, Context<AnomalyDetector> context) {
         Instant started = Instant.now();
         DetectorObservation observation = observer.observe(detector, context.getSecondaryResource(Deployment.class));
+        // This pass still counts an undrained pod as draining; the next one sees it serving.
+        drainReversal.reverse(detector, observation);
         ScaleDecision decision = scaler.decide(detector, observation, started);
         // Costs first: when the Deployment shrinks below, the ReplicaSet removes the emptiest pods.
         deletionCosts.update(detector.getMetadata().getNamespace(), observation.pods());

@@ -7,8 +7,8 @@ import io.refinevad.operator.scaling.ScaleDecision;
 import java.time.Duration;
 
 /**
- * The operator's own metrics at /q/metrics: reconciliations (count and latency, by outcome), scale decisions, and
- * how many detectors' scaling histories it keeps.
+ * The operator's own metrics at /q/metrics: reconciliations (count and latency, by outcome), scale decisions, drains
+ * it undid, and how many detectors' scaling histories it keeps.
  */
 public class OperatorMetrics {
 
@@ -31,6 +31,11 @@ public class OperatorMetrics {
         Gauge.builder("refinevad_operator_scaling_histories", scaler, DetectorScaler::trackedDetectors)
                 .description("detectors whose scaling history the operator keeps (one per existing detector)")
                 .register(registry);
+    }
+
+    /** A pod drained although nobody was deleting it: undrained, evicted, or eviction-refused (tried again). */
+    public void unaskedDrain(String outcome) {
+        registry.counter("refinevad_operator_unasked_drains", "outcome", outcome).increment();
     }
 
     public void decided(ScaleDecision decision) {

@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.LoadReport;
-import io.refinevad.api.v1.ScoringGrpc;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** The operator's load probe against real gRPC servers on the loopback interface. */
+/** The operator's load probe against real gRPC servers (the admin plane's service) on the loopback interface. */
 class PodLoadProbeTest {
 
     @Test
@@ -66,7 +66,7 @@ class PodLoadProbeTest {
 
     private static Server serve(Supplier<LoadReport> report) throws IOException {
         return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new ScoringGrpc.ScoringImplBase() {
+                .addService(new AdminGrpc.AdminImplBase() {
                     @Override
                     public void getLoadReport(GetLoadReportRequest request, StreamObserver<LoadReport> responses) {
                         responses.onNext(report.get());

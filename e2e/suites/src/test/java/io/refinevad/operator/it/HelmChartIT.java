@@ -105,7 +105,8 @@ class HelmChartIT {
             throws Exception {
         String account = "system:serviceaccount:" + namespace.name() + ":vad-refinevad-operator";
         for (String allowed : List.of("create deployments.apps", "patch anomalydetectors.refinevad.io/status",
-                "patch pods", "create events", "watch poddisruptionbudgets.policy")) {
+                "patch pods", "create pods --subresource=eviction", "create events",
+                "watch poddisruptionbudgets.policy")) {
             assertThat(canI(cluster, account, allowed)).as(allowed).isTrue();
         }
         for (String denied : List.of("list secrets", "delete pods", "create pods", "delete nodes",
