@@ -156,10 +156,11 @@ class DynamicBatcherTest {
     }
 
     /** The real engine, except that its first batch throws the given error. */
-    private static final class ThrowingOnce implements InferenceEngine {
+    private static final class ThrowingOnce extends ForwardingEngine {
         private final AtomicReference<Error> error;
 
         ThrowingOnce(Error error) {
+            super(engine);
             this.error = new AtomicReference<>(error);
         }
 
@@ -169,26 +170,7 @@ class DynamicBatcherTest {
             if (once != null) {
                 throw once;
             }
-            return engine.run(input);
-        }
-
-        @Override
-        public String name() {
-            return engine.name();
-        }
-
-        @Override
-        public String platform() {
-            return engine.platform();
-        }
-
-        @Override
-        public String modelFile() {
-            return engine.modelFile();
-        }
-
-        @Override
-        public void close() {
+            return super.run(input);
         }
     }
 

@@ -13,7 +13,6 @@ import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.EngineInput;
 import io.refinevad.server.engine.EngineOutput;
-import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.engine.OnnxRuntimeEngine;
 import io.refinevad.server.metrics.ScoringMetrics;
 import io.refinevad.server.model.EmbeddedDefaultModel;
@@ -167,35 +166,20 @@ class FairBatchingTest {
     }
 
     /** The real engine, recording each call's shape and each request to give its cached memory back. */
-    private final class Recording implements InferenceEngine {
+    private final class Recording extends ForwardingEngine {
+        Recording() {
+            super(engine);
+        }
+
         @Override
         public EngineOutput run(EngineInput input) {
             calls.add(input.batch() + "x" + input.time());
-            return engine.run(input);
+            return super.run(input);
         }
 
         @Override
         public void releaseCachedMemory() {
             calls.add("release");
-        }
-
-        @Override
-        public String name() {
-            return engine.name();
-        }
-
-        @Override
-        public String platform() {
-            return engine.platform();
-        }
-
-        @Override
-        public String modelFile() {
-            return engine.modelFile();
-        }
-
-        @Override
-        public void close() {
         }
     }
 
