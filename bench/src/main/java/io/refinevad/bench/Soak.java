@@ -1,10 +1,7 @@
 package io.refinevad.bench;
 
 import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.refinevad.api.Float32Bytes;
@@ -16,9 +13,9 @@ import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.Segments;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
-import java.io.ByteArrayInputStream;
+import io.refinevad.testsupport.MalformedProtobuf;
+import io.refinevad.testsupport.RawCall;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 
 /**
  * A soak of a running server: N cameras for D minutes. Three in four are well-behaved: each streams one segment per
@@ -53,13 +49,6 @@ import java.util.function.Consumer;
 public final class Soak {
     private static final int DIM = 512;
     private static final long SAMPLE_MILLIS = 10_000;
-    private static final MethodDescriptor<byte[], byte[]> RAW_STREAM = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setFullMethodName("refinevad.v1.Scoring/StreamScores").setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-            .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
-    /** Bytes no StreamRequest parses from: a truncated varint, wire type 7, tag zero, an unterminated group. */
-    private static final List<byte[]> MALFORMED = List.of(
-            new byte[]{0x0a, (byte) 0xff}, new byte[]{0x0f, 0x01}, new byte[]{0x00, 0x01}, new byte[]{0x0b});
-
     enum Misdeed { CANCEL, DROP_CONNECTION, MALFORMED, SILENT_THEN_CANCEL, REOPEN_WITHOUT_TOKEN, TAKE_OVER, REOPEN_AFTER_END }
 
     private final String target;
@@ -188,7 +177,8 @@ public final class Soak {
     private void wellBehaved(String id, Random random) {
         ManagedChannel channel = shared.get(random.nextInt(shared.size()));
         AtomicLong expected = new AtomicLong();
-        Call call = new Call(channel, CallOptions.DEFAULT, response -> {
+        RawCall call = RawCall.stream(channel, CallOptions.DEFAULT, bytes -> {
+            StreamResponse response = parse(bytes);
             if (response.hasScore()) {
                 long s = response.getScore().getSequence();
                 if (s == expected.get()) {
@@ -207,14 +197,14 @@ public final class Soak {
         long next = System.nanoTime() + random.nextLong(periodNanos);
         long sequence = 0;
         try {
-            while (System.nanoTime() < endNanos && !call.ended.isDone()) {
+            while (System.nanoTime() < endNanos && !call.ended().isDone()) {
                 sleepUntil(next);
                 call.send(segment(sequence++, random));
                 goodSent.increment();
                 next += periodNanos;
             }
             call.halfClose();
-            Status status = call.ended.get(2, TimeUnit.MINUTES);
+            Status status = call.ended().get(2, TimeUnit.MINUTES);
             if (!status.isOk()) {
                 goodFailures.add(id + " " + status);
             }
@@ -240,7 +230,8 @@ public final class Soak {
 
     private void misbehave(Misdeed misdeed, String id, Random random) throws Exception {
         ManagedChannel own = misdeed == Misdeed.DROP_CONNECTION ? channel(target) : null;
-        Call call = new Call(own != null ? own : shared.get(random.nextInt(shared.size())), CallOptions.DEFAULT);
+        RawCall call = RawCall.stream(own != null ? own : shared.get(random.nextInt(shared.size())),
+                CallOptions.DEFAULT);
         call.send(open(id, 0, ""));
         live.incrementAndGet();
         try {
@@ -252,7 +243,7 @@ public final class Soak {
                 case CANCEL -> call.cancel();
                 case DROP_CONNECTION -> own.shutdownNow();
                 case MALFORMED -> {
-                    call.send(MALFORMED.get(random.nextInt(MALFORMED.size())));
+                    call.send(MalformedProtobuf.any(random));
                     expect(id, misdeed, call, Status.Code.INVALID_ARGUMENT);
                 }
                 case SILENT_THEN_CANCEL -> {
@@ -260,8 +251,8 @@ public final class Soak {
                     call.cancel();
                 }
                 case REOPEN_WITHOUT_TOKEN -> {
-                    call.awaitAnswers(count);
-                    Call again = new Call(shared.get(0), CallOptions.DEFAULT);
+                    awaitAnswers(call, count);
+                    RawCall again = RawCall.stream(shared.get(0), CallOptions.DEFAULT);
                     again.send(open(id, 0, ""));
                     again.halfClose();
                     expect(id, misdeed, again, Status.Code.ALREADY_EXISTS);
@@ -269,21 +260,21 @@ public final class Soak {
                     expect(id, misdeed, call, Status.Code.OK);
                 }
                 case TAKE_OVER -> {
-                    call.awaitAnswers(count);
-                    Call newer = new Call(shared.get(random.nextInt(shared.size())), CallOptions.DEFAULT);
-                    newer.send(open(id, count, call.resumeToken()));
+                    awaitAnswers(call, count);
+                    RawCall newer = RawCall.stream(shared.get(random.nextInt(shared.size())), CallOptions.DEFAULT);
+                    newer.send(open(id, count, resumeToken(call)));
                     newer.send(segment(count, random));
                     newer.halfClose();
                     expect(id, misdeed, call, Status.Code.ABORTED);
                     expect(id, misdeed, newer, Status.Code.OK);
-                    if (newer.scores() != 1) {
-                        surprises.add(id + " " + misdeed + ": the newer call got " + newer.scores() + " answers, not 1");
+                    if (scores(newer) != 1) {
+                        surprises.add(id + " " + misdeed + ": the newer call got " + scores(newer) + " answers, not 1");
                     }
                 }
                 case REOPEN_AFTER_END -> {
                     call.halfClose();
                     expect(id, misdeed, call, Status.Code.OK);
-                    Call again = new Call(shared.get(0), CallOptions.DEFAULT);
+                    RawCall again = RawCall.stream(shared.get(0), CallOptions.DEFAULT);
                     again.send(open(id, 0, ""));
                     again.send(segment(0, random));
                     again.halfClose();
@@ -293,7 +284,7 @@ public final class Soak {
             }
             if (misdeed == Misdeed.CANCEL || misdeed == Misdeed.SILENT_THEN_CANCEL
                     || misdeed == Misdeed.DROP_CONNECTION) {
-                ended(call.ended.get(1, TimeUnit.MINUTES));
+                ended(call.ended().get(1, TimeUnit.MINUTES));
             }
         } finally {
             live.decrementAndGet();
@@ -303,8 +294,8 @@ public final class Soak {
         }
     }
 
-    private void expect(String id, Misdeed misdeed, Call call, Status.Code code) throws Exception {
-        Status status = call.ended.get(2, TimeUnit.MINUTES);
+    private void expect(String id, Misdeed misdeed, RawCall call, Status.Code code) throws Exception {
+        Status status = call.ended().get(2, TimeUnit.MINUTES);
         ended(status);
         if (status.getCode() != code) {
             surprises.add(id + " " + misdeed + ": expected " + code + ", got " + status);
@@ -377,95 +368,27 @@ public final class Soak {
         }
     }
 
-    /** One StreamScores call with bytes as they go on the wire, so that malformed ones can be sent too. */
-    private static final class Call extends ClientCall.Listener<byte[]> {
-        final CompletableFuture<Status> ended = new CompletableFuture<>();
-        private final List<byte[]> responses = new CopyOnWriteArrayList<>();
-        private final ClientCall<byte[], byte[]> call;
-        /** Sees each answer as it comes (on the transport's thread), for a call too long to keep them all. */
-        private final Consumer<StreamResponse> watcher;
-
-        Call(ManagedChannel channel, CallOptions options) {
-            this(channel, options, null);
-        }
-
-        Call(ManagedChannel channel, CallOptions options, Consumer<StreamResponse> watcher) {
-            this.watcher = watcher;
-            call = channel.newCall(RAW_STREAM, options);
-            call.start(this, new Metadata());
-            call.request(Integer.MAX_VALUE);
-        }
-
-        synchronized void send(byte[] message) {
-            call.sendMessage(message);
-        }
-
-        void halfClose() {
-            call.halfClose();
-        }
-
-        void cancel() {
-            call.cancel("the soak's camera went away", null);
-        }
-
-        List<StreamResponse> parsed() {
-            return responses.stream().map(bytes -> {
-                try {
-                    return StreamResponse.parseFrom(bytes);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        }
-
-        long scores() {
-            return parsed().stream().filter(StreamResponse::hasScore).count();
-        }
-
-        String resumeToken() {
-            return parsed().stream().filter(StreamResponse::hasOpened).findFirst().orElseThrow()
-                    .getOpened().getResumeToken();
-        }
-
-        void awaitAnswers(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-            while (scores() < count && !ended.isDone() && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-        }
-
-        @Override
-        public void onMessage(byte[] message) {
-            if (watcher == null) {
-                responses.add(message);
-                return;
-            }
-            try {
-                watcher.accept(StreamResponse.parseFrom(message));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-            ended.complete(status);
+    private static StreamResponse parse(byte[] bytes) {
+        try {
+            return StreamResponse.parseFrom(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
+    private static long scores(RawCall call) {
+        return call.responses().stream().map(Soak::parse).filter(StreamResponse::hasScore).count();
+    }
 
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    private static String resumeToken(RawCall call) {
+        return call.responses().stream().map(Soak::parse).filter(StreamResponse::hasOpened).findFirst().orElseThrow()
+                .getOpened().getResumeToken();
+    }
+
+    private static void awaitAnswers(RawCall call, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (scores(call) < count && !call.ended().isDone() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 }

@@ -28,6 +28,7 @@ import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.api.v1.UndrainRequest;
 import io.refinevad.server.stream.StreamRegistry;
+import io.refinevad.testsupport.RawCall;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,7 +161,7 @@ class FuzzTest {
                 || (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !watch)) {
             fail(what);
         }
-        for (byte[] response : call.responses) {
+        for (byte[] response : call.responses()) {
             try {
                 rpc.answers().check(response);
             } catch (AssertionError | InvalidProtocolBufferException e) {

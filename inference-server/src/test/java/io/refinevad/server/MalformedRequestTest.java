@@ -9,13 +9,15 @@ import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.refinevad.api.Float32Bytes;
-import io.refinevad.api.v1.Features;
 import io.refinevad.api.v1.AdminGrpc;
+import io.refinevad.api.v1.Features;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.Segments;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
+import io.refinevad.testsupport.MalformedProtobuf;
+import io.refinevad.testsupport.RawCall;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -40,12 +42,7 @@ class MalformedRequestTest {
             "inference.GRPCInferenceService/ModelMetadata", "inference.GRPCInferenceService/ModelInfer");
     private static final List<String> ADMIN_METHODS = List.of("refinevad.v1.Admin/GetLoadReport",
             "refinevad.v1.Admin/Drain", "refinevad.v1.Admin/Undrain");
-    private static final Map<String, byte[]> MALFORMED = Map.of(
-            "truncated varint", new byte[]{0x0a, (byte) 0xff},
-            "invalid wire type", new byte[]{0x0f, 0x01},
-            "tag zero", new byte[]{0x00, 0x01},
-            "unterminated group", new byte[]{0x0b},
-            "groups nested 200 deep", nestedGroups(200));
+    private static final Map<String, byte[]> MALFORMED = malformed();
 
     @GrpcClient("scoring")
     Channel channel;
@@ -83,7 +80,7 @@ class MalformedRequestTest {
                                         .setData(Float32Bytes.pack(clip, 0, 5 * DIM)))).build().toByteArray())
                         .send(bytes.getValue());  // no half-close: the malformed message alone ends the call
                 assertMalformed("StreamScores with " + bytes.getKey(), stream.await());
-                long scores = stream.responses.stream().filter(r -> parse(r).hasScore()).count();
+                long scores = stream.responses().stream().filter(r -> parse(r).hasScore()).count();
                 assertEquals(5, scores, "the accepted segments are answered first");
                 Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> AdminGrpc.newBlockingStub(admin)
                         .getLoadReport(GetLoadReportRequest.getDefaultInstance()).getActiveStreams() == 0);
@@ -114,6 +111,13 @@ class MalformedRequestTest {
     }
 
     /** `depth` unknown groups (field 1000), each inside the previous one, all properly closed. */
+    /** Each kind of malformed bytes, and groups nested past protobuf's recursion limit (100). */
+    private static Map<String, byte[]> malformed() {
+        Map<String, byte[]> malformed = MalformedProtobuf.byProblem();
+        malformed.put("groups nested 200 deep", nestedGroups(200));
+        return malformed;
+    }
+
     private static byte[] nestedGroups(int depth) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < depth; i++) {

@@ -20,6 +20,8 @@ import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.Segments;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
+import io.refinevad.testsupport.MalformedProtobuf;
+import io.refinevad.testsupport.RawCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,9 +54,6 @@ class StreamLifecycleTest {
     private static final int DIM = 512;
     private static final float[] CLIP = GoldenVectors.read("stream_x").values();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    /** Bytes no StreamRequest parses from: a truncated varint, wire type 7, tag zero, an unterminated group. */
-    private static final List<byte[]> MALFORMED = List.of(
-            new byte[]{0x0a, (byte) 0xff}, new byte[]{0x0f, 0x01}, new byte[]{0x00, 0x01}, new byte[]{0x0b});
 
     /**
      * A short idle timeout, so that never-opened and never-reading calls are reaped within a round; not shorter than
@@ -95,7 +94,7 @@ class StreamLifecycleTest {
             String where = "seed " + SEED + ", round " + round + ": " + calls;
             for (Ended call : calls) {
                 if (call.ending() != Ending.STALLED) {  // a client that never reads may never see its call end
-                    waitFor(where).until(call.call().ended::isDone);
+                    waitFor(where).until(call.call().ended()::isDone);
                 }
             }
             waitFor(where).until(() -> load().getActiveStreams() == 0 && load().getCallsAwaitingOpen() == 0);
@@ -118,16 +117,17 @@ class StreamLifecycleTest {
     @Order(2)
     void aDrainCompletesWhateverTheOpenCallsAreDoing() throws Exception {
         RawCall stalled = stalled("stalled", 40);
-        waitFor("the stalled stream opened").until(() -> !stalled.responses.isEmpty());
+        waitFor("the stalled stream opened").until(() -> !stalled.responses().isEmpty());
         // The other two start last, so that the drain reaches them well within the idle timeout.
         RawCall neverOpened = RawCall.stream(shared, CallOptions.DEFAULT);
         RawCall streaming = RawCall.stream(shared, CallOptions.DEFAULT).send(open("streaming"))
                 .send(segments(0, 20));
-        waitFor("the streaming stream opened").until(() -> !streaming.responses.isEmpty());
+        waitFor("the streaming stream opened").until(() -> !streaming.responses().isEmpty());
         AdminGrpc.newBlockingStub(admin).drain(DrainRequest.getDefaultInstance());
         waitFor("the drain").until(() -> load().getActiveStreams() == 0 && load().getCallsAwaitingOpen() == 0);
         assertEquals(Status.Code.OK, streaming.await().getCode());
-        assertTrue(streaming.responses.stream().map(StreamLifecycleTest::parse).anyMatch(StreamResponse::hasDraining));
+        assertTrue(streaming.responses().stream().map(StreamLifecycleTest::parse)
+                .anyMatch(StreamResponse::hasDraining));
         assertEquals(20, scores(streaming));
         assertEquals(Status.Code.UNAVAILABLE, neverOpened.await().getCode());
         stalled.cancel();
@@ -161,7 +161,7 @@ class StreamLifecycleTest {
             case COMPLETE -> call.halfClose();
             case CANCEL -> call.cancel();
             case CANCEL_AFTER_HALF_CLOSE -> call.halfClose().cancel();
-            case MALFORMED -> call.send(MALFORMED.get(random.nextInt(MALFORMED.size())));
+            case MALFORMED -> call.send(MalformedProtobuf.any(random));
             case TRANSPORT_RESET -> channel.shutdownNow();
             case DEADLINE -> {
                 if (random.nextBoolean()) {
@@ -210,7 +210,7 @@ class StreamLifecycleTest {
     }
 
     private static long scores(RawCall call) {
-        return call.responses.stream().map(StreamLifecycleTest::parse).filter(StreamResponse::hasScore).count();
+        return call.responses().stream().map(StreamLifecycleTest::parse).filter(StreamResponse::hasScore).count();
     }
 
     private static StreamResponse parse(byte[] bytes) {
