@@ -5,6 +5,7 @@
 # server's active streams against the soak's open streams, RSS), then a table of checks, each PASS or FAIL, and the
 # server log's WARN/ERROR count. Exit status 0 only if every check passed.
 #   bench/soak.sh [cameras] [minutes] [rate] [seed]      (default 256 cameras, 30 minutes, 2 segments/s, seed 1)
+#   SOAK_MAX_RAM=1936m: the memory the server's JVM sizes itself for (the default detector pod's limit)
 # Build first: ./mvnw -B -ntp package -DskipTests -pl inference-server,client,bench -am
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,9 +18,12 @@ log=build/soak-server.log
 mkdir -p build
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 grpc=$(free_port); admin=$(free_port); http=$(free_port)
+# The JVM sizes its heap as in a default detector's pod, whose memory limit the operator derives (ScoringMemory,
+# docs/OPERATOR.md): RSS is then measured against what the pod would be allowed, not a quarter of this machine.
+max_ram=${SOAK_MAX_RAM:-1936m}
 # Room for every camera, and for a misbehaving camera's call the server is still ending while it opens the next.
-java -Drefinevad.streams.capacity=$((2 * cameras)) -Dquarkus.grpc.server.port="$grpc" -Drefinevad.admin.port="$admin" \
-  -Dquarkus.http.port="$http" -jar "$server" > "$log" 2>&1 &
+java -XX:MaxRAM="$max_ram" -Drefinevad.streams.capacity=$((2 * cameras)) -Dquarkus.grpc.server.port="$grpc" \
+  -Drefinevad.admin.port="$admin" -Dquarkus.http.port="$http" -jar "$server" > "$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 java -jar client/target/refinevad-client.jar --target "localhost:$grpc" wait --seconds 120 > /dev/null
