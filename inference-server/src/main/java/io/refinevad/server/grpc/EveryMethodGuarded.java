@@ -9,12 +9,13 @@ import io.vertx.grpc.VertxServerBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Every method on the scoring port answers a malformed request with INVALID_ARGUMENT (MalformedRequests), also those
- * of the services Quarkus adds itself, grpc.health.v1.Health and server reflection, which it registers past every
- * hook that could wrap their definitions: a request that was not protobuf got UNKNOWN "Application error processing
- * RPC" and a stack trace. grpc-java's server hands each method definition to its binary log, just before it starts
- * a call, to be wrapped (the binary log's own use is to read the messages as bytes); this "log" logs nothing and
- * only guards the method. Methods guarded already (the Scoring and OIP services guard their own) are left as they are.
+ * Every method of both ports answers a malformed request with INVALID_ARGUMENT (MalformedRequests): one guard for all,
+ * the services Quarkus adds itself included (grpc.health.v1.Health and server reflection, which it registers past
+ * every hook that could wrap their definitions: a request that was not protobuf got UNKNOWN "Application error
+ * processing RPC" and a stack trace). grpc-java's server hands each method definition to its binary log, just before
+ * it starts a call, to be wrapped (the binary log's own use is to read the messages as bytes); this "log" logs
+ * nothing and only guards the method. Quarkus's server on the scoring port takes it here; AdminServer sets it on the
+ * admin port's.
  */
 @ApplicationScoped
 public class EveryMethodGuarded extends BinaryLog implements ServerBuilderCustomizer<VertxServerBuilder> {

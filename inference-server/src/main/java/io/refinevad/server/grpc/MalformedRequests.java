@@ -7,15 +7,11 @@ import io.grpc.SecurityLevel;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.logging.Log;
 import io.refinevad.server.errors.GrpcErrors;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A request that is not valid protobuf (a truncated varint, a bad wire type, tag zero, groups nested too deep) ends
@@ -28,33 +24,12 @@ import java.util.List;
  * stream answers what it had accepted and releases its slot through its usual path), and the status the handler
  * ends the call with is replaced by INVALID_ARGUMENT.
  */
-public final class MalformedRequests {
+final class MalformedRequests {
     private MalformedRequests() {
     }
 
-    /** The service with every method guarded; names, types and the reflection schema stay the same. */
-    public static ServerServiceDefinition rejectedAsInvalid(ServerServiceDefinition service) {
-        ServiceDescriptor original = service.getServiceDescriptor();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
-                .setSchemaDescriptor(original.getSchemaDescriptor());
-        List<ServerMethodDefinition<?, ?>> guarded = new ArrayList<>();
-        for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-            ServerMethodDefinition<?, ?> wrapped = guard(method);
-            descriptor.addMethod(wrapped.getMethodDescriptor());
-            guarded.add(wrapped);
-        }
-        ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(descriptor.build());
-        guarded.forEach(builder::addMethod);
-        return builder.build();
-    }
-
-    /** The method guarded, or as it is if it is guarded already. */
+    /** The method guarded: its requests parsed by a marshaller that never throws, its end status chosen here. */
     static <Q, A> ServerMethodDefinition<?, A> guarded(ServerMethodDefinition<Q, A> definition) {
-        return definition.getMethodDescriptor().getRequestMarshaller() instanceof TolerantMarshaller
-                ? definition : guard(definition);
-    }
-
-    private static <Q, A> ServerMethodDefinition<Parsed<Q>, A> guard(ServerMethodDefinition<Q, A> definition) {
         MethodDescriptor<Q, A> method = definition.getMethodDescriptor();
         MethodDescriptor<Parsed<Q>, A> tolerant = method.toBuilder(new TolerantMarshaller<>(
                 method.getRequestMarshaller()), method.getResponseMarshaller()).build();

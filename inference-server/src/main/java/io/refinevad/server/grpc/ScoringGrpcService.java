@@ -9,8 +9,6 @@ import io.refinevad.api.v1.ModelInfo;
 import io.refinevad.api.v1.ScoreRequest;
 import io.refinevad.api.v1.ScoreResponse;
 import io.refinevad.api.v1.ScoringGrpc;
-import io.grpc.BindableService;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.refinevad.api.v1.DrainRequest;
 import io.refinevad.api.v1.DrainResponse;
@@ -39,7 +37,7 @@ import java.util.stream.IntStream;
 
 /** refinevad.v1.Scoring: every clip and stream window goes through the shared dynamic batcher. */
 @GrpcService
-public class ScoringGrpcService implements ScoringGrpc.AsyncService, BindableService {
+public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
 
     @Inject
     InferenceEngine engine;
@@ -111,11 +109,6 @@ public class ScoringGrpcService implements ScoringGrpc.AsyncService, BindableSer
         return new StreamSession((ServerCallStreamObserver<StreamResponse>) responses, streams, batcher, clock,
                 bundle.manifest(), new FeatureDecoder(bundle.manifest().featureDim(),
                 limits.maxSegmentsPerMessage(), range));
-    }
-
-    @Override
-    public ServerServiceDefinition bindService() {
-        return MalformedRequests.rejectedAsInvalid(ScoringGrpc.bindService(this));
     }
 
     /** Moved to the admin plane; kept for one version to tell old callers where it went. */

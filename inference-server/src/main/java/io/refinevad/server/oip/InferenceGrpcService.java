@@ -1,7 +1,5 @@
 package io.refinevad.server.oip;
 
-import io.grpc.BindableService;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -28,7 +26,6 @@ import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.errors.GrpcErrors;
 import io.refinevad.server.features.FeatureRange;
 import io.refinevad.server.grpc.ClipLimits;
-import io.refinevad.server.grpc.MalformedRequests;
 import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelManifest;
 import io.refinevad.server.stream.StreamRegistry;
@@ -48,7 +45,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * scores [batch, time] and probs [batch, C]. Rows are scored through the same batcher as every stream.
  */
 @GrpcService
-public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncService, BindableService {
+public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     static final String SERVER_NAME = "refinevad-inference-server";
     private static final List<String> INPUTS = List.of("x", "mask");
     private static final List<String> OUTPUTS = List.of("scores", "probs");
@@ -73,11 +70,6 @@ public class InferenceGrpcService implements GRPCInferenceServiceGrpc.AsyncServi
 
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String serverVersion;
-
-    @Override
-    public ServerServiceDefinition bindService() {
-        return MalformedRequests.rejectedAsInvalid(GRPCInferenceServiceGrpc.bindService(this));
-    }
 
     @Override
     public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> responses) {
