@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * On SIGTERM (a pod being deleted or scaled down) the server drains before it stops: streams are handed back with
  * every accepted segment answered, within refinevad.drain.timeout (keep it under the pod's grace period). This drain
  * cannot be undone: Admin.Undrain is refused from the signal on. The admin plane stays up until the drain ends, so the
- * operator still reads the pod's load meanwhile.
+ * operator still reads the pod's load meanwhile. The process then exits 0 (TermSignal).
  */
 @Singleton
 public class GracefulShutdown {
