@@ -25,11 +25,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reconciler as JOSDK runs it, against a real API server (kube-api-test) rather than the local cluster: the
@@ -43,28 +42,18 @@ class DetectorOperatorApiServerIT {
     private static final OperatorSettings SETTINGS = new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1));
     private static final String POLICY_MESSAGE = "scoring Deployments are forbidden in this namespace (test policy)";
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
-    private static ApiServer api;
+    @RegisterExtension
+    static final ApiServer API = ApiServer.withCrd();
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private KubernetesClient client;
     private String namespace;
     private DetectorOperator operator;
 
-    @BeforeAll
-    static void startApiServer() {
-        api = ApiServer.start();
-        api.installCrd();
-    }
-
-    @AfterAll
-    static void stopApiServer() {
-        api.close();
-    }
-
     @BeforeEach
     void startOperator() {
-        client = api.client();
-        namespace = api.createNamespace("test-" + NAMESPACES.incrementAndGet());
+        client = API.client();
+        namespace = API.createNamespace("test-" + NAMESPACES.incrementAndGet());
         operator = new DetectorOperator(client, registry, SETTINGS, Optional.empty());
         operator.start();
     }
@@ -73,10 +62,7 @@ class DetectorOperatorApiServerIT {
     @AfterEach
     void deleteDetectorsThenStopOperator() {
         try {
-            client.resources(AnomalyDetector.class).inNamespace(namespace).delete();
-            await().atMost(TIMEOUT).untilAsserted(() ->
-                    assertThat(client.resources(AnomalyDetector.class).inNamespace(namespace).list().getItems())
-                            .isEmpty());
+            API.deleteDetectors(namespace);
         } finally {
             operator.close();
         }

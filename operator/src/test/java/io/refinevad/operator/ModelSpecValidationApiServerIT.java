@@ -13,9 +13,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The model fetch rules of the checked-in CRD, as the API server applies them at kubectl apply time: plain http
@@ -24,21 +24,15 @@ import org.junit.jupiter.api.Test;
 class ModelSpecValidationApiServerIT {
 
     private static final String DIGEST = "ab".repeat(32);
-    private static ApiServer api;
+    @RegisterExtension
+    static final ApiServer API = ApiServer.withCrd();
     private static KubernetesClient client;
     private static String namespace;
 
     @BeforeAll
-    static void startApiServer() {
-        api = ApiServer.start();
-        api.installCrd();
-        client = api.client();
-        namespace = api.createNamespace("models");
-    }
-
-    @AfterAll
-    static void stopApiServer() {
-        api.close();
+    static void createNamespace() {
+        client = API.client();
+        namespace = API.createNamespace("models");
     }
 
     @Test

@@ -7,12 +7,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the health checks read ({@link OperatorRun}) against a real API server: an operator whose start fails
@@ -25,17 +24,8 @@ class OperatorRunApiServerIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final OperatorSettings SETTINGS = new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1));
-    private static ApiServer api;
-
-    @BeforeAll
-    static void startApiServer() {
-        api = ApiServer.start();
-    }
-
-    @AfterAll
-    static void stopApiServer() {
-        api.close();
-    }
+    @RegisterExtension
+    static final ApiServer API = ApiServer.withoutCrd();
 
     @Test
     @Order(1)
@@ -77,13 +67,13 @@ class OperatorRunApiServerIT {
     }
 
     private static OperatorRun startWithTheCrdAndAwaitReady(DetectorOperator operator) {
-        api.installCrd();
+        API.installCrd();
         OperatorRun run = OperatorRun.startInBackground(operator);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(run.notReadyBecause()).isEmpty());
         return run;
     }
 
     private static DetectorOperator operator() {
-        return new DetectorOperator(api.client(), new SimpleMeterRegistry(), SETTINGS, Optional.empty());
+        return new DetectorOperator(API.client(), new SimpleMeterRegistry(), SETTINGS, Optional.empty());
     }
 }

@@ -12,9 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.dependent.ScoringPodTemplate;
 import io.refinevad.testsupport.DetectorFixture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scoring pod the operator renders (with its model fetch init container) is admitted where the Pod Security
@@ -24,13 +24,13 @@ import org.junit.jupiter.api.Test;
 class PodSecurityApiServerIT {
 
     private static final String NAMESPACE = "restricted";
-    private static ApiServer api;
+    @RegisterExtension
+    static final ApiServer API = ApiServer.withoutCrd();
     private static KubernetesClient client;
 
     @BeforeAll
-    static void startApiServer() {
-        api = ApiServer.start();
-        client = api.client();
+    static void createRestrictedNamespace() {
+        client = API.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                 .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
@@ -38,11 +38,6 @@ class PodSecurityApiServerIT {
         // No controllers run here to create it, and pods are admitted only once their ServiceAccount exists.
         client.serviceAccounts().inNamespace(NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
                 .withName("default").endMetadata().build()).create();
-    }
-
-    @AfterAll
-    static void stopApiServer() {
-        api.close();
     }
 
     @Test

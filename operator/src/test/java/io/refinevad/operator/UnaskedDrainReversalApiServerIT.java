@@ -31,11 +31,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the operator does with a pod that drains although nobody is deleting it, against a bare API server and a
@@ -46,7 +45,8 @@ class UnaskedDrainReversalApiServerIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
-    private static ApiServer api;
+    @RegisterExtension
+    static final ApiServer API = ApiServer.withCrd();
 
     /** How the fake pod answers Undrain: OK when null. */
     private final AtomicReference<Status> undrainAnswer = new AtomicReference<>();
@@ -57,21 +57,10 @@ class UnaskedDrainReversalApiServerIT {
     private UnaskedDrainReversal reversal;
     private AnomalyDetector detector;
 
-    @BeforeAll
-    static void startApiServer() {
-        api = ApiServer.start();
-        api.installCrd();
-    }
-
-    @AfterAll
-    static void stopApiServer() {
-        api.close();
-    }
-
     @BeforeEach
     void startPodAdminPlane() throws IOException {
-        client = api.client();
-        namespace = api.createNamespace("undrain-" + NAMESPACES.incrementAndGet());
+        client = API.client();
+        namespace = API.createNamespace("undrain-" + NAMESPACES.incrementAndGet());
         admin = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new AdminGrpc.AdminImplBase() {
                     @Override
