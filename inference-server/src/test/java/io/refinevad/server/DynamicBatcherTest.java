@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
@@ -15,10 +14,7 @@ import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.EngineInput;
 import io.refinevad.server.engine.EngineOutput;
 import io.refinevad.server.engine.InferenceEngine;
-import io.refinevad.server.engine.OnnxRuntimeEngine;
 import io.refinevad.server.metrics.ScoringMetrics;
-import io.refinevad.server.model.EmbeddedDefaultModel;
-import io.refinevad.server.model.ModelBundle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The batcher without Quarkus. The max-queue-delay contract, on a clock the test moves: a batch waits for companions
@@ -45,20 +40,10 @@ class DynamicBatcherTest {
     private static final int DIM = 512;
     private static final int WINDOW = 32;
     private static final Duration DELAY = Duration.ofHours(1);
-    private static OnnxRuntimeEngine engine;
+    @RegisterExtension
+    static final DefaultModelEngine engine = new DefaultModelEngine();
 
     private final AtomicLong clock = new AtomicLong();
-
-    @BeforeAll
-    static void loadEngine() {
-        ObjectMapper mapper = new ObjectMapper();
-        engine = new OnnxRuntimeEngine(ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper), 1, false);
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        engine.close();
-    }
 
     @Test
     void aBatchWaitsForCompanionsWhileItsOldestJobIsWithinTheDelay() throws Exception {
@@ -130,7 +115,7 @@ class DynamicBatcherTest {
     @Test
     void aBatchOverItsBudgetRunsAsSmallerBatchesInOrder() throws Exception {
         List<Integer> answered = new CopyOnWriteArrayList<>();
-        try (DynamicBatcher batcher = new DynamicBatcher(engine, DIM, WINDOW,
+        try (DynamicBatcher batcher = new DynamicBatcher(engine.get(), DIM, WINDOW,
                 new FixedBatching(4, DELAY, 16).withMaxBatchFloats(2L * DIM),
                 new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> { })) {
             List<CompletableFuture<JobResult>> jobs = new ArrayList<>();
@@ -151,7 +136,7 @@ class DynamicBatcherTest {
     }
 
     private DynamicBatcher batcher(int maxBatchSize) {
-        return new DynamicBatcher(engine, DIM, WINDOW, new FixedBatching(maxBatchSize, DELAY, 16),
+        return new DynamicBatcher(engine.get(), DIM, WINDOW, new FixedBatching(maxBatchSize, DELAY, 16),
                 new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> { });
     }
 
@@ -160,7 +145,7 @@ class DynamicBatcherTest {
         private final AtomicReference<Error> error;
 
         ThrowingOnce(Error error) {
-            super(engine);
+            super(engine.get());
             this.error = new AtomicReference<>(error);
         }
 

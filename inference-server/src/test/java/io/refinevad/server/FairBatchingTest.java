@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.server.batching.DynamicBatcher;
 import io.refinevad.server.batching.JobResult;
@@ -13,10 +12,7 @@ import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.engine.EngineInput;
 import io.refinevad.server.engine.EngineOutput;
-import io.refinevad.server.engine.OnnxRuntimeEngine;
 import io.refinevad.server.metrics.ScoringMetrics;
-import io.refinevad.server.model.EmbeddedDefaultModel;
-import io.refinevad.server.model.ModelBundle;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Windows and long clips in one batcher, on the real engine: a window is never batched with long clips nor padded
@@ -40,20 +35,10 @@ class FairBatchingTest {
     private static final int CLIP = 100;
     /** No wait for companions: a batch takes what its queue holds when the worker comes to it. */
     private static final Duration DELAY = Duration.ZERO;
-    private static OnnxRuntimeEngine engine;
+    @RegisterExtension
+    static final DefaultModelEngine engine = new DefaultModelEngine();
 
     private final List<String> calls = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void loadEngine() {
-        ObjectMapper mapper = new ObjectMapper();
-        engine = new OnnxRuntimeEngine(ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper), 1, false);
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        engine.close();
-    }
 
     @Test
     void aWindowSubmittedWhileLongClipsWaitIsBatchedWithoutThemAndNotPaddedToThem() throws Exception {
@@ -168,7 +153,7 @@ class FairBatchingTest {
     /** The real engine, recording each call's shape and each request to give its cached memory back. */
     private final class Recording extends ForwardingEngine {
         Recording() {
-            super(engine);
+            super(engine.get());
         }
 
         @Override
