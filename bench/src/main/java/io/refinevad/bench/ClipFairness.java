@@ -5,15 +5,13 @@ import io.grpc.StatusRuntimeException;
 import io.refinevad.api.v1.ModelInfo;
 import io.refinevad.client.ScoringClient;
 import io.refinevad.client.StreamResult;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Live cameras beside clients that send long clips: CAMERAS streams at RATE segments per second for SECONDS, while
@@ -45,12 +43,13 @@ public final class ClipFairness {
             float[] camera = gaussian(random, segments * dim);
             float[] clip = gaussian(random, clipLength * dim);
 
-            long rssStart = rssMiB(serverPid);
+            LongSupplier rssMiB = serverPid < 0 ? () -> -1 : new ServerMemory(serverPid)::rssMiB;
+            long rssStart = rssMiB.getAsLong();
             AtomicLong rssPeak = new AtomicLong(rssStart);
             AtomicBoolean done = new AtomicBoolean();
             Thread sampler = new Thread(() -> {
                 while (!done.get()) {
-                    rssPeak.accumulateAndGet(rssMiB(serverPid), Math::max);
+                    rssPeak.accumulateAndGet(rssMiB.getAsLong(), Math::max);
                     sleep(100);
                 }
             });
@@ -119,23 +118,6 @@ public final class ClipFairness {
             out[i] = (float) random.nextGaussian();
         }
         return out;
-    }
-
-    /** The process's resident memory in MiB, from /proc; -1 without a process id. */
-    static long rssMiB(long pid) {
-        if (pid < 0) {
-            return -1;
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-            throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the memory of process " + pid, e);
-        }
     }
 
     private static double percentile(long[] sorted, double q) {

@@ -40,11 +40,12 @@ import java.util.concurrent.atomic.LongAdder;
  * connection, send malformed bytes, open and say nothing, reconnect without the resume token while their old call
  * is open (ALREADY_EXISTS expected), take their old call over with the token (the old call must end ABORTED, the new
  * one continue), or reopen their id right after their call ended (it must be free). Every 10 s a line: the server's
- * active streams against the streams the soak has open, calls awaiting open, the server's RSS. At the end a table of
- * checks, each PASS or FAIL; the exit status is 1 if any failed.
+ * active streams against the streams the soak has open, calls awaiting open, the server's RSS. After the warm-up and
+ * before the cameras stop, a full collection in the server (jcmd) for its live heap. At the end a table of checks,
+ * each PASS or FAIL; the exit status is 1 if any failed.
  *
  *   java -cp "bench/target/refinevad-bench.jar:bench/target/lib/*" io.refinevad.bench.Soak \
- *       HOST:PORT ADMIN_HOST:PORT SERVER_PID CAMERAS MINUTES RATE SEED
+ *       HOST:PORT ADMIN_HOST:PORT SERVER_PID CAMERAS MINUTES RATE SEED MEMORY_LIMIT_MIB
  */
 public final class Soak {
     private static final int DIM = 512;
@@ -52,7 +53,8 @@ public final class Soak {
     enum Misdeed { CANCEL, DROP_CONNECTION, MALFORMED, SILENT_THEN_CANCEL, REOPEN_WITHOUT_TOKEN, TAKE_OVER, REOPEN_AFTER_END }
 
     private final String target;
-    private final long serverPid;
+    private final ServerMemory memory;
+    private final long memoryLimitMiB;
     private final double rate;
     private final float[] clip;
     private final int clipSegments;
@@ -71,9 +73,11 @@ public final class Soak {
     private final List<String> surprises = new CopyOnWriteArrayList<>();
     private final AtomicLong maxSlotsAboveLive = new AtomicLong();
 
-    private Soak(String target, String adminTarget, long serverPid, double rate, long minutes, float[] clip) {
+    private Soak(String target, String adminTarget, long serverPid, long memoryLimitMiB, double rate, long minutes,
+            float[] clip) {
         this.target = target;
-        this.serverPid = serverPid;
+        this.memory = new ServerMemory(serverPid);
+        this.memoryLimitMiB = memoryLimitMiB;
         this.rate = rate;
         this.clip = clip;
         this.clipSegments = clip.length / DIM;
@@ -87,13 +91,13 @@ public final class Soak {
     public static void main(String[] args) throws Exception {
         int cameras = Integer.parseInt(args[3]);
         long minutes = Long.parseLong(args[4]);
-        Soak soak = new Soak(args[0], args[1], Long.parseLong(args[2]), Double.parseDouble(args[5]), minutes,
-                clip(Long.parseLong(args[6])));
+        Soak soak = new Soak(args[0], args[1], Long.parseLong(args[2]), Long.parseLong(args[7]),
+                Double.parseDouble(args[5]), minutes, clip(Long.parseLong(args[6])));
         System.exit(soak.run(cameras, new Random(Long.parseLong(args[6]))) ? 0 : 1);
     }
 
     private boolean run(int cameras, Random seeds) throws Exception {
-        long rssIdle = rssMiB();
+        long rssIdle = memory.rssMiB();
         int good = cameras - cameras / 4;
         System.out.printf("[soak] %d cameras (%d well-behaved at %.1f segments/s, %d misbehaving) for %d s; "
                 + "server RSS %d MiB%n", cameras, good, rate, cameras - good,
@@ -107,22 +111,36 @@ public final class Soak {
             all.add(CompletableFuture.runAsync(camera, threads));
         }
         long started = System.nanoTime();
-        // RSS is compared from the end of a warm-up under the full load (the JIT, thread stacks and buffers have
-        // grown by then) to the end of the run: a quarter of the run, at most a minute.
+        // Memory is compared from the end of a warm-up under the full load (the JIT, thread stacks and buffers have
+        // grown by then; a quarter of the run, at most a minute) to the last sample before the cameras stop, both
+        // times right after a full collection, so that heap G1 has merely committed and not yet given back (it does
+        // so only at its rare full or concurrent collections) is not mistaken for a leak. The raw RSS is printed
+        // every sample and its peak is checked against the pod's memory limit.
         long warmUpNanos = Math.min(TimeUnit.MINUTES.toNanos(1), (endNanos - started) / 4);
-        long rssStart = -1;
+        long loadedEndNanos = endNanos - TimeUnit.MILLISECONDS.toNanos(SAMPLE_MILLIS * 3 / 2);
+        ServerMemory.AfterFullCollection warm = null;
+        ServerMemory.AfterFullCollection loadedEnd = null;
+        long rssWarm = -1;
+        long rssPeak = 0;
         while (System.nanoTime() < endNanos) {
             TimeUnit.MILLISECONDS.sleep(Math.min(SAMPLE_MILLIS, Math.max(1, (endNanos - System.nanoTime()) / 1_000_000)));
             LoadReport load = load();
             int open = live.get();
             maxSlotsAboveLive.accumulateAndGet(load.getActiveStreams() - open, Math::max);
-            if (rssStart < 0 && System.nanoTime() - started >= warmUpNanos) {
-                rssStart = rssMiB();
-            }
+            long rss = memory.rssMiB();
+            rssPeak = Math.max(rssPeak, rss);
             System.out.printf("[soak] %4d s  active streams %4d  soak's open streams %4d  awaiting open %3d  "
                     + "server RSS %5d MiB  well-behaved answered %d%n", TimeUnit.NANOSECONDS.toSeconds(
                     System.nanoTime() - started), load.getActiveStreams(), open, load.getCallsAwaitingOpen(),
-                    rssMiB(), goodAnswered.sum());
+                    rss, goodAnswered.sum());
+            if (warm == null && System.nanoTime() - started >= warmUpNanos) {
+                rssWarm = rss;
+                warm = memory.collectFully();
+                System.out.println("[soak] after the warm-up, a full collection: " + warm);
+            } else if (warm != null && loadedEnd == null && System.nanoTime() >= loadedEndNanos) {
+                loadedEnd = memory.collectFully();
+                System.out.println("[soak] before the cameras stop, a full collection: " + loadedEnd);
+            }
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
         long settleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -131,12 +149,22 @@ public final class Soak {
             TimeUnit.MILLISECONDS.sleep(200);
             end = load();
         }
-        long rssEnd = rssMiB();
+        long rssEnd = memory.rssMiB();
         threads.shutdownNow();
-        return report(end, rssStart, rssEnd, cameras - good);
+        if (warm == null || loadedEnd == null) {
+            throw new IllegalStateException("the run was too short for a warm-up and a last sample: give it a minute");
+        }
+        return report(end, new MemorySeen(warm, loadedEnd, rssWarm, rssEnd, rssPeak), cameras - good);
     }
 
-    private boolean report(LoadReport end, long rssStart, long rssEnd, int misbehaving) {
+    /** The server's memory over the run: two full collections, and the raw RSS. */
+    private record MemorySeen(ServerMemory.AfterFullCollection warm, ServerMemory.AfterFullCollection loadedEnd,
+            long rssWarm, long rssEnd, long rssPeak) {
+    }
+
+    private boolean report(LoadReport end, MemorySeen memorySeen, int misbehaving) {
+        ServerMemory.AfterFullCollection warm = memorySeen.warm();
+        ServerMemory.AfterFullCollection loadedEnd = memorySeen.loadedEnd();
         List<String[]> rows = new ArrayList<>();
         boolean ok = true;
         ok &= row(rows, "slots after every camera has gone (active / awaiting open)",
@@ -145,9 +173,17 @@ public final class Soak {
         // At a sample, each misbehaving camera may have one call whose end the server has not processed yet.
         ok &= row(rows, "slots above the soak's open streams, worst 10 s sample (<= misbehaving cameras)",
                 String.valueOf(maxSlotsAboveLive.get()), maxSlotsAboveLive.get() <= misbehaving);
-        // Flat: the end within a quarter (and 64 MiB of slack for the JIT's code cache) of the start.
-        ok &= row(rows, "server RSS after the warm-up -> at the end (MiB)", rssStart + " -> " + rssEnd,
-                rssEnd <= rssStart * 1.25 + 64);
+        // Flat: the end within a quarter (and 64 MiB of slack: the JIT's code cache, and the answers each session
+        // keeps for a takeover, which fill up over the run to 256 x (W - 1 + 256) per pod) of the start.
+        ok &= row(rows, "live heap after a full collection: after the warm-up -> before the cameras stop (MiB)",
+                warm.liveHeapMiB() + " -> " + loadedEnd.liveHeapMiB(), flat(warm.liveHeapMiB(),
+                loadedEnd.liveHeapMiB()));
+        ok &= row(rows, "server RSS after a full collection: after the warm-up -> before the cameras stop (MiB)",
+                warm.rssMiB() + " -> " + loadedEnd.rssMiB(), flat(warm.rssMiB(), loadedEnd.rssMiB()));
+        ok &= row(rows, "server RSS, peak of the 10 s samples (<= the pod's memory limit, MiB)",
+                memorySeen.rssPeak() + " <= " + memoryLimitMiB, memorySeen.rssPeak() <= memoryLimitMiB);
+        rows.add(new String[]{"server RSS, raw: after the warm-up -> after the cameras stopped (MiB)",
+                memorySeen.rssWarm() + " -> " + memorySeen.rssEnd(), ""});
         long sent = goodSent.sum();
         long answered = goodAnswered.sum();
         ok &= row(rows, "well-behaved segments sent / answered once", sent + " / " + answered, sent == answered
@@ -162,10 +198,14 @@ public final class Soak {
         rows.add(new String[]{"misbehaving calls ended with", endings.toString(), ""});
         System.out.println();
         for (String[] r : rows) {
-            System.out.printf("%-80s %-5s %s%n", r[0], r[2], r[1]);
+            System.out.printf("%-88s %-5s %s%n", r[0], r[2], r[1]);
         }
         System.out.println(ok ? "[soak] PASS" : "[soak] FAIL");
         return ok;
+    }
+
+    private static boolean flat(long start, long end) {
+        return end <= start * 1.25 + 64;
     }
 
     private static boolean row(List<String[]> rows, String check, String value, boolean pass) {
@@ -321,15 +361,6 @@ public final class Soak {
     private LoadReport load() {
         return AdminGrpc.newBlockingStub(admin).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .getLoadReport(GetLoadReportRequest.getDefaultInstance());
-    }
-
-    private long rssMiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + serverPid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS for process " + serverPid);
     }
 
     /** Features in the range real encoders give: 64 L2-normalised segments. */
