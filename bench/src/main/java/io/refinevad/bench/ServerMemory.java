@@ -18,6 +18,7 @@ final class ServerMemory {
     /** {@code GC.heap_info}'s first line: "garbage-first heap   total 262144K, used 35000K [...". */
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
     private static final Path JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    private static final long UNCOMMIT_MILLIS = 10_000;
 
     /** What a full collection left: the live heap and the resident set right after it. */
     record AfterFullCollection(long liveHeapMiB, long rssMiB) {
@@ -49,14 +50,24 @@ final class ServerMemory {
 
     /**
      * Runs a full collection in the server ({@code jcmd GC.run}, i.e. System.gc(): G1 then also gives back committed
-     * heap beyond MaxHeapFreeRatio) and reads what is left.
+     * heap beyond MaxHeapFreeRatio) and reads what is left. G1 uncommits in the background since JDK 16, seconds
+     * after the collection returns, so the RSS is the lowest seen over the next {@link #UNCOMMIT_MILLIS}.
      */
     AfterFullCollection collectFully() {
         jcmd("GC.run");
-        long rss = rssMiB();
         Matcher used = HEAP_USED.matcher(jcmd("GC.heap_info"));
         if (!used.find()) {
             throw new IllegalStateException("jcmd GC.heap_info of process " + pid + " gave no heap usage");
+        }
+        long rss = rssMiB();
+        try {
+            for (long waited = 0; waited < UNCOMMIT_MILLIS; waited += 500) {
+                Thread.sleep(500);
+                rss = Math.min(rss, rssMiB());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the heap to be uncommitted", e);
         }
         return new AfterFullCollection(Long.parseLong(used.group(1)) / 1024, rss);
     }
