@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Soak {
     private static final int DIM = 512;
     private static final long SAMPLE_MILLIS = 10_000;
+    /** How soon the server must free the id of a call whose client cancelled or dropped its connection. */
+    private static final long ID_RELEASE_NANOS = TimeUnit.SECONDS.toNanos(5);
     enum Misdeed { CANCEL, DROP_CONNECTION, MALFORMED, SILENT_THEN_CANCEL, REOPEN_WITHOUT_TOKEN, TAKE_OVER, REOPEN_AFTER_END }
 
     private final String target;
@@ -72,6 +74,8 @@ public final class Soak {
     private final Map<String, LongAdder> endings = new ConcurrentHashMap<>();
     private final List<String> surprises = new CopyOnWriteArrayList<>();
     private final AtomicLong maxSlotsAboveLive = new AtomicLong();
+    /** Opens right after a cancel or a drop that found the id still held by the ending call, and retried. */
+    private final LongAdder idStillHeld = new LongAdder();
 
     private Soak(String target, String adminTarget, long serverPid, long memoryLimitMiB, double rate, long minutes,
             float[] clip) {
@@ -195,6 +199,8 @@ public final class Soak {
         ok &= row(rows, "misbehaving: what the server answered that it should not have", surprises.size()
                 + (surprises.isEmpty() ? "" : ": " + surprises.get(0)), surprises.isEmpty());
         rows.add(new String[]{"misdeeds done", misdeeds.toString(), ""});
+        rows.add(new String[]{"opens that found the id still held by the call just cancelled or dropped (retried)",
+                String.valueOf(idStillHeld.sum()), ""});
         rows.add(new String[]{"misbehaving calls ended with", endings.toString(), ""});
         System.out.println();
         for (String[] r : rows) {
@@ -270,9 +276,13 @@ public final class Soak {
 
     private void misbehave(Misdeed misdeed, String id, Random random) throws Exception {
         ManagedChannel own = misdeed == Misdeed.DROP_CONNECTION ? channel(target) : null;
-        RawCall call = RawCall.stream(own != null ? own : shared.get(random.nextInt(shared.size())),
-                CallOptions.DEFAULT);
-        call.send(open(id, 0, ""));
+        RawCall call = openOwnId(id, misdeed, own != null ? own : shared.get(random.nextInt(shared.size())));
+        if (call == null) {
+            if (own != null) {
+                own.shutdownNow();
+            }
+            return;
+        }
         live.incrementAndGet();
         try {
             int count = 1 + random.nextInt(20);
@@ -414,6 +424,40 @@ public final class Soak {
     private static String resumeToken(RawCall call) {
         return call.responses().stream().map(Soak::parse).filter(StreamResponse::hasOpened).findFirst().orElseThrow()
                 .getOpened().getResumeToken();
+    }
+
+    /**
+     * Opens the camera's own id on a new call and waits for StreamOpened. A cancel or a dropped connection ends the
+     * call on the client at once and on the server a moment later, so right after such a misdeed the id can still be
+     * held: the camera then retries, as a real one would, and the id must be free within {@link #ID_RELEASE_NANOS}
+     * (else the slot leaked: a surprise). Null if the open failed.
+     */
+    private RawCall openOwnId(String id, Misdeed misdeed, ManagedChannel channel) throws Exception {
+        long deadline = System.nanoTime() + ID_RELEASE_NANOS;
+        while (true) {
+            RawCall call = RawCall.stream(channel, CallOptions.DEFAULT);
+            call.send(open(id, 0, ""));
+            long answerDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (!opened(call) && !call.ended().isDone() && System.nanoTime() < answerDeadline) {
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+            if (opened(call)) {
+                return call;
+            }
+            Status status = call.ended().getNow(Status.DEADLINE_EXCEEDED.withDescription("no StreamOpened in 1 min"));
+            ended(status);
+            if (status.getCode() != Status.Code.ALREADY_EXISTS || System.nanoTime() > deadline) {
+                surprises.add(id + " " + misdeed + ": opening its own id failed: " + status);
+                call.cancel();
+                return null;
+            }
+            idStillHeld.increment();
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    private static boolean opened(RawCall call) {
+        return call.responses().stream().map(Soak::parse).anyMatch(StreamResponse::hasOpened);
     }
 
     private static void awaitAnswers(RawCall call, int count) throws InterruptedException {
