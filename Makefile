@@ -3,7 +3,7 @@ PY := scripts/py
 BUILD := build
 DEFAULT_MODEL := model/default
 
-.PHONY: demo evaluate-default test model-test java-test default-model clean
+.PHONY: demo evaluate-default test model-test java-test default-model images images-test push clean
 
 ## demo: start the inference server on the embedded default model and stream synthetic videos through it
 demo:
@@ -32,6 +32,20 @@ default-model:
 		--windows 16,32,64 > $(BUILD)/default-metrics.json
 	$(PY) -m refinevad.export --model $(DEFAULT_MODEL)/checkpoint --out $(DEFAULT_MODEL)/export \
 		--metrics $(BUILD)/default-metrics.json
+
+## images: the container images as OCI archives in build/images, built by Maven with Jib on bases made from Debian
+## packages (cached in ~/.cache/refinevad/images); prints each image's name:tag and digest (docs/IMAGES.md)
+images:
+	scripts/bootstrap.sh > /dev/null
+	images/build-images.sh
+
+## images-test: checks the built images (reproducible, non-root, labels, each one started from its unpacked root)
+images-test:
+	images/test-images.sh
+
+## push: copies the built images to REGISTRY (make push REGISTRY=registry.example.com/team), digests unchanged
+push:
+	images/push-images.sh "$(REGISTRY)"
 
 clean:
 	rm -rf $(BUILD)

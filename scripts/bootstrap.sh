@@ -14,7 +14,8 @@ PYTEST_VERSION=8.3.5
 CACHE_DIR=${REFINEVAD_CACHE:-$HOME/.cache/refinevad}
 VENV_DIR="$CACHE_DIR/pyenv-torchdeb-ort$ORT_VERSION-pytest$PYTEST_VERSION"
 APT_PACKAGES=(python3-torch python3-numpy python3-sklearn python3-venv python3-pip libopenblas0-pthread bc
-  openjdk-17-jdk-headless maven curl unzip openssl iproute2 util-linux procps)
+  openjdk-17-jdk-headless maven curl unzip openssl iproute2 util-linux procps
+  mmdebstrap skopeo umoci jq)  # the last four: make images, make push, images/test-images.sh (docs/IMAGES.md)
 
 log() { echo "[bootstrap] $*" >&2; }
 

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.refinevad.operator.ProductImages;
 import java.util.List;
 import java.util.Map;
 
@@ -53,9 +54,9 @@ public class RuntimeSpec {
     @Max(10000)
     private int streamCapacity = 64;
 
-    @Default("ghcr.io/refinevad/inference-server:0.1.0")
+    @Default(ProductImages.INFERENCE_SERVER)
     @Size(min = 1, max = 512)
-    private String image = "ghcr.io/refinevad/inference-server:0.1.0";
+    private String image = ProductImages.INFERENCE_SERVER;
 
     @JsonPropertyDescription("nvidia.com/gpu per pod")
     @Default("0")

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The model fetch init container's script, its environment, and the exit codes by which it says why it failed, so
- * that the detector's status can say it too. Plain POSIX sh with curl, head, wc, sha256sum and tar: the fetch image
- * is busybox-based, and the local cluster runs the same script with the host's dash and GNU tools.
+ * that the detector's status can say it too. Plain POSIX sh with curl, head, wc, cut, sha256sum and tar (gzip): the
+ * model-fetcher image (images/model-fetcher) holds exactly these, from Debian, as the local cluster's host does.
  *
  * <p>What it guards against: a download over a protocol the detector did not allow (https only, unless it sets
  * model.allowHttp; redirects included), a server that never answers or trickles (connect and total timeouts), and

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.refinevad.api.HealthServices;
+import io.refinevad.operator.ProductImages;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
@@ -33,8 +34,6 @@ import java.util.List;
  */
 public final class ScoringPodTemplate {
 
-    /** Busybox tools plus curl: what the fetch script needs, in a small public image. */
-    public static final String FETCHER_IMAGE = "curlimages/curl:8.11.1";
     public static final String CONFIG_HASH_ANNOTATION = "refinevad.io/config-sha256";
     private ScoringPodTemplate() {
     }
@@ -96,7 +95,7 @@ public final class ScoringPodTemplate {
         }
         return new ContainerBuilder()
                 .withName("fetch-model")
-                .withImage(FETCHER_IMAGE)
+                .withImage(ProductImages.MODEL_FETCHER)
                 .withCommand("sh", "-c", ModelFetchScript.SCRIPT)
                 .withEnv(ModelFetchScript.environment(spec.getModel()))
                 .withVolumeMounts(mounts)

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -31,10 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The init container's fetch script run for real, with this machine's sh, curl and tar (as the local cluster's node
  * agent runs it), against a local HTTP server: what it accepts, and the exit code (which the status turns into a
  * reason) for each thing it refuses. Its /models is a temporary folder, rewritten as the node agent does.
+ *
+ * <p>With -Drefinevad.model-fetcher.rootfs=DIR (images/test-images.sh), the script runs in the model-fetcher image
+ * instead: chrooted into its unpacked root filesystem, as the pods' uid 10001, with the image's PATH, so every case
+ * also shows that the image holds what the script uses.
  */
 class ModelFetchScriptTest {
 
     private static final int LIMIT = 256 * 1024;
+    private static final String FETCHER_ROOTFS = System.getProperty("refinevad.model-fetcher.rootfs");
 
     @TempDir
     Path models;
@@ -156,8 +162,12 @@ class ModelFetchScriptTest {
     }
 
     private Result fetch(ModelSpec model) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c",
-                ModelFetchScript.SCRIPT.replace("/models", models.toString())).redirectErrorStream(true);
+        String script = ModelFetchScript.SCRIPT.replace("/models", models.toString());
+        ProcessBuilder builder = new ProcessBuilder(FETCHER_ROOTFS == null ? List.of("sh", "-c", script)
+                : inFetcherImage(script)).redirectErrorStream(true);
+        if (FETCHER_ROOTFS != null) {
+            builder.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        }
         for (EnvVar variable : ModelFetchScript.environment(model)) {
             builder.environment().put(variable.getName(), variable.getValue());
         }
@@ -166,6 +176,16 @@ class ModelFetchScriptTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Result(process.exitValue(), output);
+    }
+
+    /** The script in the image's root, the temporary /models bound at the same path there (in a mount namespace
+     *  of its own, so the bind goes away with the process), run as the pods' non-root user. */
+    private List<String> inFetcherImage(String script) throws IOException {
+        Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mkdir -p \"$1$2\" && mount --bind \"$2\" \"$1$2\""
+                        + " && exec chroot --userspec=10001:10001 \"$1\" sh -c \"$3\"",
+                "fetch-in-image", FETCHER_ROOTFS, models.toString(), script);
     }
 
     private int port() {
