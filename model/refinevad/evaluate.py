@@ -22,6 +22,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 from . import cli
 from .data import DataError, Dataset, Video, frame_scores
+from .category_calibration import model_category_confidence
 from .events import VideoEvents, event_metrics, majority_category
 from .inference import TRAINING_FILE, load_model, score_offline, score_streaming
 
@@ -100,7 +101,8 @@ def evaluate(model_dir: Path, data_dir: Path, windows: Sequence[int], progress, 
             calibrated, source = threshold, "--threshold"
         counts = counts if counts is not None else training_category_counts(dataset)
         cases = [VideoEvents(s, e, gt, v.categories) for (s, e), gt, v in zip(streaming[events_window], gts, videos)]
-        events = event_metrics(cases, cfg.model.categories, calibrated, majority_category(counts))
+        events = event_metrics(cases, cfg.model.categories, calibrated, majority_category(counts),
+                               category_confidence=model_category_confidence(model_dir))
         result["events"] = {"window": events_window, "threshold_source": source, **events}
     return result
 
@@ -124,7 +126,9 @@ def summary_table(result: dict) -> str:
                  ("  median detection delay (segments)", _num(events["median_delay_segments"], ".1f")),
                  ("  category shown, top-1 accuracy", f"{_num(cat['top1_accuracy'], '.3f')} of {cat['events']} "
                   f"found events"),
-                 (f"  majority-class baseline ({cat['majority_class']})", _num(cat["majority_baseline"], ".3f"))]
+                 (f"  majority-class baseline ({cat['majority_class']})", _num(cat["majority_baseline"], ".3f")),
+                 (f"  shown at confidence >= {_num(cat['confidence_threshold'], '.3f')}, else unknown",
+                  f"{cat['named_right']} right of {cat['named']} named, {cat['unknown']} unknown")]
     width = max(len(name) for name, _ in rows)
     lines = [f"{'metric':<{width}}  value", f"{'-' * width}  -----"]
     lines += [f"{name:<{width}}  " + (f"{value:.4f}" if isinstance(value, float) else "" if value is None

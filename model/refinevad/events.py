@@ -11,8 +11,13 @@ Segment i of a video of N ground-truth frames spans frames [floor(i*N/T), floor(
   of normal frames of all test videos (FPS frames per second).
 - The detection delay of a found interval, in segments: from the first segment that overlaps it to the first alarm
   segment that overlaps it (0 when an alarm is already on at its start).
-- The category shown for a found interval is the category of the first alarm that overlaps it; it is right when the
-  video carries that category. The baseline always shows the training set's most frequent category.
+- The category of an alarm is its top category (the highest evidence summed over the alarm) with a confidence: that
+  category's share of the evidence summed over every category (category_of_alarm; the definition the API and the
+  client share is AlarmSettings.category_confidence in proto/.../scoring.proto). It is shown when the confidence reaches
+  the model's calibrated category confidence, and "unknown" otherwise.
+- For a found interval the first alarm that overlaps it counts: its top category is right when the video carries that
+  category (top-1 accuracy, whatever the confidence); of the events that show a category, how many are right is the
+  precision an operator sees. The baseline always shows the training set's most frequent category.
 """
 from __future__ import annotations
 
@@ -25,6 +30,11 @@ from .data import segment_bounds
 
 FPS = 30.0
 MIN_SEGMENTS = 2  # the client's flicker filter
+UNKNOWN = "unknown"  # what is shown instead of a category whose confidence is below the calibrated one
+# The category is worth showing when it is right at least 4 times in 5 (and more often than always naming the majority
+# class would be); MIN_CATEGORY_ALARMS keeps a few lucky alarms from setting the confidence.
+CATEGORY_PRECISION_TARGET = 0.8
+MIN_CATEGORY_ALARMS = 20
 
 
 def runs(flags: np.ndarray, min_length: int = 1) -> List[Tuple[int, int]]:
@@ -58,10 +68,12 @@ class VideoEvents:
 
 def event_metrics(videos: Sequence[VideoEvents], category_names: Sequence[str], threshold: float,
                   majority_class: Optional[str] = None, min_segments: int = MIN_SEGMENTS,
-                  fps: float = FPS) -> Dict:
+                  fps: float = FPS, category_confidence: Optional[float] = None) -> Dict:
+    """category_confidence: the lowest confidence at which a category is shown (None: every category is unknown)."""
     intervals = found = false_alarms = normal_frames = 0
     delays: List[int] = []
     shown_right: List[bool] = []
+    named_right: List[bool] = []
     baseline_right: List[bool] = []
     normal_videos = normal_videos_alarmed = 0
     for video in videos:
@@ -87,8 +99,10 @@ def event_metrics(videos: Sequence[VideoEvents], category_names: Sequence[str], 
             found += 1
             delays.append(int(hits[0]))
             alarm = next((a, b) for a, b in raised if a <= first + hits[0] < b)
-            shown = category_shown(video.evidence, alarm, category_names)
-            shown_right.append(shown in video.categories)
+            top, confidence = category_of_alarm(video.evidence, alarm, category_names)
+            shown_right.append(top in video.categories)
+            if shown_category(top, confidence, category_confidence) != UNKNOWN:
+                named_right.append(top in video.categories)
             baseline_right.append(majority_class is not None and majority_class in video.categories)
     normal_hours = normal_frames / fps / 3600.0
     result = {
@@ -103,15 +117,32 @@ def event_metrics(videos: Sequence[VideoEvents], category_names: Sequence[str], 
                      "top1_accuracy": float(np.mean(shown_right)) if shown_right else None,
                      "majority_class": majority_class,
                      "majority_baseline": float(np.mean(baseline_right))
-                     if baseline_right and majority_class is not None else None},
+                     if baseline_right and majority_class is not None else None,
+                     # What an operator sees: a category only at or above the calibrated confidence, else unknown.
+                     "confidence_threshold": category_confidence,
+                     "named": len(named_right), "unknown": len(shown_right) - len(named_right),
+                     "named_right": int(sum(named_right)),
+                     "named_precision": float(np.mean(named_right)) if named_right else None},
     }
     return result
 
 
-def category_shown(evidence: np.ndarray, alarm: Tuple[int, int], category_names: Sequence[str]) -> str:
-    """The client's choice: the category with the highest evidence summed over the alarm (first one on ties)."""
+def category_of_alarm(evidence: np.ndarray, alarm: Tuple[int, int],
+                      category_names: Sequence[str]) -> Tuple[str, float]:
+    """An alarm's top category (the highest evidence summed over its segments, the first on ties) and its confidence:
+    the top category's share of the evidence summed over every category and segment of the alarm (0 without any
+    evidence). Java: client/.../AnomalyIntervals.java."""
     a, b = alarm
-    return category_names[int(np.argmax(np.asarray(evidence)[a:b].sum(axis=0)))]
+    summed = np.asarray(evidence, dtype=np.float64)[a:b].sum(axis=0)
+    top = int(np.argmax(summed))
+    total = float(summed.sum())
+    return category_names[top], float(summed[top] / total) if total > 0 else 0.0
+
+
+def shown_category(top: str, confidence: float, category_confidence: Optional[float]) -> str:
+    """The category an operator is shown: the top one when its confidence reaches the calibrated category
+    confidence, otherwise UNKNOWN (always when there is no calibrated confidence)."""
+    return top if category_confidence is not None and confidence >= category_confidence else UNKNOWN
 
 
 def majority_category(counts: Dict[str, int]) -> Optional[str]:
@@ -144,3 +175,38 @@ def calibrate_threshold(normal_levels: Sequence[float], anomalous_levels: Sequen
     threshold = levels[i] if i == 0 else (levels[i - 1] + levels[i]) / 2.0
     return {"value": float(threshold), "youden_j": j, "train_anomalous_alarmed": tpr, "train_normal_alarmed": fpr,
             "normal_videos": int(normal.size), "anomalous_videos": int(anomalous.size)}
+
+
+def calibrate_category_confidence(confidences: Sequence[float], right: Sequence[bool], majority_right: Sequence[bool],
+                                  target: float = CATEGORY_PRECISION_TARGET,
+                                  min_alarms: int = MIN_CATEGORY_ALARMS) -> Dict:
+    """The category confidence from training alarms (video-level labels only): one entry per alarm of an anomalous
+    training video, with its confidence (category_of_alarm), whether its top category is one of the video's, and
+    whether the training majority class is.
+
+    The value is the lowest confidence c such that the alarms at or above c, at least min_alarms of them, show a
+    right category at least max(target, majority precision) of the time, where the majority precision is how often
+    always naming the training majority class would be right on the same alarms. None when no c reaches it: then
+    every category is unknown. "precision" is the precision at the value; "best_precision" the highest over every c
+    with at least min_alarms alarms, so that a failed calibration says how far it was.
+    """
+    confidences = np.asarray(confidences, dtype=np.float64)
+    right = np.asarray(right, dtype=bool)
+    if confidences.shape != right.shape or right.shape != np.shape(majority_right):
+        raise ValueError("confidences, right and majority_right need one entry per alarm")
+    baseline = float(np.mean(majority_right)) if right.size else None
+    required = max(target, baseline or 0.0)
+    order = np.argsort(-confidences, kind="stable")
+    shown = np.arange(1, right.size + 1)                     # alarms at or above each confidence, highest first
+    precision = np.cumsum(right[order]) / shown
+    # Only the last of equal confidences: a threshold shows all of them or none.
+    last = np.r_[confidences[order][1:] != confidences[order][:-1], True] if right.size else np.array([], bool)
+    eligible = last & (shown >= min_alarms)
+    reached = np.flatnonzero(eligible & (precision >= required))
+    chosen = int(reached.max()) if reached.size else None    # the most alarms shown: the lowest confidence
+    return {"value": float(confidences[order][chosen]) if chosen is not None else None,
+            "target": target, "required_precision": required, "majority_precision": baseline,
+            "precision": float(precision[chosen]) if chosen is not None else None,
+            "alarms_shown": int(shown[chosen]) if chosen is not None else 0,
+            "best_precision": float(precision[eligible].max()) if eligible.any() else None,
+            "alarms": int(right.size), "min_alarms": min_alarms}

@@ -123,6 +123,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _training(model_dir: Path) -> dict:
+    path = Path(model_dir) / TRAINING_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
 def threshold_fields(model_dir: Path, window: int, override: float = None) -> dict:
     """The manifest's alarm threshold: --threshold, else the one refinevad.train calibrated on training videos,
     else nothing (a model trained before calibration existed; readers then keep their own default).
@@ -132,8 +137,7 @@ def threshold_fields(model_dir: Path, window: int, override: float = None) -> di
     """
     if override is not None:
         return {"threshold": override, "threshold_calibration": {"source": "--threshold"}}
-    path = Path(model_dir) / TRAINING_FILE
-    calibration = json.loads(path.read_text()).get("threshold") if path.is_file() else None
+    calibration = _training(model_dir).get("threshold")
     if calibration is None:
         return {}
     details = {"source": "training videos", **calibration}
@@ -142,8 +146,63 @@ def threshold_fields(model_dir: Path, window: int, override: float = None) -> di
     return {"threshold": calibration["value"], "threshold_calibration": details}
 
 
+def category_fields(model_dir: Path, window: int, threshold: float = None) -> dict:
+    """The manifest's category confidence, as refinevad.train (or refinevad.calibrate) calibrated it on training
+    videos at their calibrated alarm threshold, or nothing for a model without that calibration.
+
+    "category_confidence" is the lowest confidence (scoring.proto, AlarmSettings.category_confidence) at which an
+    alarm's category is shown, or null when no confidence reached the calibration's precision: every category is then
+    "unknown"; "category_calibration" says where it came from, and notes a window or alarm threshold other than the
+    calibrated ones. Both fields are additive, like the threshold's.
+    """
+    calibration = _training(model_dir).get("category_confidence")
+    if calibration is None:
+        return {}
+    details = {"source": "training videos", **calibration}
+    notes = []
+    if calibration.get("window") != window:
+        notes.append(f"calibrated at W={calibration.get('window')}, served at W={window}")
+    if threshold is not None and threshold != calibration.get("alarm_threshold"):
+        notes.append(f"calibrated at alarm threshold {calibration.get('alarm_threshold')}, served at {threshold}")
+    if notes:
+        details["note"] = "; ".join(notes)
+    return {"category_confidence": calibration["value"], "category_calibration": details}
+
+
+def alarm_fields(model_dir: Path, window: int, threshold_override: float = None) -> dict:
+    """Every manifest field of what an operator is shown: the alarm threshold and the category confidence."""
+    threshold = threshold_fields(model_dir, window, threshold_override)
+    return {**threshold, **category_fields(model_dir, window, threshold.get("threshold"))}
+
+
+ALARM_FIELDS = ("threshold", "threshold_calibration", "category_confidence", "category_calibration")
+
+
+def rewrite_alarm_fields(export_dir: Path, fields: dict) -> dict:
+    """An export's manifest with its alarm fields replaced by `fields` and every other field as it was (the model
+    files, golden vectors and their digests do not change); written in one step."""
+    path = Path(export_dir) / "manifest.json"
+    manifest = {k: v for k, v in json.loads(path.read_text()).items() if k not in ALARM_FIELDS}
+    manifest.update(fields)
+    staging = path.with_name(path.name + ".tmp")
+    staging.write_text(json.dumps(manifest, indent=2) + "\n")
+    staging.replace(path)
+    return manifest
+
+
+def describe_alarm_fields(fields: dict) -> str:
+    threshold = (f"alarm threshold {fields['threshold']:.4f} ({fields['threshold_calibration']['source']})"
+                 if "threshold" in fields else "alarm threshold: none recorded (the model has no calibrated threshold)")
+    if "category_calibration" not in fields:
+        return threshold + "; category confidence: none recorded (every category is shown as unknown)"
+    if fields["category_confidence"] is None:
+        return threshold + "; category confidence: no confidence reached the calibration's precision (every " \
+                           "category is shown as unknown)"
+    return threshold + f"; category confidence {fields['category_confidence']:.4f} (training videos)"
+
+
 def write_export(out: Path, model: RefineVAD, name: str, version: str, window: int, metrics: Dict,
-                 progress, threshold: Dict = None) -> dict:
+                 progress, alarm: Dict = None) -> dict:
     cfg = model.cfg
     cases = golden_cases(cfg.feature_dim)
     for case in cases:
@@ -176,7 +235,7 @@ def write_export(out: Path, model: RefineVAD, name: str, version: str, window: i
             "exported_with": {"refinevad": __version__, "torch": torch.__version__},
             "model_config": {k: v for k, v in vars(cfg).items() if k != "categories"},
             "metrics": metrics,
-            **(threshold or {}),
+            **(alarm or {}),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
@@ -222,15 +281,13 @@ def main(argv=None) -> None:
             raise cli.UsageError(f"--threshold {args.threshold} is not allowed; scores are in [0, 1]")
         metrics = json.loads(args.metrics.read_text()) if args.metrics else {}
         model, _ = load_model(args.model)
-        threshold = threshold_fields(args.model, args.window, args.threshold)
-        progress(f"alarm threshold: {threshold['threshold']:.4f} ({threshold['threshold_calibration']['source']})"
-                 if threshold else "alarm threshold: none recorded (the model has no calibrated threshold)")
-        manifest = write_export(args.out, model, args.name, args.version, args.window, metrics, progress,
-                                threshold)
+        fields = alarm_fields(args.model, args.window, args.threshold)
+        progress(describe_alarm_fields(fields))
+        manifest = write_export(args.out, model, args.name, args.version, args.window, metrics, progress, fields)
         progress(f"wrote {args.out}")
         return {"out": str(args.out), "name": manifest["name"], "version": manifest["version"],
                 "feature_dim": manifest["feature_dim"], "window": manifest["window"],
-                "threshold": manifest.get("threshold"),
+                "threshold": manifest.get("threshold"), "category_confidence": manifest.get("category_confidence"),
                 **manifest["parity"], **{f: v["bytes"] for f, v in manifest["files"].items()}}
 
     cli.run("export", body)

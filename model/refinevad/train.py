@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from . import cli
+from .category_calibration import calibrate_categories
 from .config import Config
 from .data import Dataset, pad_batch, resample_mean
 from .events import MIN_SEGMENTS, alarm_level, calibrate_threshold
@@ -250,12 +251,13 @@ def main(argv=None) -> None:
         start = time.monotonic()
         threshold = calibrate(model, cfg, data, progress)
         threshold["seconds"] = round(time.monotonic() - start, 2)
+        category_confidence = calibrate_categories(model, cfg, data, threshold["value"], progress)
         counts = data.categories[data.anomalous].sum(axis=0)
         training = {"data": str(args.data), "train_videos": len(data.features), "seconds": round(seconds, 2),
                     "seconds_per_epoch": round(seconds / cfg.train.epochs, 3),
                     "peak_memory_mib": round(peak_memory_mib(), 1),
                     "parameters": sum(p.numel() for p in model.parameters()), "history": history,
-                    "threshold": threshold,
+                    "threshold": threshold, "category_confidence": category_confidence,
                     "category_counts": {name: int(n) for name, n in zip(cfg.model.categories, counts)}}
         write_model_dir(args.out, model, cfg, training)
         progress(f"wrote {args.out}")

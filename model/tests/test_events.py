@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from refinevad.events import (VideoEvents, alarm_level, alarms, calibrate_threshold, event_metrics,
-                              majority_category)
+from refinevad.events import (UNKNOWN, VideoEvents, alarm_level, alarms, calibrate_category_confidence,
+                              calibrate_threshold, category_of_alarm, event_metrics, majority_category,
+                              shown_category)
 
 CATS = ["Fighting", "Arson"]
 
@@ -93,3 +94,69 @@ def test_calibration_maximises_youden_j_and_sits_midway_in_the_gap():
     # J = 0.5 both for alarms at >= .4 (all anomalous, half the normal) and >= .9 (half the anomalous, no normal):
     # the tie goes to fewer alarms
     assert calibrate_threshold([0.1, 0.5], [0.4, 0.9])["value"] == pytest.approx(0.7)
+
+
+def test_category_confidence_is_the_top_categorys_share_of_the_evidence_summed_over_the_alarm():
+    e = np.array([[0.9, 0.1, 0.0], [0.1, 0.3, 0.0], [0.2, 0.4, 0.0]])
+    # summed over segments 1-2: [0.3, 0.7, 0.0] -> the second category with 0.7 of 1.0
+    assert category_of_alarm(e, (1, 3), ["A", "B", "C"]) == ("B", pytest.approx(0.7))
+    # over 0-2: [1.2, 0.8, 0.0] -> A with 0.6, although B leads in two of the three segments
+    assert category_of_alarm(e, (0, 3), ["A", "B", "C"]) == ("A", pytest.approx(0.6))
+    assert category_of_alarm(np.zeros((2, 3)), (0, 2), ["A", "B", "C"]) == ("A", 0.0)  # no evidence: no confidence
+
+
+def test_the_category_is_shown_at_or_above_the_calibrated_confidence_and_unknown_below_or_without_one():
+    assert shown_category("Arson", 0.6, 0.6) == "Arson"
+    assert shown_category("Arson", 0.59, 0.6) == UNKNOWN
+    assert shown_category("Arson", 1.0, None) == UNKNOWN
+
+
+def test_event_metrics_count_the_categories_shown_and_how_many_are_right():
+    # A shows Fighting (confidence 1.0, right), C shows Arson (confidence 1.0, wrong).
+    m = event_metrics(cameras(), CATS, threshold=0.5, category_confidence=0.9)["category"]
+    assert (m["named"], m["named_right"], m["unknown"], m["named_precision"]) == (2, 1, 0, 0.5)
+    # C's alarm made less sure: Arson 0.6 of its evidence, below the calibrated 0.7 -> unknown; A stays right.
+    videos = cameras()
+    videos[2].evidence[:] = [0.4, 0.6]
+    m = event_metrics(videos, CATS, threshold=0.5, category_confidence=0.7)["category"]
+    assert (m["named"], m["named_right"], m["unknown"], m["named_precision"]) == (1, 1, 1, 1.0)
+    assert m["top1_accuracy"] == 0.5 and m["confidence_threshold"] == 0.7   # the top category, shown or not
+    m = event_metrics(cameras(), CATS, threshold=0.5)["category"]           # not calibrated: every one unknown
+    assert (m["named"], m["unknown"], m["named_precision"]) == (0, 2, None)
+
+
+def calibration_alarms(pairs, majority=False):
+    """(confidence, right) pairs -> the calibration's three lists; the majority class right on none by default."""
+    confidences, right = zip(*pairs)
+    return list(confidences), list(right), [majority] * len(pairs)
+
+
+def test_category_calibration_picks_the_lowest_confidence_whose_alarms_reach_the_precision():
+    # 10 alarms at 0.9 (all right), 10 at 0.5 (6 right), 10 at 0.3 (none right), at least 10 alarms shown:
+    # >= 0.9: 10/10; >= 0.5: 16/20 = 0.8 (reaches 0.8); >= 0.3: 16/30 -> 0.5
+    pairs = [(0.9, True)] * 10 + [(0.5, True)] * 6 + [(0.5, False)] * 4 + [(0.3, False)] * 10
+    c = calibrate_category_confidence(*calibration_alarms(pairs), target=0.8, min_alarms=10)
+    assert c["value"] == 0.5 and c["precision"] == pytest.approx(0.8) and c["alarms_shown"] == 20
+    assert c["alarms"] == 30 and c["best_precision"] == 1.0
+    # the same alarms against a stricter target: only the 0.9 ones
+    assert calibrate_category_confidence(*calibration_alarms(pairs), target=0.9, min_alarms=10)["value"] == 0.9
+    # Equal confidences are shown together: the first 2 of ten at 0.5 being right (12/12) does not make 0.5 reach
+    # the target, all ten do not (12/20).
+    tied = [(0.9, True)] * 10 + [(0.5, True)] * 2 + [(0.5, False)] * 8
+    assert calibrate_category_confidence(*calibration_alarms(tied), target=0.8, min_alarms=10)["value"] == 0.9
+
+
+def test_category_calibration_needs_enough_alarms_and_to_beat_the_majority_class():
+    pairs = [(0.95, True)] * 3 + [(0.4, False)] * 20
+    few = calibrate_category_confidence(*calibration_alarms(pairs), target=0.8, min_alarms=10)
+    assert few["value"] is None and few["alarms_shown"] == 0   # 3 right alarms are too few to trust
+    assert few["best_precision"] == pytest.approx(3 / 23)      # the only threshold with 10+ alarms shows all 23
+    # Right 85 % of the time, but always naming the majority class would be right 90 %: not worth showing.
+    pairs = [(0.7, True)] * 17 + [(0.7, False)] * 3
+    confidences, right, _ = calibration_alarms(pairs)
+    majority = [True] * 18 + [False] * 2
+    beaten = calibrate_category_confidence(confidences, right, majority, target=0.8, min_alarms=10)
+    assert beaten["value"] is None and beaten["required_precision"] == pytest.approx(0.9)
+    assert calibrate_category_confidence(confidences, right, [False] * 20, target=0.8, min_alarms=10)["value"] == 0.7
+    nothing = calibrate_category_confidence([], [], [])
+    assert nothing["value"] is None and nothing["alarms"] == 0 and nothing["best_precision"] is None

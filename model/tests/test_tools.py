@@ -77,6 +77,10 @@ def test_train_writes_a_complete_model_folder(workspace):
     assert 0.0 <= threshold["value"] <= 1.0 and threshold["window"] == 32
     assert threshold["normal_videos"] == 16 and threshold["anomalous_videos"] == 16
     assert sum(training["category_counts"].values()) == 16  # one category per synthetic anomalous video
+    category = training["category_confidence"]  # at that threshold, on anomalous training videos' alarms
+    assert category["window"] == 32 and category["alarm_threshold"] == threshold["value"]
+    assert category["anomalous_videos"] == 16 and category["target"] == 0.8
+    assert category["value"] is None or 0.0 <= category["value"] <= 1.0
 
 
 def test_evaluate_reports_frame_metrics_categories_and_streaming(workspace):
@@ -93,6 +97,9 @@ def test_evaluate_reports_frame_metrics_categories_and_streaming(workspace):
     assert events["intervals"] >= 4 and 0 <= events["intervals_found"] <= events["intervals"]
     assert events["normal_videos"] == 4 and events["false_alarms_per_hour"] >= 0
     assert events["category"]["majority_class"] in training["category_counts"]
+    # the category confidence calibrated by train decides which found events show a category
+    assert events["category"]["confidence_threshold"] == training["category_confidence"]["value"]
+    assert events["category"]["named"] + events["category"]["unknown"] == events["category"]["events"]
     fixed = result_of(tool("evaluate", "--model", model, "--data", data, "--windows", "none", "--threshold", 1.5))
     assert fixed["events"]["threshold_source"] == "--threshold" and fixed["events"]["intervals_found"] == 0
 
@@ -111,6 +118,10 @@ def test_export_writes_verified_onnx_torchscript_manifest_and_golden_vectors(wor
     assert manifest["threshold"] == calibrated["value"]
     assert manifest["threshold_calibration"]["source"] == "training videos"
     assert "W=32, served at W=8" in manifest["threshold_calibration"]["note"]
+    category = json.loads(model.joinpath("training.json").read_text())["category_confidence"]
+    assert manifest["category_confidence"] == category["value"]
+    assert manifest["category_calibration"]["source"] == "training videos"
+    assert "W=32, served at W=8" in manifest["category_calibration"]["note"]
     for name, entry in manifest["files"].items():
         assert hashlib.sha256(out.joinpath(name).read_bytes()).hexdigest() == entry["sha256"]
     # The ONNX graph runs at a batch and length other than those it was traced with.
