@@ -37,6 +37,7 @@ class ScoreRpcTest {
         assertEquals(13, info.getCategoriesCount());
         assertEquals("OnnxRuntime", info.getEngine());
         assertEquals(64, info.getSha256().length());
+        assertEquals(DefaultModelManifest.alarms(), info.getAlarms());  // no deployment threshold: the manifest's
     }
 
     @Test

@@ -38,6 +38,7 @@ class StreamScoresRpcTest {
         StreamResponse opened = stream.responses.get(0);
         assertTrue(opened.hasOpened());
         assertEquals(32, opened.getOpened().getWindow());
+        assertEquals(DefaultModelManifest.alarms(), opened.getOpened().getAlarms());
         assertMatchesReference(stream.scores());
     }
 

@@ -3,6 +3,7 @@ package io.refinevad.server.grpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.refinevad.api.v1.AlarmSettings;
 import io.refinevad.api.v1.CategoryProbability;
 import io.refinevad.api.v1.GetModelInfoRequest;
 import io.refinevad.api.v1.ModelInfo;
@@ -44,6 +45,9 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
 
     @Inject
     ModelBundle bundle;
+
+    @Inject
+    AlarmSettings alarms;
 
     @Inject
     DynamicBatcher batcher;
@@ -107,7 +111,7 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
     @Override
     public StreamObserver<StreamRequest> streamScores(StreamObserver<StreamResponse> responses) {
         return new StreamSession((ServerCallStreamObserver<StreamResponse>) responses, streams, batcher, clock,
-                bundle.manifest(), new FeatureDecoder(bundle.manifest().featureDim(),
+                bundle.manifest(), alarms, new FeatureDecoder(bundle.manifest().featureDim(),
                 limits.maxSegmentsPerMessage(), range));
     }
 
@@ -142,6 +146,7 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
                 .addAllCategories(manifest.categories())
                 .setEngine(engine.name())
                 .setSha256(manifest.files().get(engine.modelFile()).sha256())
+                .setAlarms(alarms)
                 .build());
         responses.onCompleted();
     }

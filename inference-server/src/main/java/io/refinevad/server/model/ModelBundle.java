@@ -47,6 +47,10 @@ public final class ModelBundle {
         require(m.window() > 0, file, "window must be positive, is " + m.window());
         require(m.categories() != null && !m.categories().isEmpty(), file, "categories must not be empty");
         require(m.files() != null && !m.files().isEmpty(), file, "files must list the model files");
+        require(m.threshold() == null || (m.threshold() >= 0 && m.threshold() <= 1), file,
+                "threshold must be a score in [0, 1], is " + m.threshold());
+        require(m.categoryConfidence() == null || (m.categoryConfidence() >= 0 && m.categoryConfidence() <= 1), file,
+                "category_confidence must be a share in [0, 1] or null, is " + m.categoryConfidence());
     }
 
     private static void require(boolean ok, Path file, String problem) {
@@ -64,9 +68,7 @@ public final class ModelBundle {
         if (window <= 0) {
             throw new ModelBundleException("refinevad.model.window must be positive, is " + window);
         }
-        ModelManifest m = manifest;
-        return new ModelBundle(directory, new ModelManifest(m.name(), m.version(), m.featureDim(), window,
-                m.framesPerSegment(), m.categories(), m.files()));
+        return new ModelBundle(directory, manifest.withWindow(window));
     }
 
     public Path directory() {

@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.logging.Log;
+import io.refinevad.api.v1.AlarmSettings;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.SegmentScore;
 import io.refinevad.api.v1.Segments;
@@ -56,6 +57,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private final DynamicBatcher batcher;
     private final NanoClock clock;
     private final ModelManifest manifest;
+    private final AlarmSettings alarms;
     private final FeatureDecoder decoder;
     /**
      * Responses waiting for the client's flow control: gRPC gets them only while the call is ready, so a slow
@@ -93,12 +95,14 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
 
     /** Must be created while gRPC starts the call: it registers the call's ready, cancel and close handlers. */
     public StreamSession(ServerCallStreamObserver<StreamResponse> responses, StreamRegistry registry,
-                         DynamicBatcher batcher, NanoClock clock, ModelManifest manifest, FeatureDecoder decoder) {
+                         DynamicBatcher batcher, NanoClock clock, ModelManifest manifest, AlarmSettings alarms,
+                         FeatureDecoder decoder) {
         this.responses = responses;
         this.registry = registry;
         this.batcher = batcher;
         this.clock = clock;
         this.manifest = manifest;
+        this.alarms = alarms;
         this.decoder = decoder;
         this.lastMessageNanos = clock.nanoTime();
         this.lastProgressNanos = lastMessageNanos;
@@ -163,7 +167,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
                 .setWindow(manifest.window())
                 .setFeatureDim(manifest.featureDim())
                 .addAllCategories(manifest.categories())
-                .setResumeToken(resumeToken)).build());
+                .setResumeToken(resumeToken)
+                .setAlarms(alarms)).build());
         if (takeover != null) {
             takeover.replay().forEach(this::send);
         }

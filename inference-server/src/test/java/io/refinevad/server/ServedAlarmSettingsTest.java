@@ -1,0 +1,96 @@
+package io.refinevad.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.refinevad.api.v1.AlarmSettings;
+import io.refinevad.api.v1.SettingSource;
+import io.refinevad.server.model.ModelBundle;
+import io.refinevad.server.model.ModelBundleException;
+import io.refinevad.server.model.ModelManifest;
+import io.refinevad.server.model.ServedAlarmSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which alarm threshold and category confidence clients are told, and where each comes from. */
+class ServedAlarmSettingsTest {
+    private static final ModelManifest.Calibration TRAINING = new ModelManifest.Calibration("training videos");
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Test
+    void theManifestsCalibrationsAreServedAsTheModelsOwn() {
+        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, 0.61, TRAINING), Optional.empty());
+        assertEquals(0.42f, served.getThreshold());
+        assertEquals(SettingSource.SETTING_SOURCE_MANIFEST, served.getThresholdSource());
+        assertTrue(served.hasCategoryConfidence());
+        assertEquals(0.61f, served.getCategoryConfidence());
+        assertEquals(SettingSource.SETTING_SOURCE_MANIFEST, served.getCategoryConfidenceSource());
+    }
+
+    @Test
+    void theDeploymentsThresholdWinsOverTheManifests() {
+        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, 0.61, TRAINING), Optional.of(0.9));
+        assertEquals(0.9f, served.getThreshold());
+        assertEquals(SettingSource.SETTING_SOURCE_DETECTOR, served.getThresholdSource());
+        assertEquals(0.61f, served.getCategoryConfidence());
+    }
+
+    @Test
+    void withoutCalibrationsTheDefaultThresholdAndNoCategoryAreSaidToBeDefaults() {
+        AlarmSettings served = ServedAlarmSettings.of(manifest(null, null, null), Optional.empty());
+        assertEquals(0.5f, served.getThreshold());
+        assertEquals(SettingSource.SETTING_SOURCE_DEFAULT, served.getThresholdSource());
+        assertFalse(served.hasCategoryConfidence());
+        assertEquals(SettingSource.SETTING_SOURCE_DEFAULT, served.getCategoryConfidenceSource());
+    }
+
+    @Test
+    void aCalibrationThatFoundNoGoodConfidenceIsTheManifestsWordThatEveryCategoryIsUnknown() {
+        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, null, TRAINING), Optional.empty());
+        assertFalse(served.hasCategoryConfidence());
+        assertEquals(SettingSource.SETTING_SOURCE_MANIFEST, served.getCategoryConfidenceSource());
+    }
+
+    @Test
+    void aDeploymentThresholdOutsideZeroToOneIsRefusedNamingTheProperty() {
+        for (double bad : new double[]{0.0, -0.1, 1.5, Double.NaN}) {
+            ModelBundleException e = assertThrows(ModelBundleException.class,
+                    () -> ServedAlarmSettings.of(manifest(null, null, null), Optional.of(bad)));
+            assertEquals("refinevad.alarm.threshold must be in (0, 1] (a score at or above it is anomalous), is "
+                    + bad, e.getMessage());
+        }
+        assertEquals(1.0f, ServedAlarmSettings.of(manifest(null, null, null), Optional.of(1.0)).getThreshold());
+    }
+
+    @Test
+    void aManifestWithAThresholdOrConfidenceOutsideZeroToOneIsRefused(@TempDir Path directory) throws Exception {
+        String base = "{\"name\": \"m\", \"feature_dim\": 4, \"window\": 8, \"categories\": [\"A\"],"
+                + " \"files\": {\"model.onnx\": {}}, ";
+        Files.writeString(directory.resolve("manifest.json"), base + "\"threshold\": 1.2}");
+        ModelBundleException e = assertThrows(ModelBundleException.class, () -> ModelBundle.open(directory, mapper));
+        assertTrue(e.getMessage().endsWith("threshold must be a score in [0, 1], is 1.2"), e.getMessage());
+        Files.writeString(directory.resolve("manifest.json"), base + "\"category_confidence\": -0.5}");
+        e = assertThrows(ModelBundleException.class, () -> ModelBundle.open(directory, mapper));
+        assertTrue(e.getMessage().endsWith("category_confidence must be a share in [0, 1] or null, is -0.5"),
+                e.getMessage());
+        Files.writeString(directory.resolve("manifest.json"), base + "\"threshold\": 0.3, \"category_confidence\":"
+                + " null, \"category_calibration\": {\"source\": \"training videos\", \"value\": null}}");
+        ModelManifest read = ModelBundle.open(directory, mapper).manifest();
+        assertEquals(0.3, read.threshold().doubleValue());
+        assertEquals(TRAINING, read.categoryCalibration());
+    }
+
+    private static ModelManifest manifest(Double threshold, Double categoryConfidence,
+                                          ModelManifest.Calibration calibration) {
+        return new ModelManifest("m", "1", 4, 8, 16, List.of("A", "B"), Map.of(), threshold, categoryConfidence,
+                calibration);
+    }
+}
