@@ -5,16 +5,27 @@ import java.util.List;
 
 /** Turns per-segment scores into anomalous intervals: runs of segments at or above a threshold. */
 public final class AnomalyIntervals {
+    /** What an interval's category is shown as when its confidence is below the served category confidence. */
+    public static final String UNKNOWN = "unknown";
 
-    /** [start, end) in segments, the peak score, and the category with the highest mean evidence inside. */
-    public record Interval(int start, int end, float peak, String category) {
+    /**
+     * [start, end) in segments, the peak score, the top category (the highest evidence summed over the interval)
+     * and its confidence: its share of the evidence summed over every category (AlarmSettings.category_confidence
+     * in scoring.proto; refinevad.events.category_of_alarm computes the same in Python).
+     */
+    public record Interval(int start, int end, float peak, String topCategory, float confidence) {
+
+        /** The top category when its confidence reaches categoryConfidence, else UNKNOWN (always when null). */
+        public String shownCategory(Float categoryConfidence) {
+            return categoryConfidence != null && confidence >= categoryConfidence ? topCategory : UNKNOWN;
+        }
     }
 
     private AnomalyIntervals() {
     }
 
     /**
-     * @param evidence per segment, per category (may be empty: then the category is "")
+     * @param evidence per segment, per category (may be empty: then the top category is "" with confidence 0)
      * @param minSegments shorter runs are ignored as flicker
      */
     public static List<Interval> detect(float[] scores, float[][] evidence, List<String> categories,
@@ -43,16 +54,18 @@ public final class AnomalyIntervals {
         }
         String category = "";
         double best = -1;
+        double total = 0;
         for (int c = 0; c < categories.size(); c++) {
             double sum = 0;
             for (int t = start; t < end; t++) {
                 sum += evidence[t][c];
             }
+            total += sum;
             if (sum > best) {
                 best = sum;
                 category = categories.get(c);
             }
         }
-        return new Interval(start, end, peak, category);
+        return new Interval(start, end, peak, category, total > 0 ? (float) (best / total) : 0f);
     }
 }

@@ -18,13 +18,16 @@ import java.util.concurrent.CompletableFuture;
 public final class Main {
     private static final String USAGE = """
             usage: java -jar refinevad-client.jar [--target HOST:PORT[,HOST:PORT...]] COMMAND
-              info                           the served model: name, version, feature dim, window, categories
+              info                           the served model: name, version, feature dim, window, categories,
+                                             alarm threshold and category confidence
               wait [--seconds N]             wait until the server answers (default 60 s)
               score FILE.npy                 score a whole clip [segments, feature_dim] float32
               stream [--rate R] [--threshold T] FILE.npy...
                                              stream each file as a live camera at R segments per second
                                              (default 0: as fast as answers allow); print scores and the
-                                             anomalous intervals (score >= T, default 0.5) with their category
+                                             alarms (runs of 2+ segments scoring >= T, in (0, 1]; default: the
+                                             server's threshold) with their category where the server's
+                                             calibrated confidence allows, else unknown
             --target defaults to localhost:9000. With several, info, wait and score use the first, and a
             stream whose server drains continues on the next one without losing a segment.""";
 
@@ -49,6 +52,8 @@ public final class Main {
         } catch (StatusRuntimeException e) {
             fail("the server at " + target + " answered " + e.getStatus().getCode() + ": "
                     + e.getStatus().getDescription());
+        } catch (IllegalArgumentException e) {  // a bad option value; the message names it and what is allowed
+            fail(e.getMessage() + "\n" + USAGE);
         }
     }
 
@@ -56,6 +61,7 @@ public final class Main {
         out.printf("model %s version %s on %s: %d-d features, window %d segments, %d categories%n  %s%n",
                 info.getName(), info.getVersion(), info.getEngine(), info.getFeatureDim(), info.getWindow(),
                 info.getCategoriesCount(), String.join(", ", info.getCategoriesList()));
+        out.println("  " + AlarmRule.of(info.getAlarms(), null).describe());
     }
 
     private static void waitForServer(ScoringClient client, int seconds, String target) throws InterruptedException {
@@ -90,12 +96,15 @@ public final class Main {
 
     private static void stream(ScoringClient client, LinkedList<String> args) throws Exception {
         double rate = Double.parseDouble(option(args, "--rate", "0"));
-        float threshold = Float.parseFloat(option(args, "--threshold", "0.5"));
+        Float threshold = threshold(option(args, "--threshold", null));
         if (args.isEmpty()) {
             fail("stream needs at least one .npy file\n" + USAGE);
         }
         // Asked once, before streaming: when the first target drains mid-stream it may be gone by the report.
-        int framesPerSegment = StreamReport.framesPerSegment(client.modelInfo());
+        ModelInfo served = client.modelInfo();
+        int framesPerSegment = StreamReport.framesPerSegment(served);
+        AlarmRule rule = AlarmRule.of(served.getAlarms(), threshold);
+        System.out.println(rule.describe());
         List<CompletableFuture<StreamResult>> cameras = new ArrayList<>();
         for (String file : args) {
             NpyFloatMatrix clip = readClip(file);
@@ -109,11 +118,29 @@ public final class Main {
         for (CompletableFuture<StreamResult> camera : cameras) {
             StreamResult result = camera.get();
             allOk &= result.status().isOk();
-            StreamReport.print(result, threshold, framesPerSegment, System.out);
+            StreamReport.print(result, rule, framesPerSegment, System.out);
         }
         if (!allOk) {
             System.exit(1);
         }
+    }
+
+    /** The operator's --threshold, or null without one. */
+    static Float threshold(String text) {
+        if (text == null) {
+            return null;
+        }
+        float value;
+        try {
+            value = Float.parseFloat(text);
+        } catch (NumberFormatException e) {
+            value = Float.NaN;
+        }
+        if (!(value > 0 && value <= 1)) {
+            throw new IllegalArgumentException("--threshold " + text
+                    + " is not allowed: give a score in (0, 1], e.g. 0.5");
+        }
+        return value;
     }
 
     private static NpyFloatMatrix readClip(String file) throws IOException {

@@ -12,6 +12,8 @@ final class StreamReport {
      * API's features are one row per 16-frame segment (scoring.proto), as in the model's data contract.
      */
     static final int API_FRAMES_PER_SEGMENT = 16;
+    /** An alarm is a run of at least this many segments at or above the threshold (AlarmSettings.threshold). */
+    static final int MIN_ALARM_SEGMENTS = 2;
 
     private StreamReport() {
     }
@@ -21,21 +23,21 @@ final class StreamReport {
         return served.getFramesPerSegment() > 0 ? served.getFramesPerSegment() : API_FRAMES_PER_SEGMENT;
     }
 
-    static void print(StreamResult result, float threshold, int framesPerSegment, PrintStream out) {
+    static void print(StreamResult result, AlarmRule rule, int framesPerSegment, PrintStream out) {
         long[] latency = Arrays.stream(result.latencyMicros()).filter(l -> l > 0).sorted().toArray();  // answered
         out.printf("%-24s %4d segments  p50 %5.1f ms  p99 %5.1f ms  %s%n", result.streamId(),
                 result.scores().length, percentile(latency, 0.50) / 1000.0, percentile(latency, 0.99) / 1000.0,
                 result.status().isOk() ? "ok" : result.status().getCode() + ": " + result.status().getDescription());
         out.println("  " + Sparkline.of(result.scores(), 80));
         List<AnomalyIntervals.Interval> found = AnomalyIntervals.detect(result.scores(), result.evidence(),
-                result.categories(), threshold, 2);
+                result.categories(), rule.threshold(), MIN_ALARM_SEGMENTS);
         if (found.isEmpty()) {
             out.println("  no anomaly");
         }
         for (AnomalyIntervals.Interval interval : found) {
             out.printf("  anomaly: segments %d-%d (frames %d-%d)  peak %.2f  %s%n", interval.start(),
                     interval.end() - 1, interval.start() * framesPerSegment, interval.end() * framesPerSegment - 1,
-                    interval.peak(), interval.category());
+                    interval.peak(), rule.category(interval));
         }
     }
 

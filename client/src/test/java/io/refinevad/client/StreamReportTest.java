@@ -29,9 +29,26 @@ class StreamReportTest {
         assertTrue(report.contains("anomaly: segments 1-2 (frames 16-47)"), report);
     }
 
-    private static String report(int framesPerSegment) {
+    @Test
+    void eachAlarmShowsItsCategoryOrUnknownWithTheConfidenceBeside() {
+        // Two categories; the alarm's evidence sums to [1.8, 0.2]: Fighting with 0.9 of it.
+        StreamResult camera = new StreamResult("camera-2", new float[]{0.1f, 0.9f, 0.8f, 0.1f},
+                new float[][]{{0.5f, 0.5f}, {0.9f, 0.1f}, {0.9f, 0.1f}, {0.5f, 0.5f}}, List.of("Fighting", "Arson"),
+                new long[]{900, 1000, 1100, 1200}, Status.OK);
+        assertTrue(print(camera, new AlarmRule(0.5f, "test", 0.85f, "test"), 16)
+                .contains("peak 0.90  Fighting (confidence 0.90)"));
+        assertTrue(print(camera, new AlarmRule(0.5f, "test", 0.95f, "test"), 16)
+                .contains("peak 0.90  unknown (confidence 0.90 < 0.95)"));
+        assertTrue(print(camera, new AlarmRule(0.95f, "test", 0.85f, "test"), 16).contains("no anomaly"));
+    }
+
+    private static String print(StreamResult camera, AlarmRule rule, int framesPerSegment) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        StreamReport.print(CAMERA, 0.5f, framesPerSegment, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        StreamReport.print(camera, rule, framesPerSegment, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String report(int framesPerSegment) {
+        return print(CAMERA, new AlarmRule(0.5f, "test", null, "test"), framesPerSegment);
     }
 }
