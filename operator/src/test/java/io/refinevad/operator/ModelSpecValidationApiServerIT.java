@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The model fetch rules of the checked-in CRD, as the API server applies them at kubectl apply time: plain http
- * only when the detector says so, a sha256 for every fetched model, a positive size limit; the URL example passes.
+ * The model rules of the checked-in CRD, as the API server applies them at kubectl apply time: plain http
+ * only when the detector says so, a sha256 for every fetched model, a positive size limit, an alarm threshold in
+ * (0, 1]; the URL example passes.
  */
 class ModelSpecValidationApiServerIT {
 
@@ -75,6 +76,20 @@ class ModelSpecValidationApiServerIT {
             model.setSha256(DIGEST);
             model.setSizeLimitMiB(0);
         }, "sizeLimitMiB");
+    }
+
+    @Test
+    void anAlarmThresholdOutsideZeroToOneIsRefusedAndOneInsideAccepted() {
+        for (double bad : new double[]{0.0, -0.2, 1.01}) {
+            assertRefused("threshold" + Math.round(bad * 100 + 100), model -> model.setAlarmThreshold(bad),
+                    "model.alarmThreshold must be in (0, 1]: a segment whose score is at or above it is anomalous;"
+                            + " leave it unset to use the model's calibrated threshold");
+        }
+        AnomalyDetector created = client.resource(detector("threshold", model -> model.setAlarmThreshold(1.0)))
+                .create();
+        assertThat(created.getSpec().getModel().getAlarmThreshold()).isEqualTo(1.0);
+        assertThat(client.resource(detector("unset", model -> { })).create().getSpec().getModel()
+                .getAlarmThreshold()).as("unset stays unset: the model's calibrated threshold").isNull();
     }
 
     @Test

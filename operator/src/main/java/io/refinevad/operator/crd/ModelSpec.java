@@ -22,6 +22,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!self.uri.startsWith('http://') || (has(self.allowHttp) && self.allowHttp)",
         message = "model.uri is a plain http:// URL, which anyone on the network path can read or replace: use an"
                 + " https:// URL, or set model.allowHttp: true to fetch this one over http anyway")
+@ValidationRule(value = "!has(self.alarmThreshold) || (self.alarmThreshold > 0.0 && self.alarmThreshold <= 1.0)",
+        message = "model.alarmThreshold must be in (0, 1]: a segment whose score is at or above it is anomalous;"
+                + " leave it unset to use the model's calibrated threshold")
 public class ModelSpec {
 
     /** Spelled as users write them in YAML. */
@@ -51,6 +54,11 @@ public class ModelSpec {
     @Min(1)
     @Max(65536)
     private int sizeLimitMiB = 1024;
+
+    @JsonPropertyDescription("alarm threshold this detector's pods tell their clients, in (0, 1]: a segment whose"
+            + " score is at or above it is anomalous; unset: the threshold calibrated in the model's manifest, else"
+            + " 0.5")
+    private Double alarmThreshold;
 
     public String getUri() {
         return uri;
@@ -90,6 +98,14 @@ public class ModelSpec {
 
     public void setSizeLimitMiB(int sizeLimitMiB) {
         this.sizeLimitMiB = sizeLimitMiB;
+    }
+
+    public Double getAlarmThreshold() {
+        return alarmThreshold;
+    }
+
+    public void setAlarmThreshold(Double alarmThreshold) {
+        this.alarmThreshold = alarmThreshold;
     }
 
     @JsonIgnore

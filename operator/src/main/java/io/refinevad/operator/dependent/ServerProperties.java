@@ -33,6 +33,10 @@ public final class ServerProperties {
         if (runtime.getWindow() != null) {
             properties.put("refinevad.model.window", String.valueOf(runtime.getWindow()));
         }
+        // The detector's alarm threshold wins over the model's calibrated one; the pods tell clients which they use.
+        if (spec.getModel().getAlarmThreshold() != null) {
+            properties.put("refinevad.alarm.threshold", String.valueOf(spec.getModel().getAlarmThreshold()));
+        }
         properties.put("refinevad.batching.max-batch-size", String.valueOf(runtime.getMaxBatchSize()));
         properties.put("refinevad.batching.max-queue-delay", runtime.getMaxQueueDelay());
         // The budgets the pod's memory limit is derived from, so that the server holds to exactly those.

@@ -105,6 +105,15 @@ class DesiredStateTest {
                 "refinevad.drain.timeout=30s", "quarkus.grpc.server.port=9000");
     }
 
+    @Test
+    void aDetectorsAlarmThresholdIsPassedToTheServerOnlyWhenSet() {
+        AnomalyDetector detector = detector("builtin:default", null);
+        assertThat(ServerProperties.of(detector.getSpec())).as("unset: the model's calibrated threshold")
+                .doesNotContain("refinevad.alarm.threshold");
+        detector.getSpec().getModel().setAlarmThreshold(0.35);
+        assertThat(ServerProperties.of(detector.getSpec())).contains("refinevad.alarm.threshold=0.35");
+    }
+
     private static String annotation(AnomalyDetector detector) {
         return ScoringPodTemplate.deployment(detector, 1).getSpec().getTemplate().getMetadata().getAnnotations()
                 .get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION);
