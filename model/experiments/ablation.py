@@ -34,6 +34,11 @@ def main() -> None:
     parser.add_argument("--videos", type=int, default=600)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("build/ablation"))
+    parser.add_argument("--variants", help="config names of model/configs to run (default: all), e.g. "
+                                           "ablation-base,ablation-full")
+    parser.add_argument("--overlay", type=json.loads, default={},
+                        help='JSON merged into every variant\'s config, e.g. \'{"model": {"input_normalisation": '
+                             '"dataset_rms"}}\' (a candidate recipe before it is the default)')
     parser.add_argument("--report-only", action="store_true", help="only print the tables of OUT/runs.jsonl")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -45,7 +50,8 @@ def main() -> None:
         log.write_text("")
         runs = run_all(args, seeds, log)
     report(runs, args.out / f"data-s{runs[0]['seed']}" / "synth.json")
-    print(json.dumps({"seeds": seeds, "videos": args.videos, "epochs": args.epochs, "runs": runs}))
+    print(json.dumps({"seeds": seeds, "videos": args.videos, "epochs": args.epochs, "overlay": args.overlay,
+                      "runs": runs}))
 
 
 def run_all(args, seeds, log: Path) -> list:
@@ -54,10 +60,10 @@ def run_all(args, seeds, log: Path) -> list:
     for seed in seeds:
         data = args.out / f"data-s{seed}"
         run_tool("synth", "--out", data, "--seed", seed, "--videos", args.videos)
-        for label, config in VARIANTS:
+        for label, config in chosen_variants(args.variants):
             model = args.out / f"{config[:-5]}-s{seed}"
             trained = run_tool("train", "--data", data, "--out", model, "--epochs", args.epochs, "--seed", seed,
-                               "--config", CONFIGS / config)
+                               "--config", with_overlay(config, args.overlay, args.out))
             metrics = run_tool("evaluate", "--model", model, "--data", data, "--windows", "none")
             runs.append({"variant": label, "seed": seed, "frame_auc": metrics["frame_auc"],
                          "frame_ap": metrics["frame_ap"], "per_category_auc": metrics["per_category_auc"],
@@ -67,6 +73,29 @@ def run_all(args, seeds, log: Path) -> list:
             print(f"[ablation {time.monotonic() - start:6.0f}s] seed {seed} {label}: "
                   f"AUC {metrics['frame_auc']:.4f} AP {metrics['frame_ap']:.4f}", file=sys.stderr, flush=True)
     return runs
+
+
+def chosen_variants(names) -> list:
+    if not names:
+        return VARIANTS
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    known = {config[:-5] for _, config in VARIANTS}
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        sys.exit(f"unknown variant(s) {unknown}; known: {', '.join(sorted(known))}")
+    return [(label, config) for label, config in VARIANTS if config[:-5] in wanted]
+
+
+def with_overlay(config: str, overlay: dict, out: Path) -> Path:
+    """The variant's config file, or a copy in OUT with the overlay's sections merged into it."""
+    if not overlay:
+        return CONFIGS / config
+    raw = json.loads((CONFIGS / config).read_text())
+    for section, values in overlay.items():
+        raw.setdefault(section, {}).update(values)
+    path = out / f"config-{config}"
+    path.write_text(json.dumps(raw) + "\n")
+    return path
 
 
 def report(runs: list, synth_json: Path) -> None:

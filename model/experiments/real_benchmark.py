@@ -35,8 +35,10 @@ MODEL_ROOT = Path(__file__).resolve().parents[1]
 REPO = MODEL_ROOT.parent
 sys.path.insert(0, str(MODEL_ROOT))
 from refinevad.data import Dataset  # noqa: E402
+import alarm_curve  # noqa: E402
 
 CONFIGS = MODEL_ROOT / "configs"
+CURVE_WINDOW = 32  # the serving window: the events of the curve are what the server would raise
 SHARED = REPO.parent / "shared" / "data" / "ucf-c3d"
 
 # Variants by name: a config overlay (a file of model/configs or a dict); "full" is the default recipe as shipped
@@ -46,6 +48,9 @@ VARIANTS = {
     "base": "ablation-base.json",
     "full-motion-std": {"model": {"motion_normalisation": "per_video"}},
     "full-no-motion-emb": {"model": {"motion_embedding": False}},
+    "full-dataset-rms": {"model": {"input_normalisation": "dataset_rms"}},
+    "full-row-rms": {"model": {"input_normalisation": "row_rms"}},
+    "base-dataset-rms": {"model": {"use_motar": False, "use_core": False, "input_normalisation": "dataset_rms"}},
     "full-dropout0.3": {"model": {"dropout": 0.3}},
     "full-h256": {"model": {"hidden_dim": 256, "transformer_ff": 512}},
     "full-lr3e-4": {"train": {"learning_rate": 3e-4}},
@@ -186,6 +191,49 @@ def holdout_metrics(model_dir: Path, data: Path, lock) -> dict:
     return {"val_video_auc": float(roc_auc_score(y, s)), "val_mil": mil, "val_videos": len(videos)}
 
 
+def alarm_curve_of(model_dir: Path, data: Path, window: int, lock) -> dict:
+    """False alarms per hour against intervals found over thresholds, streaming at W on the test videos, and the
+    model's calibrated threshold on it; kept in the model folder (the scoring takes a minute)."""
+    cached = model_dir / f"alarm-curve-w{window}.json"
+    if cached.is_file():
+        return json.loads(cached.read_text())
+    import torch
+    from refinevad.evaluate import model_threshold
+    from refinevad.events import VideoEvents
+    from refinevad.inference import load_model, score_streaming
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    with locked(lock):
+        model, cfg = load_model(model_dir)
+        dataset = Dataset(data, feature_dim=cfg.model.feature_dim)
+        videos = []
+        for video in dataset.split("test", require_gt=True):
+            x = dataset.features(video)
+            scores, evidence = score_streaming(model, x, window)
+            videos.append(VideoEvents(scores, evidence, dataset.ground_truth(video, x.shape[0]), video.categories))
+        result = alarm_curve.curve(videos, cfg.model.categories, model_threshold(model_dir)[0])
+    cached.write_text(json.dumps(result) + "\n")
+    return result
+
+
+def write_curve(path: Path, runs: list, out: Path, data: Path, lock) -> None:
+    window = CURVE_WINDOW
+    curves = []
+    for run in runs:
+        if run.get("not_learning"):
+            continue
+        log(f"alarm curve of {run['variant']} seed {run['seed']} (streaming W={window})")
+        points = alarm_curve_of(out / model_name(run), data, window, lock)
+        curves.append({"label": f"{run['variant']}, seed {run['seed']}", "group": run["variant"], **points})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(alarm_curve.svg(curves, f"UCF-Crime C3D test videos, streaming W={window}: one line per seed"))
+    log(f"wrote {path}")
+
+
+def model_name(run: dict) -> str:
+    return (f"{run['variant']}-e{run['epochs']}-s{run['seed']}-{run['split']}"
+            + (f"-v{run['videos']}" if run.get("videos") else ""))
+
+
 def effective_windows(data: Path, windows: list) -> tuple:
     """Windows to compute, and for each requested W the computed one that gives identical scores."""
     test = read_list(data / "test.list")
@@ -194,6 +242,10 @@ def effective_windows(data: Path, windows: list) -> tuple:
     for w in sorted(windows):
         same[w] = w if w < longest else min([u for u in windows if u >= longest])
     return sorted(set(same.values())), same, longest
+
+
+# Config keys that refinevad.train sets from the data, so an overlay never fixes them
+DERIVED_FROM_DATA = ("feature_dim", "categories", "input_scale")
 
 
 def reuse(model: Path, config: Path, epochs: int, seed: int) -> tuple:
@@ -206,7 +258,7 @@ def reuse(model: Path, config: Path, epochs: int, seed: int) -> tuple:
     have = json.loads((model / "config.json").read_text())
     mine = wanted.to_dict()
     same = all(have[s][k] == v for s in ("model", "train") for k, v in mine[s].items()
-               if k not in ("feature_dim", "categories"))
+               if k not in DERIVED_FROM_DATA)
     if not same:
         return None, None
     training = json.loads((model / "training.json").read_text())
@@ -307,8 +359,13 @@ def main() -> None:
     parser.add_argument("--windows", default="32,64", help="streaming windows W of the frame AUC")
     parser.add_argument("--videos", type=int, help="only this many normal and anomalous videos per split (a fast check)")
     parser.add_argument("--lock", help="flock file taken around each train and evaluate step")
+    parser.add_argument("--curve", type=Path,
+                        help=f"also write an SVG of false alarms per hour against intervals found over thresholds "
+                             f"(streaming W={CURVE_WINDOW}, test split), the calibrated threshold marked")
     parser.add_argument("--report-only", action="store_true", help="print the table of OUT/runs.jsonl")
     args = parser.parse_args()
+    if args.curve and args.split != "test":
+        parser.error("--curve needs --split test: the held-out training videos have no frame ground truth")
 
     args.out.mkdir(parents=True, exist_ok=True)
     runs_file = args.out / "runs.jsonl"
@@ -340,7 +397,7 @@ def main() -> None:
             continue
         if args.report_only:
             continue
-        model = args.out / (f"{variant}-e{epochs}-s{seed}-{args.split}" + (f"-v{args.videos}" if args.videos else ""))
+        model = args.out / model_name(run)
         trained, error = reuse(model, config, epochs, seed)
         if trained is None:
             log(f"[{n}/{total}] {variant} seed {seed}: training {epochs} epochs on {data}")
@@ -377,6 +434,8 @@ def main() -> None:
         with runs_file.open("a") as f:
             f.write(json.dumps(run) + "\n")
         runs.append(run)
+    if args.curve:
+        write_curve(args.curve, runs, args.out, data, args.lock)
     text = table(runs, holdout_split, {} if holdout_split else same)
     print(f"UCF-Crime C3D ({data}), split {args.split}; {'streaming W >= %d equal the whole prefix' % longest}")
     print(text)

@@ -20,6 +20,7 @@ CROSS_ATTENTION_MODES = ("segments_query", "prototype_query")
 SMOOTHING_MODES = ("temporal", "category_gmm", "none")
 PROTOTYPE_TEACHING_MODES = ("balanced", "anomalous_only", "off")
 MOTION_NORMALISATION_MODES = ("none", "per_video")
+INPUT_NORMALISATION_MODES = ("none", "dataset_rms", "row_rms")
 
 
 class ConfigError(ValueError):
@@ -29,6 +30,13 @@ class ConfigError(ValueError):
 @dataclass
 class ModelConfig:
     feature_dim: int = 512
+    # The input made scale-free before everything else (the motion intensity v_t included), so that one recipe and
+    # one meaning of log v_t fit every feature kind (L2-normalised 4096-d C3D rows have RMS 1/64, unit-variance
+    # features 1): "dataset_rms" multiplies every feature by input_scale, which refinevad.train derives from the
+    # training features (1 / their RMS) and prints; "row_rms" rescales each segment's row to unit RMS (the row norm
+    # is lost); "none" takes the features as given (input_scale unused).
+    input_normalisation: str = "none"
+    input_scale: float = 1.0
     hidden_dim: int = 128
     categories: List[str] = field(default_factory=lambda: list(UCF_CRIME_CATEGORIES))
     # MoTAR
@@ -55,6 +63,9 @@ class ModelConfig:
 
     def validate(self) -> "ModelConfig":
         _require(self.feature_dim >= 8, "feature_dim", self.feature_dim, "an integer >= 8")
+        _require(self.input_normalisation in INPUT_NORMALISATION_MODES, "input_normalisation",
+                 self.input_normalisation, " or ".join(INPUT_NORMALISATION_MODES))
+        _require(0.0 < self.input_scale < float("inf"), "input_scale", self.input_scale, "a finite number > 0")
         _require(self.hidden_dim >= 8, "hidden_dim", self.hidden_dim, "an integer >= 8")
         _require(self.hidden_dim % self.transformer_heads == 0, "transformer_heads", self.transformer_heads,
                  f"a divisor of hidden_dim ({self.hidden_dim})")

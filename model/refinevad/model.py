@@ -49,6 +49,20 @@ def standardise_per_clip(values: torch.Tensor, valid: torch.Tensor) -> torch.Ten
     return (values - mean) / torch.sqrt(var + 1e-4) * valid
 
 
+def unit_rms_rows(x: torch.Tensor) -> torch.Tensor:
+    """Each row [..., D] divided by its root mean square; an all-zero row stays zero (real videos have some)."""
+    return x / torch.sqrt((x * x).mean(-1, keepdim=True) + 1e-12)
+
+
+def normalise_input(x: torch.Tensor, cfg: ModelConfig) -> torch.Tensor:
+    """The input_normalisation of config.py (a choice of the config, not of the data: traces to one graph)."""
+    if cfg.input_normalisation == "dataset_rms":
+        return x * cfg.input_scale
+    if cfg.input_normalisation == "row_rms":
+        return unit_rms_rows(x)
+    return x
+
+
 def motion_intensity(xm: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """v_t = Var_channels(x_t - x_{t-1}), [B, T]; 0 where there is no valid previous segment."""
     has_prev = has_previous(mask)
@@ -210,7 +224,7 @@ class RefineVAD(nn.Module):
     def details(self, x: torch.Tensor, mask: torch.Tensor,
                 teaching: Optional[torch.Tensor] = None) -> Details:
         """teaching [B, C]: in training, the categories whose prototypes are added to v (see prototype_teaching)."""
-        xm = x * mask.unsqueeze(-1)
+        xm = normalise_input(x, self.cfg) * mask.unsqueeze(-1)
         h, ratio = self.encoder(xm, mask)
         if self.core is not None:
             core = self.core(h, mask, teaching)

@@ -65,6 +65,25 @@ def load_training_set(dataset: Dataset, max_segments: int, progress) -> Training
     return TrainingSet(features, labels, np.stack(categories), dataset.feature_dim)
 
 
+def input_scale_of(data: TrainingSet) -> float:
+    """1 / RMS of every value of the training features, as trained (input_normalisation "dataset_rms")."""
+    total = sum(float(np.square(x, dtype=np.float64).sum()) for x in data.features)
+    rms = math.sqrt(total / sum(x.size for x in data.features))
+    if rms == 0.0:
+        raise cli.UsageError("every training feature value is zero: nothing to learn from "
+                             "(input_normalisation dataset_rms divides by their RMS)")
+    return 1.0 / rms
+
+
+def derive_from_data(cfg: Config, data: TrainingSet, progress) -> None:
+    """The model settings that depend on the data, set from the training set and printed."""
+    cfg.model.feature_dim = data.feature_dim
+    if cfg.model.input_normalisation == "dataset_rms":
+        cfg.model.input_scale = input_scale_of(data)
+        progress(f"input_normalisation dataset_rms: input_scale {cfg.model.input_scale:.4g} "
+                 f"(1 / RMS of the training features)")
+
+
 def balanced_batches(data: TrainingSet, batch_size: int, rng: np.random.Generator):
     """Half normal and half anomalous videos per batch; the smaller group is cycled to match the larger."""
     normal, anomalous = rng.permutation(data.normal), rng.permutation(data.anomalous)
@@ -240,7 +259,7 @@ def main(argv=None) -> None:
         explicit_dim = args.config is not None and "feature_dim" in json.loads(args.config.read_text()).get("model", {})
         dataset = Dataset(args.data, feature_dim=cfg.model.feature_dim if explicit_dim else None)
         data = load_training_set(dataset, cfg.train.max_segments, progress)
-        cfg.model.feature_dim = data.feature_dim
+        derive_from_data(cfg, data, progress)
         cfg.model.categories = list(dataset.categories)
         cfg.model.validate()
         progress(f"{len(data.features)} training videos ({len(data.anomalous)} anomalous), D={data.feature_dim}, "

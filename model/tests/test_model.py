@@ -116,14 +116,19 @@ def test_config_errors_name_the_field_and_the_allowed_values():
         small_config(transformer_heads=3).validate()
     with pytest.raises(ConfigError, match="unknown key.*'widht'"):
         Config.from_dict({"model": {"widht": 3}})
+    with pytest.raises(ConfigError, match="input_normalisation='layer'.*none or dataset_rms or row_rms"):
+        small_config(input_normalisation="layer").validate()
+    with pytest.raises(ConfigError, match="input_scale=0.0.*finite number > 0"):
+        small_config(input_scale=0.0).validate()
     with pytest.raises(ConfigError, match="Normal"):
         small_config(categories=["Normal", "A"]).validate()
 
 
-def test_all_zero_rows_give_finite_scores_and_gradients():
+@pytest.mark.parametrize("normalisation", ["none", "dataset_rms", "row_rms"])
+def test_all_zero_rows_give_finite_scores_and_gradients(normalisation):
     # Short real videos carry all-zero feature rows; log(v_t) and every normalisation must stay finite on them.
     torch.manual_seed(0)
-    model = RefineVAD(small_config())
+    model = RefineVAD(small_config(input_normalisation=normalisation, input_scale=64.0))
     x, mask = batch([9, 5])
     x[0, 4:] = 0.0
     x[1, :] = 0.0
@@ -165,3 +170,43 @@ def test_per_video_motion_normalisation_makes_log_v_independent_of_the_feature_s
     assert torch.allclose(small, large, atol=1e-3)
     assert torch.all(small[has_previous(mask) == 0] == 0)
     assert torch.isfinite(a[0]).all() and torch.isfinite(b[0]).all()
+
+
+def scores_of(model_config: ModelConfig, state: dict, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    model = RefineVAD(model_config).eval()
+    model.load_state_dict(state)
+    with torch.no_grad():
+        return model(x, mask)[0]
+
+
+def test_dataset_rms_with_the_scale_derived_from_training_data_removes_the_feature_kind_s_scale():
+    # The same videos in two units (C3D rows have RMS 1/64): with input_scale derived by train from each, the same
+    # weights give the same scores, the motion embedding and shift ratio included.
+    from refinevad.train import TrainingSet, input_scale_of
+    torch.manual_seed(0)
+    x, mask = batch([12, 7])
+    state = RefineVAD(small_config()).state_dict()
+    scored = []
+    for unit in (1.0, 1.0 / 64):
+        videos = [(x[0] * unit).numpy(), (x[1, :7] * unit).numpy()]
+        scale = input_scale_of(TrainingSet(videos, np.array([0.0, 1.0]), np.zeros((2, 3)), 24))
+        scored.append(scores_of(small_config(input_normalisation="dataset_rms", input_scale=scale), state,
+                                x * unit, mask))
+    assert torch.allclose(scored[0], scored[1], atol=1e-5)
+    assert not torch.allclose(scored[1], scores_of(small_config(), state, x / 64, mask), atol=1e-3)
+
+
+def test_row_rms_makes_scores_independent_of_each_row_s_scale():
+    torch.manual_seed(0)
+    x, mask = batch([12, 7])
+    state = RefineVAD(small_config()).state_dict()
+    row_scales = torch.rand(2, 12, 1) * 10 + 0.01
+    cfg = small_config(input_normalisation="row_rms")
+    assert torch.allclose(scores_of(cfg, state, x, mask), scores_of(cfg, state, x * row_scales, mask), atol=1e-5)
+
+
+def test_training_features_that_are_all_zero_cannot_set_an_input_scale():
+    from refinevad.cli import UsageError
+    from refinevad.train import TrainingSet, input_scale_of
+    with pytest.raises(UsageError, match="every training feature value is zero"):
+        input_scale_of(TrainingSet([np.zeros((4, 8), np.float32)], np.array([1.0]), np.zeros((1, 3)), 8))

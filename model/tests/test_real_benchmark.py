@@ -61,3 +61,20 @@ def test_holdout_split_never_reads_test_videos(tmp):
     assert held and held <= train and not held & set(data.joinpath("train.list").read_text().split())
     run = [r for r in json.loads((tmp / "out" / "results.json").read_text())["runs"] if r["split"] == "holdout"][0]
     assert 0.0 <= run["val_video_auc"] <= 1.0 and run["val_videos"] == len(held)
+
+
+def test_the_alarm_curve_is_drawn_from_the_test_runs_with_the_calibrated_threshold(tmp):
+    picture = tmp / "curve.svg"
+    proc = bench(tmp, "--curve", str(picture))
+    assert "training" not in proc.stderr                      # the curve reuses the trained run
+    text = picture.read_text()
+    assert text.count("<polyline") == 1 and "tiny, seed 0: calibrated threshold" in text
+    cached = json.loads((tmp / "out" / "tiny-e1-s0-test-v3" / "alarm-curve-w32.json").read_text())
+    assert cached["points"][0]["found"] == 0.0 and cached["points"][-1]["found"] == 1.0
+
+
+def test_the_alarm_curve_refuses_the_holdout_split(tmp):
+    env = dict(os.environ, PYTHONPATH=str(MODEL_ROOT))
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--split", "holdout", "--curve", str(tmp / "x.svg")],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2 and "--curve needs --split test" in proc.stderr
