@@ -56,9 +56,9 @@ run_in_image() {
   mapfile -t env < <(jq -r '.config.Env[]' <<<"$config")
   mapfile -t entrypoint < <(jq -r '(.config.Entrypoint // []) + (.config.Cmd // []) | .[]' <<<"$config")
   unshare --net --mount --propagation private --fork bash -s -- "$rootfs" "$user" "$workdir" "$WORK/$name.log" \
-    "${#env[@]}" "${env[@]}" "${extra_env[@]}" -- "${entrypoint[@]}" -- "$@" <<'INSIDE'
+    "${env[@]}" "${extra_env[@]}" -- "${entrypoint[@]}" -- "$@" <<'INSIDE'
 set -u
-rootfs=$1 user=$2 workdir=$3 app_log=$4 count=$5; shift 5
+rootfs=$1 user=$2 workdir=$3 app_log=$4; shift 4
 env=(); while [ "$1" != "--" ]; do env+=("$1"); shift; done; shift
 entrypoint=(); while [ "$1" != "--" ]; do entrypoint+=("$1"); shift; done; shift
 ip link set lo up
@@ -67,7 +67,7 @@ mount -t tmpfs -o mode=1777 tmpfs "$rootfs/tmp" && mount -t proc proc "$rootfs/p
   && mount --rbind /dev "$rootfs/dev" || exit 92
 touch "$rootfs/etc/probe" 2>/dev/null && { echo "the root filesystem is writable" >&2; exit 93; }
 chroot --userspec="$user" "$rootfs" /usr/bin/env -i "${env[@]}" sh -c 'cd "$0" && exec "$@"' "$workdir" \
-  "${entrypoint[@]}" >"$app_log" 2>&1 &
+  "${entrypoint[@]}" </dev/null >"$app_log" 2>&1 &
 app=$!
 "$@"; status=$?
 kill -TERM "$app" 2>/dev/null; wait "$app"
