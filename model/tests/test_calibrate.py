@@ -45,7 +45,8 @@ def test_calibrate_adds_what_train_calibrates_to_the_model_and_its_export(traine
     old = uncalibrated_copy(model, tmp_path / "old")
     export = tmp_path / "export"
     tool("export", "--model", old, "--out", export, "--window", 32)
-    assert not set(ALARM_FIELDS) & set(json.loads(export.joinpath("manifest.json").read_text()))
+    manifest_before = json.loads(export.joinpath("manifest.json").read_text())
+    assert not set(ALARM_FIELDS) & set(manifest_before)
     files_before = digests(export)
 
     result = result_of(tool("calibrate", "--model", old, "--data", data, "--export", export))
@@ -65,6 +66,7 @@ def test_calibrate_adds_what_train_calibrates_to_the_model_and_its_export(traine
     assert manifest["category_calibration"]["source"] == "training videos"
     assert "note" not in manifest["category_calibration"]  # calibrated at the served window and threshold
     assert digests(export) == files_before  # the model files and golden vectors are those of the export
+    assert {k: v for k, v in manifest.items() if k not in ALARM_FIELDS} == manifest_before  # and so is the rest
 
 
 def test_an_export_of_another_model_is_refused_and_nothing_is_written(trained, tmp_path):
