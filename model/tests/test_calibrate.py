@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from test_tools import TINY_CONFIG, result_of, tool
+from test_tools import TINY_CONFIG, result_of, tool, train_tiny
 
 ALARM_FIELDS = ("threshold", "threshold_calibration", "category_confidence", "category_calibration")
 
@@ -14,14 +14,9 @@ ALARM_FIELDS = ("threshold", "threshold_calibration", "category_confidence", "ca
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("calibrate")
-    data = root / "data"
-    tool("synth", "--out", data, "--seed", 5, "--videos", 40, "--dim", 32, "--max-segments", 64)
-    config = root / "tiny.json"
     # Whether two epochs learn is not the question here (test_tools asks it): keep whatever model they make.
-    config.write_text(json.dumps({"model": TINY_CONFIG["model"], "train": {**TINY_CONFIG["train"],
-                                                                           "check_learning": False}}))
-    model = root / "model"
-    tool("train", "--data", data, "--out", model, "--epochs", 2, "--config", config)
+    data, _, model = train_tiny(root, seed=5, config={"model": TINY_CONFIG["model"],
+                                                      "train": {**TINY_CONFIG["train"], "check_learning": False}})
     return root, data, model
 
 

@@ -30,15 +30,22 @@ def result_of(proc):
     return json.loads(lines[0])
 
 
+def train_tiny(root, seed, config=TINY_CONFIG):
+    """A tiny synthetic benchmark of `seed` under root/data and a model trained on it for 2 epochs under root/model,
+    as a user makes them with the tools: (data, config file, model)."""
+    data = root / "data"
+    tool("synth", "--out", data, "--seed", seed, "--videos", 40, "--dim", 32, "--max-segments", 64)
+    config_file = root / "tiny.json"
+    config_file.write_text(json.dumps(config))
+    model = root / "model"
+    tool("train", "--data", data, "--out", model, "--epochs", 2, "--config", config_file)
+    return data, config_file, model
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("tools")
-    data = root / "data"
-    tool("synth", "--out", data, "--seed", 3, "--videos", 40, "--dim", 32, "--max-segments", 64)
-    config = root / "tiny.json"
-    config.write_text(json.dumps(TINY_CONFIG))
-    model = root / "model"
-    tool("train", "--data", data, "--out", model, "--epochs", 2, "--config", config)
+    data, config, model = train_tiny(root, seed=3)
     return root, data, config, model
 
 
