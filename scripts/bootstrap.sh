@@ -15,7 +15,9 @@ CACHE_DIR=${REFINEVAD_CACHE:-$HOME/.cache/refinevad}
 VENV_DIR="$CACHE_DIR/pyenv-torchdeb-ort$ORT_VERSION-pytest$PYTEST_VERSION"
 APT_PACKAGES=(python3-torch python3-numpy python3-sklearn python3-venv python3-pip libopenblas0-pthread bc
   openjdk-17-jdk-headless maven curl unzip openssl iproute2 util-linux procps
-  mmdebstrap skopeo umoci jq)  # the last four: make images, make push, images/test-images.sh (docs/IMAGES.md)
+  mmdebstrap skopeo umoci jq  # these four: make images, make push, images/test-images.sh (docs/IMAGES.md)
+  containerd runc containernetworking-plugins iptables nftables conntrack gcc libc6-dev)  # the real node of
+  # e2e/local-cluster.sh and its pause image (docs/LOCAL-CLUSTER.md)
 
 log() { echo "[bootstrap] $*" >&2; }
 

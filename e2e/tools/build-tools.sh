@@ -16,6 +16,8 @@ ETCD_VERSION=3.6.16
 HELM_VERSION=3.19.5
 GRPCURL_VERSION=1.9.3
 GHZ_VERSION=0.121.0
+PAUSE_VERSION=3.10.1          # build/pause/Makefile's TAG in k8s.io/kubernetes v$K8S_VERSION
+PAUSE_IMAGE="localhost/refinevad/pause:$PAUSE_VERSION"   # local only: never pulled, so never confused with registry.k8s.io's
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE_DIR=${REFINEVAD_CACHE:-$HOME/.cache/refinevad}
@@ -62,26 +64,29 @@ kubernetes_ldflags() {
   echo "$flags"
 }
 
+# Builds Kubernetes binaries from the wrapper module into $TOOLS_DIR/<set>-$K8S_VERSION, cached there by version.
+# The control plane and the node are two sets, so that either is reused while the other is (re)built; their
+# shared packages come from the Go build cache (same flags).
+# Usage: build_kubernetes <set name> <what, for the log> <binary...>
 build_kubernetes() {
-  local dest="$TOOLS_DIR/kubernetes-$K8S_VERSION"
-  if [ -x "$dest/kubectl" ] && [ -x "$dest/kube-apiserver" ] && [ -x "$dest/kube-controller-manager" ] \
-      && [ -x "$dest/kube-scheduler" ]; then
-    log "kubernetes v$K8S_VERSION: cached"
+  local set=$1 what=$2; shift 2
+  local dest="$TOOLS_DIR/$set-$K8S_VERSION" binary cached=1
+  for binary in "$@"; do [ -x "$dest/$binary" ] || cached=0; done
+  if [ "$cached" = 1 ]; then
+    log "$set v$K8S_VERSION: cached"
   else
     grep -q "k8s.io/kubernetes v$K8S_VERSION" "$HERE/kubernetes/go.mod" \
       || fail "kubernetes: e2e/tools/kubernetes/go.mod does not require k8s.io/kubernetes v$K8S_VERSION"
-    log "kubernetes v$K8S_VERSION: building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl" \
-        "from the wrapper module e2e/tools/kubernetes (cold: about 15 minutes on 2 cores)"
+    log "$set v$K8S_VERSION: building $* from the wrapper module e2e/tools/kubernetes ($what)"
+    local -a packages=()
+    for binary in "$@"; do packages+=("k8s.io/kubernetes/cmd/$binary"); done
     mkdir -p "$dest.partial"
-    timed_build "kubernetes v$K8S_VERSION" "$TOOLS_DIR/kubernetes-$K8S_VERSION.log" \
+    timed_build "$set v$K8S_VERSION" "$TOOLS_DIR/$set-$K8S_VERSION.log" \
       env -C "$HERE/kubernetes" CGO_ENABLED=0 go build -trimpath -tags=notest,grpcnotrace \
-        -ldflags "$(kubernetes_ldflags)" -o "$dest.partial/" \
-        k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-        k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+        -ldflags "$(kubernetes_ldflags)" -o "$dest.partial/" "${packages[@]}"
     rm -rf "$dest" && mv "$dest.partial" "$dest"
   fi
-  local binary
-  for binary in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  for binary in "$@"; do
     ln -sf "$dest/$binary" "$BIN_DIR/$binary"
   done
 }
@@ -120,6 +125,64 @@ install_tool() {
   ln -sf "$dest/$name" "$BIN_DIR/$name"
 }
 
+# The pod sandbox ("pause") image of the real node: Kubernetes' own build/pause/linux/pause.c from the
+# k8s.io/kubernetes module (already in the Go module cache for the build above), compiled with gcc -static into a
+# one-layer OCI archive, with no registry and no Docker. Same inputs, same digest (fixed times, sorted tar).
+# The archive is $TOOLS_DIR/pause-$PAUSE_VERSION/pause.tar, linked as $TOOLS_DIR/images/pause.tar; its image name
+# is in the archive (the OCI ref name and containerd's image-name annotation).
+build_pause_image() {
+  local dest="$TOOLS_DIR/pause-$PAUSE_VERSION"
+  if [ -s "$dest/pause.tar" ]; then
+    log "pause image $PAUSE_IMAGE: cached"
+  else
+    command -v gcc >/dev/null || fail "pause image: gcc is missing (scripts/bootstrap.sh installs it)"
+    local source
+    source="$(env -C "$HERE/kubernetes" go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+    [ -f "$source" ] || fail "pause image: $source is missing from the Go module cache"
+    log "pause image $PAUSE_IMAGE: gcc -static $source"
+    local work="$dest.partial"
+    rm -rf "$work" && mkdir -p "$work/rootfs" "$work/oci/blobs/sha256"
+    local start; start=$(date +%s)
+    # The flags of Kubernetes' build/pause/Makefile.
+    gcc -Os -Wall -Werror -static -DVERSION="v$PAUSE_VERSION-refinevad" -o "$work/rootfs/pause" "$source"
+    strip "$work/rootfs/pause"
+    local layer config manifest
+    layer=$(write_blob "$work/oci" < <(tar -C "$work/rootfs" --sort=name --mtime=@0 --owner=0 --group=0 \
+      --numeric-owner -cf - pause))
+    local layer_digest=${layer%% *} layer_size=${layer##* }
+    config=$(printf '%s' \
+      '{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z",' \
+      '"config":{"User":"65535:65535","Entrypoint":["/pause"]},' \
+      '"rootfs":{"type":"layers","diff_ids":["sha256:'"$layer_digest"'"]}}' | write_blob "$work/oci")
+    manifest=$(printf '%s' \
+      '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",' \
+      '"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:'"${config%% *}"'","size":'"${config##* }"'},' \
+      '"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:'"$layer_digest"'","size":'"$layer_size"'}]}' \
+      | write_blob "$work/oci")
+    printf '%s' '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{' \
+      '"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:'"${manifest%% *}"'","size":'"${manifest##* }"',' \
+      '"annotations":{"io.containerd.image.name":"'"$PAUSE_IMAGE"'","org.opencontainers.image.ref.name":"'"$PAUSE_IMAGE"'"}}]}' \
+      >"$work/oci/index.json"
+    printf '%s' '{"imageLayoutVersion":"1.0.0"}' >"$work/oci/oci-layout"
+    tar -C "$work/oci" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$work/pause.tar" .
+    rm -rf "$work/rootfs" "$work/oci"
+    rm -rf "$dest" && mv "$work" "$dest"
+    log "pause image $PAUSE_IMAGE: built in $(( $(date +%s) - start )) s (manifest sha256:${manifest%% *})"
+  fi
+  mkdir -p "$TOOLS_DIR/images"
+  ln -sf "$dest/pause.tar" "$TOOLS_DIR/images/pause.tar"
+}
+
+# Stores stdin as a content-addressed blob of the OCI layout <dir>; prints "<sha256 hex> <size>".
+write_blob() {
+  local dir=$1 tmp digest
+  tmp=$(mktemp "$dir/blob.XXXXXX")
+  cat >"$tmp"
+  digest=$(sha256sum "$tmp" | cut -d' ' -f1)
+  mv "$tmp" "$dir/blobs/sha256/$digest"
+  echo "$digest $(stat -c %s "$dir/blobs/sha256/$digest")"
+}
+
 # fabric8 kube-api-test (offline mode) wants <dir>/k8s/<numeric version>-<os>-<arch>/{kube-apiserver,etcd,kubectl}.
 lay_out_for_kube_api_test() {
   mkdir -p "$KUBE_API_TEST_BINARIES"
@@ -137,7 +200,11 @@ mkdir -p "$BIN_DIR"
 started=$(date +%s)
 
 build_etcd
-build_kubernetes
+build_kubernetes kubernetes "cold: about 15 minutes on 2 cores" \
+  kube-apiserver kube-controller-manager kube-scheduler kubectl
+build_kubernetes kubernetes-node "the real node of e2e/local-cluster.sh; about 2 minutes after the control plane" \
+  kubelet kube-proxy
+build_pause_image
 install_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" \
   "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
 install_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GRPCURL_VERSION" \
