@@ -5,9 +5,9 @@ suffices alone (docs/DATA.md explains the design):
   - motion categories: fast jitter (large x_t - x_{t-1}) together with a SMALL shift along the category's direction;
   - semantic categories: a LARGE shift along the category's direction with no extra motion.
 Distractors, in normal and anomalous videos alike: benign motion bursts (jitter with no shift), benign small
-shifts along motion-category directions with no jitter, and scene cuts. A motion detector is fooled by bursts and
-blind to semantic anomalies; a per-segment appearance classifier cannot tell a motion anomaly from a benign
-shift. Only temporal context plus appearance separates them.
+shifts along motion-category directions with no jitter (never on the same segments as a burst or an anomaly), and
+scene cuts. A motion detector is fooled by bursts and blind to semantic anomalies; a per-segment appearance classifier
+cannot tell a motion anomaly from a benign shift. Only temporal context plus appearance separates them.
 """
 from __future__ import annotations
 
@@ -127,20 +127,25 @@ class Generator:
             x[start:stop] += env * self.p.large_shift * self.directions[c]
 
     def _add_distractors(self, x: np.ndarray, labels: np.ndarray) -> None:
+        # A burst and a benign shift on the same segments would be jitter plus a small shift along a motion category:
+        # a motion anomaly by definition, left unlabelled. So each distractor keeps off the anomalies and the other
+        # distractors (one that would overlap is left out, which keeps every later random draw as it was).
         p, rng, t = self.p, self.rng, x.shape[0]
+        occupied = labels.astype(bool)
         if rng.random() < p.burst_probability:
-            for start, stop in self._free_intervals(labels, int(rng.integers(1, 3))):
+            for start, stop in self._free_intervals(occupied, int(rng.integers(1, 3))):
                 x[start:stop] += self._ramp(stop - start) * self._jitter(stop - start)
+                occupied[start:stop] = True
         if rng.random() < p.benign_shift_probability:
             c = int(rng.choice(self.motion_category_ids))
-            for start, stop in self._free_intervals(labels, 1):
+            for start, stop in self._free_intervals(occupied, 1):
                 x[start:stop] += self._ramp(stop - start) * p.small_shift * self.directions[c]
         if rng.random() < p.scene_cut_probability and t > 8:
             cut = int(rng.integers(t // 4, 3 * t // 4))
             x[cut:] += rng.standard_normal(p.scene_rank) @ self.scene_basis * 0.5
 
-    def _free_intervals(self, labels: np.ndarray, count: int) -> List[Tuple[int, int]]:
-        return [(a, b) for a, b in self._intervals(len(labels), count) if not labels[a:b].any()]
+    def _free_intervals(self, occupied: np.ndarray, count: int) -> List[Tuple[int, int]]:
+        return [(a, b) for a, b in self._intervals(len(occupied), count) if not occupied[a:b].any()]
 
 
 def generate(out: Path, seed: int, videos: int, params: SynthParams, progress) -> dict:
