@@ -3,7 +3,7 @@ PY := scripts/py
 BUILD := build
 DEFAULT_MODEL := model/default
 
-.PHONY: demo evaluate-default test model-test java-test default-model images images-test push clean
+.PHONY: demo evaluate-default test model-test java-test default-model images images-test push real-node-test clean
 
 ## demo: start the inference server on the embedded default model and stream synthetic videos through it
 demo:
@@ -46,6 +46,14 @@ images-test:
 ## push: copies the built images to REGISTRY (make push REGISTRY=registry.example.com/team), digests unchanged
 push:
 	images/push-images.sh "$(REGISTRY)"
+
+## real-node-test: the local cluster's real node (containerd, kubelet, kube-proxy) end to end, as root: a pod of the
+## model fetcher's image by pod IP and ClusterIP, logs, exec; the host as before after down (docs/LOCAL-CLUSTER.md)
+real-node-test:
+	scripts/bootstrap.sh > /dev/null
+	e2e/tools/build-tools.sh > /dev/null
+	test -s $(BUILD)/images/model-fetcher.tar || images/build-images.sh
+	e2e/tests/real-node-test.sh
 
 clean:
 	rm -rf $(BUILD)

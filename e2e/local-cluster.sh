@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# A real local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) plus the
-# node agent (a Java stand-in for the kubelet), run as plain processes from the binaries e2e/tools/build-tools.sh
-# builds. No Docker and no network beyond this machine: the components bind 127.0.0.1, and each pod gets its own
-# address from REFINEVAD_NODE_POD_CIDR on the loopback interface (which needs root or CAP_NET_ADMIN).
+# A real local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) plus one
+# node, run as plain processes from the binaries e2e/tools/build-tools.sh builds. No Docker and no network beyond
+# this machine. The node is one of (REFINEVAD_CLUSTER_NODE):
+#   agent  the node agent, a Java stand-in for the kubelet (the default, for now): pods are host processes, each
+#          with an address from REFINEVAD_NODE_POD_CIDR on the loopback interface; the components bind 127.0.0.1
+#   real   containerd 1.6 + runc, the kubelet and kube-proxy (iptables mode), pods in their own network
+#          namespaces on the CNI bridge refinevad0, whose address (the first of the pod range) the API server and
+#          the kubelet bind; ClusterIPs (10.96.0.0/16) answer through kube-proxy. The images of build/images
+#          (`make images`) and the pause image are imported under their names. Pods reach only this machine and
+#          each other. `unreachable` routes for 10.244.0.0/16 and 10.96.0.0/16 stay after `down`, so a dial to
+#          a bed address fails here at once. Needs root; one real node per machine (e2e/local-cluster-real-node.sh)
+#   none   the control plane alone
 #
 #   eval "$(e2e/local-cluster.sh up)"   # start (or report the running cluster); prints the two export lines
 #   e2e/local-cluster.sh status          # table of components, nodes, readyz; exit 1 if not running
@@ -17,12 +25,15 @@
 #                                logs: $DIR/logs/<component>.log, pids: $DIR/pids/<component>.pid
 #   REFINEVAD_CLUSTER_PORT_BASE  default 16400: apiserver base+43, etcd client base+79, etcd peer base+80,
 #                                controller-manager base+57, scheduler base+59
-#   REFINEVAD_CLUSTER_NODE_AGENT 1 (default) starts the node agent and waits for the node to be Ready;
-#                                0 runs the control plane alone
+#   REFINEVAD_CLUSTER_NODE       agent (default), real or none: the node, above; up waits for it to be Ready
 #   REFINEVAD_CLUSTER_TIMEOUT    seconds to wait for each component to become healthy (default 120)
 #   REFINEVAD_TOOLS_BIN          the tools' bin dir (default: the last line printed by e2e/tools/build-tools.sh)
-#   REFINEVAD_NODE_CPU / _MEMORY / _GPUS   node capacity the agent advertises (default 8, 16Gi, 2)
-#   REFINEVAD_NODE_POD_CIDR               pod addresses, put on the loopback interface (default 10.244.0.0/24)
+#   REFINEVAD_NODE_CPU / _MEMORY          node capacity the agent advertises (default 8, 16Gi; a real node has
+#                                         the machine's)
+#   REFINEVAD_NODE_GPUS                   fake nvidia.com/gpu capacity of either node (default 2)
+#   REFINEVAD_NODE_POD_CIDR               pod addresses (default 10.244.0.0/24): on the loopback interface (agent),
+#                                         the bridge's range (real, the node's address is its first)
+#   REFINEVAD_NODE_IMAGES                 OCI archives a real node imports (default build/images)
 #   REFINEVAD_NODE_AGENT_JAVA_OPTS        extra JVM options for the node agent (default none)
 set -euo pipefail
 
@@ -38,8 +49,17 @@ NODE_AGENT_JAR="$REPO/e2e/testbed/target/node-agent/node-agent.jar"
 TIMEOUT=${REFINEVAD_CLUSTER_TIMEOUT:-120}
 STOP_GRACE_SECONDS=10
 
-# Start order; `down` stops them in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler node-agent)
+SERVICE_CIDR=10.96.0.0/16       # the API server's --service-cluster-ip-range; its first address is `kubernetes`
+CLUSTER_CIDR=10.244.0.0/16      # every node's pod range (REFINEVAD_NODE_POD_CIDR) lies in it, node address included
+# Metric of the unreachable routes for both: above any real route for them, so a real node's bridge routes win
+# while it is up.
+UNREACHABLE_METRIC=4242
+
+# Start order; `down` stops them in reverse (the real node's three first, by real_node_stop).
+CONTROL_PLANE=(etcd kube-apiserver kube-controller-manager kube-scheduler)
+COMPONENTS=("${CONTROL_PLANE[@]}" node-agent containerd kubelet kube-proxy)
+# shellcheck source=e2e/local-cluster-real-node.sh
+source "$REPO/e2e/local-cluster-real-node.sh"
 
 # ---------------------------------------------------------------------------------------------------------- output
 
@@ -70,18 +90,25 @@ configure_from_env() {
   ETCD_PEER_PORT=$(( base + 80 ))
   KCM_PORT=$(( base + 57 ))
   SCHEDULER_PORT=$(( base + 59 ))
-  NODE_AGENT=${REFINEVAD_CLUSTER_NODE_AGENT:-1}
-  [[ $NODE_AGENT == 0 || $NODE_AGENT == 1 ]] || fail "REFINEVAD_CLUSTER_NODE_AGENT must be 0 or 1, not $NODE_AGENT"
+  NODE_MODE=${REFINEVAD_CLUSTER_NODE:-agent}
+  [[ $NODE_MODE =~ ^(agent|real|none)$ ]] || fail "REFINEVAD_CLUSTER_NODE must be agent, real or none, not $NODE_MODE"
   POD_CIDR=${REFINEVAD_NODE_POD_CIDR:-10.244.0.0/24}
-  [[ $POD_CIDR =~ ^([0-9]+\.){3}[0-9]+/[0-9]+$ ]] || fail "bad REFINEVAD_NODE_POD_CIDR: $POD_CIDR (e.g. 10.244.0.0/24)"
+  [[ $POD_CIDR =~ ^([0-9]+\.){3}[0-9]+/([0-9]+)$ ]] && (( BASH_REMATCH[2] >= 16 && BASH_REMATCH[2] <= 28 )) \
+    || fail "bad REFINEVAD_NODE_POD_CIDR: $POD_CIDR (a /16 to /28, e.g. 10.244.0.0/24)"
+  # The API server's address: a real node's pods reach it (the `kubernetes` Service's endpoint) on the bridge.
+  API_HOST=127.0.0.1
+  if [[ $NODE_MODE == real ]]; then
+    real_node_configure
+    API_HOST=$NODE_IP
+  fi
 }
 
 save_state() {
   {
     printf 'APISERVER_PORT=%q\nETCD_CLIENT_PORT=%q\nETCD_PEER_PORT=%q\n' \
       "$APISERVER_PORT" "$ETCD_CLIENT_PORT" "$ETCD_PEER_PORT"
-    printf 'KCM_PORT=%q\nSCHEDULER_PORT=%q\nNODE_AGENT=%q\nTOOLS_BIN=%q\nPOD_CIDR=%q\n' \
-      "$KCM_PORT" "$SCHEDULER_PORT" "$NODE_AGENT" "$TOOLS_BIN" "$POD_CIDR"
+    printf 'KCM_PORT=%q\nSCHEDULER_PORT=%q\nNODE_MODE=%q\nTOOLS_BIN=%q\nPOD_CIDR=%q\nAPI_HOST=%q\nNODE_IP=%q\n' \
+      "$KCM_PORT" "$SCHEDULER_PORT" "$NODE_MODE" "$TOOLS_BIN" "$POD_CIDR" "$API_HOST" "${NODE_IP:-}"
   } >"$STATE_FILE"
 }
 
@@ -146,14 +173,19 @@ generate_pki() {
 
   local client="keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
-  # 10.96.0.1 is the ClusterIP of the `kubernetes` Service (first address of --service-cluster-ip-range).
+  # The `kubernetes` Service's ClusterIP is the first address of --service-cluster-ip-range.
   issue_cert kube-apiserver "/CN=kube-apiserver" "keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+subjectAltName=IP:127.0.0.1,IP:$API_HOST,IP:$(cidr_address "$SERVICE_CIDR" 1),DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
   issue_cert admin "/O=system:masters/CN=refinevad-admin" "$client"
   issue_cert kube-controller-manager "/CN=system:kube-controller-manager" "$client"
   issue_cert kube-scheduler "/CN=system:kube-scheduler" "$client"
   issue_cert node "/O=system:nodes/CN=system:node:$NODE_NAME" "$client"
+  if [[ $NODE_MODE == real ]]; then
+    # The API server's client to the kubelet (exec, logs, port-forward), and kube-proxy (system:node-proxier).
+    issue_cert kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "$client"
+    issue_cert kube-proxy "/CN=system:kube-proxy" "$client"
+  fi
 
   # The ServiceAccount token signing key pair: the apiserver signs and verifies, the controller-manager signs.
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/sa.key" 2>/dev/null
@@ -170,7 +202,7 @@ kind: Config
 clusters:
 - name: refinevad
   cluster:
-    server: https://127.0.0.1:$APISERVER_PORT
+    server: https://$API_HOST:$APISERVER_PORT
     certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
 users:
 - name: $cert
@@ -265,10 +297,13 @@ stop_component() {
 }
 
 stop_all() {
+  real_node_stop
+  stop_component node-agent
   local i
-  for (( i = ${#COMPONENTS[@]} - 1; i >= 0; i-- )); do
-    stop_component "${COMPONENTS[i]}"
+  for (( i = ${#CONTROL_PLANE[@]} - 1; i >= 0; i-- )); do
+    stop_component "${CONTROL_PLANE[i]}"
   done
+  real_node_restore_host
 }
 
 # Polls a check until it succeeds, failing early if the component died; prints progress every 5 s.
@@ -299,7 +334,7 @@ wait_until() {
 
 etcd_healthy() { curl -sf --max-time 2 "http://127.0.0.1:$ETCD_CLIENT_PORT/health" | grep -q '"health":"true"'; }
 # /readyz, /healthz are readable anonymously (system:public-info-viewer), so curl needs no client certificate.
-apiserver_ready() { [[ $(curl -sf --max-time 3 --cacert "$PKI/ca.crt" "https://127.0.0.1:$APISERVER_PORT/readyz") == ok ]]; }
+apiserver_ready() { [[ $(curl -sf --max-time 3 --cacert "$PKI/ca.crt" "https://$API_HOST:$APISERVER_PORT/readyz") == ok ]]; }
 # The controller-manager and scheduler serve /healthz with a self-signed certificate.
 secure_healthz() { [[ $(curl -sfk --max-time 2 "https://127.0.0.1:$1/healthz") == ok ]]; }
 kcm_healthy() { secure_healthz "$KCM_PORT"; }
@@ -319,14 +354,18 @@ component_healthy() {
     kube-controller-manager) kcm_healthy ;;
     kube-scheduler) scheduler_healthy ;;
     node-agent) component_alive node-agent ;;
+    containerd) containerd_healthy ;;
+    kubelet) kubelet_healthy ;;
+    kube-proxy) kubernetes_service_answers ;;
   esac
 }
 
 expected_components() {
-  local c
-  for c in "${COMPONENTS[@]}"; do
-    [[ $c == node-agent && $NODE_AGENT == 0 ]] || echo "$c"
-  done
+  printf '%s\n' "${CONTROL_PLANE[@]}"
+  case $NODE_MODE in
+    agent) echo node-agent ;;
+    real) printf '%s\n' containerd kubelet kube-proxy ;;
+  esac
 }
 
 # Running = every expected component alive and healthy.
@@ -351,15 +390,27 @@ start_etcd() {
     --unsafe-no-fsync=true
 }
 
+# The flags that depend on the node: a real node's kubelet is reached for exec and logs, and its kube-proxy routes
+# the `kubernetes` Service to the API server's address on the bridge, which the endpoint reconciler publishes.
+# Without a real node, --endpoint-reconciler-type=none: the endpoint would be a loopback address, which Endpoints
+# reject (logged every 10 s); the Service itself (10.96.0.1) is still created.
+apiserver_node_flags() {
+  if [[ $NODE_MODE == real ]]; then
+    echo --kubelet-client-certificate "$PKI/kubelet-client.crt" --kubelet-client-key "$PKI/kubelet-client.key" \
+      --kubelet-preferred-address-types InternalIP
+  else
+    echo --endpoint-reconciler-type none
+  fi
+}
+
 start_apiserver() {
   # --enable-admission-plugins adds NodeRestriction to the default plugins (which include ServiceAccount).
-  # --endpoint-reconciler-type=none: the apiserver would publish its advertise address as the endpoint of the
-  # `kubernetes` Service, but Endpoints may not hold a loopback address, so it would fail (and log it) every 10 s.
-  # The Service itself (10.96.0.1) is still created; nothing routes ClusterIPs here anyway.
+  local -a node_flags
+  read -r -a node_flags <<<"$(apiserver_node_flags)"
   start_component kube-apiserver "$TOOLS_BIN/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
-    --bind-address 127.0.0.1 \
-    --advertise-address 127.0.0.1 \
+    --bind-address "$API_HOST" \
+    --advertise-address "$API_HOST" \
     --secure-port "$APISERVER_PORT" \
     --cert-dir "$PKI" \
     --tls-cert-file "$PKI/kube-apiserver.crt" \
@@ -370,9 +421,9 @@ start_apiserver() {
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$PKI/sa.pub" \
     --service-account-signing-key-file "$PKI/sa.key" \
-    --service-cluster-ip-range 10.96.0.0/16 \
+    --service-cluster-ip-range "$SERVICE_CIDR" \
     --allow-privileged=true \
-    --endpoint-reconciler-type none
+    "${node_flags[@]}"
 }
 
 # The controller-manager and the scheduler would read the client CAs for their own secure port from the
@@ -423,7 +474,7 @@ start_node_agent() {
     --node-name "$NODE_NAME" \
     --work-dir "$DIR/node" \
     --images "$REPO/e2e/images.conf" \
-    --api-server "https://127.0.0.1:$APISERVER_PORT" \
+    --api-server "https://$API_HOST:$APISERVER_PORT" \
     --ca-file "$DIR/ca.crt" \
     --cpu "${REFINEVAD_NODE_CPU:-8}" \
     --memory "${REFINEVAD_NODE_MEMORY:-16Gi}" \
@@ -474,42 +525,59 @@ cmd_up() {
   fi
 
   configure_from_env
-  if [[ $NODE_AGENT == 1 ]]; then
+  if [[ $NODE_MODE == agent ]]; then
     [[ -f $NODE_AGENT_JAR ]] || fail "the node agent is not built ($NODE_AGENT_JAR is missing): run" \
-      "./mvnw -B -ntp -pl e2e/testbed -am package -DskipTests  (or set REFINEVAD_CLUSTER_NODE_AGENT=0 for the control plane alone)"
+      "./mvnw -B -ntp -pl e2e/testbed -am package -DskipTests  (or set REFINEVAD_CLUSTER_NODE=none or real)"
   fi
   resolve_tools_bin
+  [[ $NODE_MODE != real ]] || real_node_check_prerequisites
   check_ports_free
 
   local started; started=$(now_ms)
+  [[ $NODE_MODE == none ]] || install_unreachable_routes
   mkdir -p "$DIR" "$LOGS" "$PIDS" "$DIR/node"
   save_state
   trap on_up_exit EXIT
   trap 'exit 130' INT TERM   # so that an interrupted up also runs on_up_exit
+  # The bridge comes first: the API server binds its address.
+  [[ $NODE_MODE != real ]] || { STARTED+=(host); real_node_prepare_host; }
   generate_pki
-  local name
-  for name in admin controller-manager:kube-controller-manager scheduler:kube-scheduler node; do
+  local name kubeconfigs=(admin controller-manager:kube-controller-manager scheduler:kube-scheduler node)
+  [[ $NODE_MODE != real ]] || kubeconfigs+=(kube-proxy)
+  for name in "${kubeconfigs[@]}"; do
     write_kubeconfig "$DIR/${name%%:*}.kubeconfig" "${name#*:}"
   done
   log "certificates and kubeconfigs: $PKI ($(since "$started") s)"
 
   run_step etcd start_etcd etcd "healthy on 127.0.0.1:$ETCD_CLIENT_PORT" etcd_healthy
-  run_step kube-apiserver start_apiserver kube-apiserver "/readyz ok on 127.0.0.1:$APISERVER_PORT" apiserver_ready
+  run_step kube-apiserver start_apiserver kube-apiserver "/readyz ok on $API_HOST:$APISERVER_PORT" apiserver_ready
   run_step kube-controller-manager start_controller_manager kube-controller-manager \
     "/healthz ok on 127.0.0.1:$KCM_PORT" kcm_healthy
   run_step kube-scheduler start_scheduler kube-scheduler "/healthz ok on 127.0.0.1:$SCHEDULER_PORT" scheduler_healthy
   started=$(now_ms)
   wait_until kube-controller-manager "the default ServiceAccount" default_service_account_exists
   log "controllers: the default ServiceAccount exists ($(since "$started") s)"
-  if [[ $NODE_AGENT == 1 ]]; then
-    run_step node-agent start_node_agent node-agent "node $NODE_NAME Ready" node_ready
-  else
-    log "node agent: not started (REFINEVAD_CLUSTER_NODE_AGENT=0)"
-  fi
+  case $NODE_MODE in
+    agent) run_step node-agent start_node_agent node-agent "node $NODE_NAME Ready" node_ready ;;
+    real) real_node_start ;;
+    none) log "node: none (REFINEVAD_CLUSTER_NODE=none)" ;;
+  esac
 
   UP_DONE=1
   log "Ready in $(since "$START_MS") s (kubeconfig: $KUBECONFIG_PATH, logs: $LOGS)"
   print_exports
+}
+
+# No packet for the bed's ranges may leave the machine, also while it is down or half up: without a node's own
+# routes, a dial to a pod or Service address fails here at once (EHOSTUNREACH) instead of following the default
+# route. Kept after `down` on purpose (harmless: nothing else here uses these ranges). Agent pods' addresses on the
+# loopback interface are local, which the kernel looks up before these routes.
+install_unreachable_routes() {
+  local range
+  for range in "$CLUSTER_CIDR" "$SERVICE_CIDR"; do
+    ip route replace unreachable "$range" metric "$UNREACHABLE_METRIC" \
+      || fail "could not install the route unreachable $range (needs root or CAP_NET_ADMIN)"
+  done
 }
 
 # The node agent removes each pod's address when the pod goes; this catches an agent that was killed first.
@@ -578,7 +646,9 @@ cmd_restart() {
     kube-controller-manager) start=start_controller_manager check=kcm_healthy ;;
     kube-scheduler) start=start_scheduler check=scheduler_healthy ;;
     node-agent) start=start_node_agent check=node_ready ;;
-    *) fail "restart which component? one of: ${COMPONENTS[*]}" ;;
+    kubelet) start=start_kubelet check=node_ready ;;
+    kube-proxy) start=start_kube_proxy check=kubernetes_service_answers ;;
+    *) fail "restart which component? one of: ${CONTROL_PLANE[*]} node-agent kubelet kube-proxy" ;;
   esac
   if [[ ! -d $DIR ]] || ! load_state; then
     fail "not running (no state in $DIR)"

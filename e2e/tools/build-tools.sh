@@ -164,7 +164,8 @@ build_pause_image() {
       '"annotations":{"io.containerd.image.name":"'"$PAUSE_IMAGE"'","org.opencontainers.image.ref.name":"'"$PAUSE_IMAGE"'"}}]}' \
       >"$work/oci/index.json"
     printf '%s' '{"imageLayoutVersion":"1.0.0"}' >"$work/oci/oci-layout"
-    tar -C "$work/oci" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$work/pause.tar" .
+    tar -C "$work/oci" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$work/pause.tar" \
+      oci-layout index.json blobs
     rm -rf "$work/rootfs" "$work/oci"
     rm -rf "$dest" && mv "$work" "$dest"
     log "pause image $PAUSE_IMAGE: built in $(( $(date +%s) - start )) s (manifest sha256:${manifest%% *})"

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# The real node of e2e/local-cluster.sh (REFINEVAD_CLUSTER_NODE=real), end to end, and the host left as found:
+#   1. snapshots the host (iptables and nftables rules, routes, links, addresses, netns, mounts, cgroups, sysctls,
+#      the runtime's fixed paths);
+#   2. `up`; the node is Ready on containerd, with the fake nvidia.com/gpu allocatable;
+#   3. a pod from a locally imported image (the model fetcher's: it has sh and perl) serves HTTP: reached by pod
+#      IP and through a ClusterIP Service, from the host and from the pod itself; `kubectl logs` shows its start
+#      line, `kubectl exec` runs in it; the pod reaches this machine (the `kubernetes` Service) but not beyond it
+#      (the guard rule counts the dropped packets);
+#   4. `down`; the host is as before, but for the unreachable routes, which stay; a TCP dial to the pod's address
+#      and to the Service's fails here at once (no route), instead of leaving the machine.
+# Needs root, the tools (e2e/tools/build-tools.sh) and build/images/model-fetcher.tar (`make images`). Run it
+# under the cluster and build locks when others share the machine. Prints TAP; exits 1 if a check failed.
+#
+#   e2e/tests/real-node-test.sh          (make real-node-test)
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${TMPDIR:-/tmp}/refinevad-real-node-test
+export REFINEVAD_CLUSTER_NODE=real
+export REFINEVAD_CLUSTER_DIR="$WORK/cluster"
+export REFINEVAD_CLUSTER_PORT_BASE=18600
+export REFINEVAD_NODE_POD_CIDR=10.244.2.0/24   # apart from the agent clusters' 10.244.0.0/24 and 10.244.1.0/24
+export REFINEVAD_NODE_IMAGES="$WORK/images"
+NAMESPACE=real-node-test
+FETCHER_ARCHIVE="$REPO/build/images/model-fetcher.tar"
+DIAL_GUARD_SECONDS=5   # a dial that is not refused at once is reported as leaving the machine
+
+CHECKS=0 FAILED=0
+ok() { CHECKS=$(( CHECKS + 1 )); echo "ok $CHECKS - $1"; }
+not_ok() { CHECKS=$(( CHECKS + 1 )); FAILED=$(( FAILED + 1 )); echo "not ok $CHECKS - $1"; [[ -z ${2:-} ]] || sed 's/^/#   /' <<<"$2"; }
+# Usage: check <description> <command...>: ok if the command succeeds; its output is shown when it fails.
+check() {
+  local what=$1 out; shift
+  if out=$("$@" 2>&1); then ok "$what"; else not_ok "$what" "$out"; fi
+}
+note() { echo "# $*"; }
+bail() { echo "Bail out! $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------- host state
+
+# Everything the real node may change, in a stable text form: counters, the unreachable routes (kept on purpose)
+# and the sysctls that move on their own are left out.
+host_state() {
+  local family
+  for family in iptables ip6tables; do
+    echo "== $family"; "$family-save" 2>/dev/null | sed -E '/^#/d; s/ \[[0-9]+:[0-9]+\]$//; s/\[[0-9]+:[0-9]+\] //'
+  done
+  echo "== nftables"; nft list ruleset 2>/dev/null | grep -vE '^\s*counter packets'
+  echo "== routes"; ip route show table all | grep -vE "^unreachable (10\.244|10\.96)\.0\.0/16 .*metric 4242"
+  echo "== links"; ip -o link | sed -E 's/^[0-9]+: //; s/ +link\/.*//'
+  echo "== addresses"; ip -o addr | awk '{print $2, $3, $4}'
+  echo "== netns"; ip netns list
+  echo "== mounts"; awk '{print $5, $9}' /proc/self/mountinfo | sort
+  echo "== cgroups"; find /sys/fs/cgroup -maxdepth 2 -type d | sort
+  echo "== paths"; ls -d /run/containerd /run/netns /var/lib/cni /var/log/containers /var/log/pods /etc/cni \
+    /opt/cni /opt/containerd /var/lib/kubelet /var/lib/containerd /usr/libexec/kubernetes 2>/dev/null
+  echo "== sysctls"
+  sysctl -a 2>/dev/null \
+    | grep -E '^(kernel\.(panic|keys)|vm\.|net\.ipv4\.(ip_forward|conf\.(all|default))|net\.ipv6\.conf\.(all|default)|net\.bridge|net\.netfilter\.nf_conntrack_(max|tcp_timeout|tcp_be|udp))' \
+    | grep -vE '^vm\.(stat_refresh|drop_caches|compact_memory)'
+}
+
+# ------------------------------------------------------------------------------------------------------ the pod
+
+pod_manifest() {
+  cat <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: echo, namespace: $NAMESPACE, labels: {app: echo}}
+spec:
+  terminationGracePeriodSeconds: 0
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: echo
+    image: $FETCHER_IMAGE
+    imagePullPolicy: IfNotPresent
+    env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+    command: [perl, -MIO::Socket::INET, -e]
+    args:
+    - |
+      \$| = 1;
+      my \$server = IO::Socket::INET->new(LocalPort => 8080, Listen => 8, ReuseAddr => 1) or die "listen: \$!";
+      print "echo server listening on 8080\n";
+      while (my \$client = \$server->accept) {
+        <\$client>;
+        print \$client "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from \$ENV{POD_NAME}\n";
+        close \$client;
+      }
+    ports: [{containerPort: 8080}]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: true}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: echo, namespace: $NAMESPACE}
+spec:
+  selector: {app: echo}
+  ports: [{port: 80, targetPort: 8080}]
+EOF
+}
+
+kc() { kubectl --request-timeout=10s "$@"; }
+answers_hello() { [[ $(curl -sf --max-time 3 "http://$1/") == "hello from echo" ]]; }
+# kube-proxy programs a new Service up to its minSyncPeriod after the EndpointSlice: wait until it answers.
+eventually() {
+  local tries=$1; shift
+  until "$@"; do (( --tries > 0 )) || return 1; sleep 0.5; done
+}
+
+# From inside the pod: prints "connected" or "failed: <reason>". Usage: pod_dial <host> <port>
+pod_dial() {
+  kc -n "$NAMESPACE" exec echo -- perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(PeerAddr => $ARGV[0], PeerPort => $ARGV[1], Timeout => 3) ? "connected\n" : "failed: $!\n"' \
+    "$1" "$2"
+}
+guard_packets() {
+  iptables -L FORWARD -v -x -n | awk '/refinevad-pod-guard/ { print $1 }'
+}
+
+# A TCP dial from the host that must fail locally at once, with no route (not a time-out: the packet left).
+dial_fails_locally() {
+  local out rc
+  out=$(timeout "$DIAL_GUARD_SECONDS" bash -c "exec 3<>/dev/tcp/$1/$2" 2>&1); rc=$?
+  if (( rc == 124 )); then echo "no answer within $DIAL_GUARD_SECONDS s: the dial was not refused here"; return 1; fi
+  (( rc != 0 )) || { echo "connected to $1:$2"; return 1; }
+  grep -qE 'No route to host|Network is unreachable|Invalid argument' <<<"$out" || { echo "$out"; return 1; }
+  echo "$out"
+}
+
+# ------------------------------------------------------------------------------------------------------- the run
+
+[[ -s $FETCHER_ARCHIVE ]] || bail "$FETCHER_ARCHIVE is missing: run \`make images\` first"
+FETCHER_IMAGE=$(awk '$1 ~ /model-fetcher:/ { print $1 }' "$REPO/build/images/images.tsv")
+[[ -n $FETCHER_IMAGE ]] || bail "build/images/images.tsv names no model-fetcher image"
+"$REPO/e2e/local-cluster.sh" down 2>/dev/null   # a run that was killed may have left its cluster
+rm -rf "$WORK" && mkdir -p "$REFINEVAD_NODE_IMAGES"
+ln -s "$FETCHER_ARCHIVE" "$REFINEVAD_NODE_IMAGES/"   # only the image this test runs: faster imports
+
+echo "TAP version 13"
+host_state >"$WORK/host-before.txt"
+# The cluster's logs are kept in $WORK (down removes the state folder).
+cluster_down() {
+  cp -r "$REFINEVAD_CLUSTER_DIR/logs" "$WORK/cluster-logs" 2>/dev/null
+  "$REPO/e2e/local-cluster.sh" down 2>>"$WORK/down.log"
+}
+# Resident memory of each component (and the containerd shims), for docs/LOCAL-CLUSTER.md.
+note_memory() {
+  local pid_file total=0 rss
+  for pid_file in "$REFINEVAD_CLUSTER_DIR"/pids/*.pid; do
+    rss=$(ps -o rss= -p "$(cat "$pid_file")" 2>/dev/null) || continue
+    total=$(( total + rss ))
+    note "  RSS $(basename "$pid_file" .pid): $(( rss / 1024 )) MiB"
+  done
+  rss=$(ps -o rss= -C containerd-shim-runc-v2 | awk '{ s += $1 } END { print s + 0 }')
+  note "  RSS containerd shims: $(( rss / 1024 )) MiB; total $(( (total + rss) / 1024 )) MiB"
+}
+trap 'cluster_down' EXIT
+
+started=$(date +%s%N)
+exports=$("$REPO/e2e/local-cluster.sh" up 2>"$WORK/up.log") || { sed 's/^/# /' "$WORK/up.log"; bail "up failed"; }
+eval "$exports"
+note "up in $(( ($(date +%s%N) - started) / 1000000 )) ms; its steps:"; grep -E 'Ready|: (serving|node|the kubernetes|images)|image ' "$WORK/up.log" | sed 's/^/#   /'
+
+check "the node is Ready" \
+  eval '[[ $(kc get node refinevad-node -o jsonpath="{.status.conditions[?(@.type==\"Ready\")].status}") == True ]]'
+check "its runtime is containerd" \
+  eval '[[ $(kc get node refinevad-node -o jsonpath="{.status.nodeInfo.containerRuntimeVersion}") == containerd://* ]]'
+check "it has the fake nvidia.com/gpu allocatable" \
+  eval '[[ $(kc get node refinevad-node -o jsonpath="{.status.allocatable.nvidia\.com/gpu}") == 2 ]]'
+
+kc create namespace "$NAMESPACE" >/dev/null
+started=$(date +%s%N)
+pod_manifest | kc apply -f - >/dev/null
+if kc -n "$NAMESPACE" wait pod/echo --for=condition=Ready --timeout=90s >/dev/null; then
+  ok "a pod of the imported image $FETCHER_IMAGE is Ready ($(( ($(date +%s%N) - started) / 1000000 )) ms after apply)"
+else
+  not_ok "a pod of the imported image $FETCHER_IMAGE is Ready" "$(kc -n "$NAMESPACE" describe pod echo | tail -20)"
+fi
+pod_ip=$(kc -n "$NAMESPACE" get pod echo -o jsonpath='{.status.podIP}')
+service_ip=$(kc -n "$NAMESPACE" get service echo -o jsonpath='{.spec.clusterIP}')
+check "the pod has its own address in the pod range ($pod_ip) and network namespace" \
+  eval '[[ $pod_ip == 10.244.2.* ]] && [[ $(kc -n $NAMESPACE exec echo -- readlink /proc/self/ns/net) != $(readlink /proc/self/ns/net) ]]'
+check "the host reaches it by pod IP" answers_hello "$pod_ip:8080"
+check "the host reaches it through its ClusterIP Service ($service_ip)" eventually 40 answers_hello "$service_ip:80"
+check "kubectl logs shows its start line" eval "kc -n $NAMESPACE logs echo | grep -qx 'echo server listening on 8080'"
+check "kubectl exec runs in it (as uid 10001)" eval "[[ \$(kc -n $NAMESPACE exec echo -- id -u) == 10001 ]]"
+check "the pod reaches itself through the Service (hairpin)" eval "[[ \$(pod_dial $service_ip 80) == connected ]]"
+check "the pod reaches this machine: the kubernetes Service's ClusterIP" eval "[[ \$(pod_dial 10.96.0.1 443) == connected ]]"
+outside=$(ip route show default | awk '{ print $3; exit }')
+outside=${outside:-192.0.2.1}
+before=$(guard_packets)
+dial=$(pod_dial "$outside" 80)
+after=$(guard_packets)
+check "the pod does not reach beyond this machine ($outside:80: $dial; guard rule dropped $(( ${after:-0} - ${before:-0} )) packets)" \
+  eval "[[ \$dial == failed:* ]] && (( \${after:-0} > \${before:-0} ))"
+
+note "memory with the pod running:"; note_memory
+started=$(date +%s%N)
+trap - EXIT
+if cluster_down; then ok "down ($(( ($(date +%s%N) - started) / 1000000 )) ms)"; else not_ok "down" "$(tail -20 "$WORK/down.log")"; fi
+host_state >"$WORK/host-after.txt"
+check "the host is as before (iptables, nftables, routes, links, addresses, netns, mounts, cgroups, paths, sysctls)" \
+  diff "$WORK/host-before.txt" "$WORK/host-after.txt"
+check "the unreachable routes for the pod and Service ranges stay" \
+  eval 'ip route show | grep -q "^unreachable 10.244.0.0/16" && ip route show | grep -q "^unreachable 10.96.0.0/16"'
+check "a dial to the pod's address fails here at once" dial_fails_locally "${pod_ip:-10.244.2.2}" 8080
+check "a dial to the Service's address fails here at once" dial_fails_locally "${service_ip:-10.96.0.10}" 80
+
+echo "1..$CHECKS"
+if (( FAILED > 0 )); then
+  echo "# $FAILED of $CHECKS checks failed (logs: $WORK)"
+  exit 1
+fi
+echo "# all $CHECKS checks passed"
