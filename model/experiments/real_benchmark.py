@@ -62,6 +62,31 @@ VARIANTS = {
 }
 
 
+def on_scale_free(model: dict = None, train: dict = None) -> dict:
+    """An overlay on the full model with the scale-free input (input_normalisation dataset_rms): the common base of
+    the ablation on real features (docs/MODEL.md, "Ablation on UCF-Crime C3D")."""
+    overlay = {"model": {"input_normalisation": "dataset_rms", **(model or {})}}
+    return {**overlay, "train": train} if train else overlay
+
+
+VARIANTS.update({
+    "rms-dropout0.3": on_scale_free(model={"dropout": 0.3}),
+    "rms-dropout0.6": on_scale_free(model={"dropout": 0.6}),
+    "rms-h64": on_scale_free(model={"hidden_dim": 64, "transformer_ff": 128}),
+    "rms-h256": on_scale_free(model={"hidden_dim": 256, "transformer_ff": 512}),
+    "rms-1layer": on_scale_free(model={"transformer_layers": 1}),
+    "rms-wd1e-2": on_scale_free(train={"weight_decay": 1e-2}),
+    "rms-lr3e-4": on_scale_free(train={"learning_rate": 3e-4}),
+    "rms-no-motion-emb": on_scale_free(model={"motion_embedding": False}),
+    "rms-teaching-off": on_scale_free(model={"prototype_teaching": "off"}),
+    "rms-no-category": on_scale_free(train={"category_weight": 0.0}),
+    "rms-no-smoothing": on_scale_free(train={"smoothing": "none"}),
+    # k = 1 for every video under 1024 segments (C3D videos have 32): the max of Sultani et al.
+    "rms-topk-max": on_scale_free(train={"topk_every": 1024}),
+    "rms-average-last0.3": on_scale_free(train={"average_last": 0.3}),
+})
+
+
 def log(message: str) -> None:
     print(f"[real-benchmark {time.monotonic() - START:7.1f}s] {message}", file=sys.stderr, flush=True)
 
@@ -175,7 +200,9 @@ def holdout_metrics(model_dir: Path, data: Path, lock) -> dict:
     import torch
     from sklearn.metrics import roc_auc_score
     from refinevad.inference import load_model, score_offline
+    from refinevad.config import TrainConfig
     from refinevad.losses import topk_video_scores
+    topk_every = TrainConfig().topk_every  # the default recipe's MIL form: one proxy for every variant
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     with locked(lock):
         model, cfg = load_model(model_dir)
@@ -184,7 +211,7 @@ def holdout_metrics(model_dir: Path, data: Path, lock) -> dict:
         y, s = [], []
         for video in videos:
             scores = torch.from_numpy(score_offline(model, dataset.features(video))[0])[None]
-            s.append(float(topk_video_scores(scores, torch.ones_like(scores))[0]))
+            s.append(float(topk_video_scores(scores, torch.ones_like(scores), topk_every)[0]))
             y.append(1.0 if video.anomalous else 0.0)
     y, s = np.array(y), np.clip(np.array(s), 1e-6, 1 - 1e-6)
     mil = float(-np.mean(y * np.log(s) + (1 - y) * np.log(1 - s)))
@@ -255,7 +282,8 @@ def reuse(model: Path, config: Path, epochs: int, seed: int) -> tuple:
     from refinevad.config import Config
     wanted = Config.from_dict(json.loads(config.read_text()))
     wanted.train.epochs, wanted.train.seed = epochs, seed
-    have = json.loads((model / "config.json").read_text())
+    # read through Config: a key added since that model was trained takes its default, the behaviour it had then
+    have = Config.from_dict(json.loads((model / "config.json").read_text())).to_dict()
     mine = wanted.to_dict()
     same = all(have[s][k] == v for s in ("model", "train") for k, v in mine[s].items()
                if k not in DERIVED_FROM_DATA)
@@ -323,7 +351,7 @@ def table(runs: list, holdout_split: bool, same: dict) -> str:
         head = ["variant", "epochs", "seeds", "frame AUC", "frame AP"]
         head += [f"W={w}" + (f" (= W={same[w]})" if same.get(w, w) != w else "") for w in sorted(same)]
         head += ["intervals found", "false alarms / h", "normal videos alarmed", "median delay", "category top-1",
-                 "majority", "train MIL", "train s", "eval s"]
+                 "majority", "events named (right)", "events unknown", "train MIL", "train s", "eval s"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name in names:
         for epochs in sorted({r["epochs"] for r in runs if r["variant"] == name}):
@@ -339,8 +367,13 @@ def table(runs: list, holdout_split: bool, same: dict) -> str:
                 row += [col("frame_auc"), col("frame_ap")]
                 row += [col(f"streaming_auc_w{same[w]}") for w in sorted(same)]
                 ev = lambda key: mean_std([r["events"][key] for r in ok if r.get("events")])  # noqa: E731
+                # what the client shows for each found event: its category at or above the model's calibrated
+                # category confidence, "unknown" below it (runs from before that calibration show "-")
+                shown = lambda key: mean_std([r["events"]["category"].get(key) for r in ok  # noqa: E731
+                                              if r.get("events")], ".1f")
                 row += [ev("found_fraction"), ev("false_alarms_per_hour"), ev("normal_videos_with_alarm"),
                         ev("median_delay_segments"), ev("category_top1"), ev("majority_baseline"),
+                        f"{shown('named')} ({shown('named_right')})", shown("unknown"),
                         col("train_mil"), col("train_seconds", ".0f"), col("eval_seconds", ".0f")]
             lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)

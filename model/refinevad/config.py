@@ -95,10 +95,18 @@ class TrainConfig:
     learning_rate: float = 1e-3
     weight_decay: float = 1e-4
     mil_weight: float = 1.0
+    # The MIL form: a video's score is the mean of its top k segment scores, k = floor(T / topk_every) + 1 (one more
+    # segment per topk_every segments; 16 is RTFM's k = 3 of 32 segments; a topk_every above the longest video gives
+    # k = 1, the max of Sultani et al.)
+    topk_every: int = 16
     smoothing: str = "temporal"
     smoothing_weight: float = 0.1  # lambda_1 of the paper
     category_weight: float = 0.2   # lambda_2 of the paper
     seed: int = 0
+    # The fraction of the final optimiser steps whose weights are averaged, equally, into the model written
+    # (stochastic weight averaging over the low learning rates at the end of the cosine schedule: a flatter, less
+    # seed-dependent solution than the last step's); 0 keeps the last step's weights.
+    average_last: float = 0.0
     # Stop with an error (exit 2, nothing written) when the MIL loss is at chance or the scores stop varying after
     # the warm-up (train.py); false keeps such a model, for experiments that study failures.
     check_learning: bool = True
@@ -112,6 +120,8 @@ class TrainConfig:
         _require(self.batch_size >= 2, "batch_size", self.batch_size, "an integer >= 2")
         _require(self.max_segments >= 16, "max_segments", self.max_segments, "an integer >= 16")
         _require(self.learning_rate > 0, "learning_rate", self.learning_rate, "a number > 0")
+        _require(self.topk_every >= 1, "topk_every", self.topk_every, "an integer >= 1")
+        _require(0.0 <= self.average_last <= 1.0, "average_last", self.average_last, "a fraction in [0, 1]")
         _require(self.calibration_window >= 1, "calibration_window", self.calibration_window, "an integer >= 1")
         _require(self.calibration_videos >= 2, "calibration_videos", self.calibration_videos, "an integer >= 2")
         _require(self.smoothing in SMOOTHING_MODES, "smoothing", self.smoothing, " or ".join(SMOOTHING_MODES))

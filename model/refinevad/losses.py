@@ -10,14 +10,15 @@ from .config import TrainConfig
 from .model import Details, masked_softmax
 
 
-def topk_mil_loss(scores: torch.Tensor, mask: torch.Tensor, video_labels: torch.Tensor) -> torch.Tensor:
-    """BCE between each video's label and the mean of its top-k segment scores, k = floor(length / 16) + 1."""
-    return F.binary_cross_entropy(topk_video_scores(scores, mask), video_labels)
+def topk_mil_loss(scores: torch.Tensor, mask: torch.Tensor, video_labels: torch.Tensor,
+                  topk_every: int) -> torch.Tensor:
+    """BCE between each video's label and the mean of its top-k segment scores, k = floor(length / topk_every) + 1."""
+    return F.binary_cross_entropy(topk_video_scores(scores, mask, topk_every), video_labels)
 
 
-def topk_video_scores(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+def topk_video_scores(scores: torch.Tensor, mask: torch.Tensor, topk_every: int) -> torch.Tensor:
     lengths = mask.sum(-1)
-    k = torch.floor(lengths / 16.0) + 1.0
+    k = torch.floor(lengths / float(topk_every)) + 1.0
     ranked, _ = torch.sort(scores.masked_fill(mask < 0.5, -1.0), dim=-1, descending=True)
     rank = torch.arange(scores.shape[1], device=scores.device, dtype=scores.dtype).unsqueeze(0)
     in_topk = (rank < k.unsqueeze(-1)).to(scores.dtype)
@@ -65,7 +66,7 @@ class LossParts:
 
 def refinevad_loss(details: Details, mask: torch.Tensor, video_labels: torch.Tensor,
                    category_targets: torch.Tensor, cfg: TrainConfig) -> LossParts:
-    mil = topk_mil_loss(details.scores, mask, video_labels)
+    mil = topk_mil_loss(details.scores, mask, video_labels, cfg.topk_every)
     if cfg.smoothing == "temporal":
         smooth = temporal_smoothness(details.scores, mask)
     elif cfg.smoothing == "category_gmm":

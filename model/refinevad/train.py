@@ -143,6 +143,28 @@ def not_learning_message(reason: str) -> str:
             f"train.check_learning false keeps such a model anyway")
 
 
+class TailAverage:
+    """The equal average of a model's weights after each of the last `fraction` of `total_steps` optimiser steps
+    (train.average_last); the model keeps its last weights when none is averaged."""
+
+    def __init__(self, total_steps: int, fraction: float):
+        self.first = total_steps - round(fraction * total_steps) + 1  # the first averaged step, counting from 1
+        self.sums, self.averaged = None, 0
+
+    def after_step(self, model: torch.nn.Module, step: int) -> None:
+        if step < self.first:
+            return
+        weights = {k: v.detach().double() for k, v in model.state_dict().items()}
+        self.sums = weights if self.sums is None else {k: self.sums[k] + weights[k] for k in weights}
+        self.averaged += 1
+
+    def apply(self, model: torch.nn.Module) -> None:
+        if self.averaged == 0:
+            return
+        current = model.state_dict()
+        model.load_state_dict({k: (v / self.averaged).to(current[k].dtype) for k, v in self.sums.items()})
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -160,6 +182,7 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
                                                            eta_min=cfg.train.learning_rate * 0.05)
     history = []
     total_steps, steps_done = cfg.train.epochs * steps_per_epoch, 0
+    average = TailAverage(total_steps, cfg.train.average_last)
     for epoch in range(1, cfg.train.epochs + 1):
         model.train()
         start = time.monotonic()
@@ -179,6 +202,7 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimizer.step()
             scheduler.step()
+            average.after_step(model, steps_done + steps + 1)
             for key, value in (("loss", float(parts.total.detach())), ("mil", parts.mil),
                                ("smoothing", parts.smoothing), ("category", parts.category)):
                 sums[key] += value
@@ -202,6 +226,10 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
             reason = learning_failure(entry, steps_done, total_steps)
             if reason is not None:
                 raise NotLearningError(not_learning_message(reason))
+    average.apply(model)
+    if average.averaged:
+        progress(f"weights: the equal average of the last {average.averaged} of {total_steps} steps "
+                 f"(train.average_last {cfg.train.average_last})")
     model.eval()
     return model, history
 

@@ -89,10 +89,23 @@ def test_topk_video_score_uses_floor_length_over_16_plus_one():
     scores[0, :3] = torch.tensor([0.9, 0.6, 0.3])
     mask = torch.ones(1, 40)
     # k = 40 // 16 + 1 = 3
-    assert float(topk_video_scores(scores, mask)) == pytest.approx(0.6, abs=1e-6)
+    assert float(topk_video_scores(scores, mask, 16)) == pytest.approx(0.6, abs=1e-6)
     short = torch.ones(1, 40)
     short[0, 10:] = 0
-    assert float(topk_video_scores(scores, short)) == pytest.approx(0.9, abs=1e-6)  # k = 1
+    assert float(topk_video_scores(scores, short, 16)) == pytest.approx(0.9, abs=1e-6)  # k = 1
+
+
+def test_topk_every_sets_how_many_top_segments_a_video_score_averages():
+    scores = torch.zeros(1, 8)
+    scores[0, :4] = torch.tensor([0.8, 0.6, 0.4, 0.2])
+    mask = torch.ones(1, 8)
+    assert float(topk_video_scores(scores, mask, 4)) == pytest.approx(0.6, abs=1e-6)  # k = 8 // 4 + 1 = 3
+    assert float(topk_video_scores(scores, mask, 1024)) == pytest.approx(0.8, abs=1e-6)  # k = 1: the max
+
+
+def test_topk_every_below_one_is_a_config_error_naming_the_field():
+    with pytest.raises(ConfigError, match="topk_every"):
+        Config.from_dict({"train": {"topk_every": 0}})
 
 
 def test_streaming_with_a_window_covering_the_clip_matches_offline_on_the_last_segment():
