@@ -117,6 +117,8 @@ load_state() {
   [[ -f $STATE_FILE ]] || return 1
   # shellcheck source=/dev/null
   source "$STATE_FILE"
+  # A state file written before the real node existed names neither (such a cluster had the agent or no node).
+  NODE_MODE=${NODE_MODE:-agent} API_HOST=${API_HOST:-127.0.0.1}
 }
 
 # The tools come from build-tools.sh, which is idempotent (cached builds return at once) and prints the bin dir
