@@ -14,8 +14,9 @@ evaluate-default:
 	$(PY) -m refinevad.synth --out $(BUILD)/eval-data --seed 2024 --videos 60
 	$(PY) -m refinevad.evaluate --model $(DEFAULT_MODEL)/checkpoint --data $(BUILD)/eval-data --windows 32
 
-## test: every test of the project (model, then the Java build; grpcurl is built first for the reflection test)
-test: model-test java-test
+## test: every test of the project (model, then the Java build; grpcurl is built first for the reflection test; then
+## the container images are built and tested, which needs root: docs/IMAGES.md)
+test: model-test java-test images-test
 
 model-test:
 	$(PY) -m pytest -q model/tests
@@ -39,8 +40,9 @@ images:
 	scripts/bootstrap.sh > /dev/null
 	images/build-images.sh
 
-## images-test: checks the built images (reproducible, non-root, labels, each one started from its unpacked root)
-images-test:
+## images-test: builds the images, then checks them (reproducible, non-root, labels, each one started from its
+## unpacked root); needs the client jar that java-test builds
+images-test: images
 	images/test-images.sh
 
 ## push: copies the built images to REGISTRY (make push REGISTRY=registry.example.com/team), digests unchanged
