@@ -47,6 +47,10 @@ cidr_within() {
 }
 
 real_node_configure() {
+  # containerd refuses unix socket paths longer than 104 bytes; its longest is the ttrpc socket.
+  local longest="$DIR/containerd/containerd.ttrpc.sock"
+  (( ${#longest} <= 104 )) || fail "REFINEVAD_CLUSTER_DIR $DIR is too long for the real node: containerd's" \
+    "socket $longest would be ${#longest} bytes, at most 104 are allowed (use a shorter folder)"
   cidr_within "$POD_CIDR" "$CLUSTER_CIDR" \
     || fail "REFINEVAD_NODE_POD_CIDR $POD_CIDR must lie in $CLUSTER_CIDR for the real node (its unreachable route)"
   NODE_IP=$(cidr_address "$POD_CIDR" 1)
@@ -74,7 +78,8 @@ real_node_check_prerequisites() {
     || fail "bridge $REAL_BRIDGE exists: another real node runs here (or its leftovers: \`$0 down\` with its REFINEVAD_CLUSTER_DIR)"
   local table
   for table in filter nat mangle; do
-    ! iptables-save -t "$table" 2>/dev/null | grep -q '^:KUBE-' \
+    # (grep reads a captured output: with pipefail, grep -q leaving early would fail the writer with SIGPIPE)
+    ! grep -q '^:KUBE-' <<<"$(iptables-save -t "$table" 2>/dev/null)" \
       || fail "iptables has KUBE-* chains in $table: another Kubernetes node runs on this machine"
   done
   [[ ! -d /sys/fs/cgroup/memory/kubepods ]] || fail "cgroup /sys/fs/cgroup/memory/kubepods exists: another kubelet runs here"
@@ -142,7 +147,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 [grpc]
   address = "$(containerd_socket)"
 [ttrpc]
-  address = "$root/containerd.ttrpc.sock"
+  address = "$root/containerd.ttrpc.sock"     # real_node_configure checks its length
 [plugins]
   [plugins."io.containerd.internal.v1.opt"]
     path = "$root/opt"
@@ -199,7 +204,7 @@ import_images() {
     # --base-name keeps the archive's full name (ctr would otherwise prefix it with import-<date>).
     ctr_k8s images import --base-name "${name%:*}" "$archive" >>"$LOGS/containerd-import.log" 2>&1 \
       || fail "importing $archive failed (log: $LOGS/containerd-import.log)"
-    ctr_k8s images check "name==$name" 2>/dev/null | grep -q complete \
+    grep -q complete <<<"$(ctr_k8s images check "name==$name" 2>/dev/null)" \
       || fail "$archive was imported but $name is not in containerd (log: $LOGS/containerd-import.log)"
     log "  image $name ($(since "$started") s, $(( $(stat -c %s "$archive") / 1048576 )) MiB)"
   done
@@ -330,7 +335,7 @@ kill_pod_containers() {
     ctr_k8s tasks kill --signal SIGKILL "$task" >/dev/null 2>&1 || true
   done
   local deadline=$(( $(now_ms) + 10000 ))
-  while ctr_k8s tasks list 2>/dev/null | awk 'NR > 1 && $3 != "STOPPED"' | grep -q . && (( $(now_ms) < deadline )); do
+  while [[ -n $(ctr_k8s tasks list 2>/dev/null | awk 'NR > 1 && $3 != "STOPPED"') ]] && (( $(now_ms) < deadline )); do
     sleep 0.1
   done
   for task in $(ctr_k8s tasks list -q 2>/dev/null); do
@@ -401,7 +406,7 @@ remove_nft_tables_created() {
     [[ -n $table ]] || continue
     grep -qxF "$family $table" "$state/nft-tables" 2>/dev/null && continue
     # Anything but the table's and its base chains' own lines is a rule someone still has in it.
-    if nft list table "$family" "$table" 2>/dev/null | grep -qvE '^\s*(table |chain |type |\}|$)'; then
+    if grep -qvE '^\s*(table |chain |type |\}|$)' <<<"$(nft list table "$family" "$table" 2>/dev/null)"; then
       log "WARNING: nftables table $family $table still has rules: left in place"
       continue
     fi

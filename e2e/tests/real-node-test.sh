@@ -183,7 +183,8 @@ check "the pod has its own address in the pod range ($pod_ip) and network namesp
   eval '[[ $pod_ip == 10.244.2.* ]] && [[ $(kc -n $NAMESPACE exec echo -- readlink /proc/self/ns/net) != $(readlink /proc/self/ns/net) ]]'
 check "the host reaches it by pod IP" answers_hello "$pod_ip:8080"
 check "the host reaches it through its ClusterIP Service ($service_ip)" eventually 40 answers_hello "$service_ip:80"
-check "kubectl logs shows its start line" eval "kc -n $NAMESPACE logs echo | grep -qx 'echo server listening on 8080'"
+# grep reads captured output: with pipefail, grep -q leaving early would fail the writer with SIGPIPE.
+check "kubectl logs shows its start line" eval "grep -qx 'echo server listening on 8080' <<<\"\$(kc -n $NAMESPACE logs echo)\""
 check "kubectl exec runs in it (as uid 10001)" eval "[[ \$(kc -n $NAMESPACE exec echo -- id -u) == 10001 ]]"
 check "the pod reaches itself through the Service (hairpin)" eval "[[ \$(pod_dial $service_ip 80) == connected ]]"
 check "the pod reaches this machine: the kubernetes Service's ClusterIP" eval "[[ \$(pod_dial 10.96.0.1 443) == connected ]]"
@@ -203,7 +204,7 @@ host_state >"$WORK/host-after.txt"
 check "the host is as before (iptables, nftables, routes, links, addresses, netns, mounts, cgroups, paths, sysctls)" \
   diff "$WORK/host-before.txt" "$WORK/host-after.txt"
 check "the unreachable routes for the pod and Service ranges stay" \
-  eval 'ip route show | grep -q "^unreachable 10.244.0.0/16" && ip route show | grep -q "^unreachable 10.96.0.0/16"'
+  eval 'routes=$(ip route show); grep -q "^unreachable 10.244.0.0/16" <<<"$routes" && grep -q "^unreachable 10.96.0.0/16" <<<"$routes"'
 check "a dial to the pod's address fails here at once" dial_fails_locally "${pod_ip:-10.244.2.2}" 8080
 check "a dial to the Service's address fails here at once" dial_fails_locally "${service_ip:-10.96.0.10}" 80
 
