@@ -15,8 +15,9 @@ evaluate-default:
 	$(PY) -m refinevad.evaluate --model $(DEFAULT_MODEL)/checkpoint --data $(BUILD)/eval-data --windows 32
 
 ## test: every test of the project (model, then the Java build; grpcurl is built first for the reflection test; then
-## the container images are built and tested, which needs root: docs/IMAGES.md)
-test: model-test java-test images-test
+## the container images are built and tested, and the local cluster's real node runs one of them; both need root:
+## docs/IMAGES.md, docs/LOCAL-CLUSTER.md)
+test: model-test java-test images-test real-node-test
 
 model-test:
 	$(PY) -m pytest -q model/tests
