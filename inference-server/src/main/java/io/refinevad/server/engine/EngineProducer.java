@@ -1,5 +1,7 @@
 package io.refinevad.server.engine;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.refinevad.server.model.ModelBundle;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Builds the configured engine once: OnnxRuntime (model.onnx, on the CPU or, with refinevad.gpu.provider, CUDA or
- * TensorRT) or PyTorch (model.pt, TorchScript).
+ * TensorRT) or PyTorch (model.pt, TorchScript). Says how many threads one call uses, in the startup log and as the
+ * gauge refinevad_engine_threads: with threads=0 that follows the container's CPU limit (EngineThreads).
  */
 @ApplicationScoped
 public class EngineProducer {
@@ -28,17 +31,26 @@ public class EngineProducer {
     @Inject
     GpuConfig gpu;
 
+    @Inject
+    MeterRegistry registry;
+
     @Produces
     @Singleton
     InferenceEngine engine(ModelBundle bundle) {
         long start = System.nanoTime();
+        int perCall = EngineThreads.resolve(threads);
         InferenceEngine loaded = switch (engine) {
-            case "OnnxRuntime" -> new OnnxRuntimeEngine(bundle, threads, spinWait, gpu);
-            case "PyTorch" -> new PyTorchEngine(bundle, threads);
+            case "OnnxRuntime" -> new OnnxRuntimeEngine(bundle, perCall, spinWait, gpu);
+            case "PyTorch" -> new PyTorchEngine(bundle, perCall);
             default -> throw new IllegalArgumentException("refinevad.engine=" + engine
                     + " is not available in this build; available: OnnxRuntime, PyTorch");
         };
-        Log.infof("engine %s loaded in %d ms", loaded.name(), (System.nanoTime() - start) / 1_000_000);
+        Log.infof("engine %s loaded in %d ms, %d thread(s) per call (refinevad.engine.threads=%d%s)", loaded.name(),
+                (System.nanoTime() - start) / 1_000_000, perCall, threads,
+                threads == EngineThreads.PER_CPU ? ": one per CPU this process may use" : "");
+        Gauge.builder("refinevad_engine_threads", () -> perCall)
+                .description("threads one engine call may use (refinevad.engine.threads, or the CPUs the process may"
+                        + " use)").register(registry);
         return loaded;
     }
 

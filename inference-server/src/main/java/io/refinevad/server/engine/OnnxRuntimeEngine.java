@@ -36,7 +36,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     }
 
     /**
-     * @param intraOpThreads threads one call may use; 0 means one per core this process may use
+     * @param intraOpThreads threads one call may use; 0 means one per CPU this process may use (EngineThreads)
      * @param spinWait whether those threads busy-wait for work between calls instead of sleeping
      * @param gpu null for the CPU
      */
@@ -46,10 +46,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         this.featureDim = bundle.manifest().featureDim();
         this.name = gpu != null && gpu.provider() == GpuConfig.Provider.TENSORRT ? "TensorRT" : "OnnxRuntime";
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // ONNX Runtime's own default counts the node's cores and would oversubscribe a pod with a CPU limit; the
-            // JVM's count follows that limit.
-            int cores = Runtime.getRuntime().availableProcessors();
-            options.setIntraOpNumThreads(intraOpThreads > 0 ? intraOpThreads : cores);
+            options.setIntraOpNumThreads(EngineThreads.resolve(intraOpThreads));
             // Spinning makes a lone engine faster, but in the server it burns the cores that gRPC and the other
             // streams need between calls: end to end was measured faster without it (docs/PERFORMANCE.md).
             options.addConfigEntry("session.intra_op.allow_spinning", spinWait ? "1" : "0");

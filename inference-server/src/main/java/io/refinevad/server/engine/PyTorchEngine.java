@@ -26,15 +26,17 @@ public final class PyTorchEngine implements InferenceEngine {
     private final Predictor<NDList, NDList> predictor;
     private final int categories;
 
-    /** @param threads intra-op threads; 0 means one per core (DJL's own default is a single thread) */
+    /**
+     * @param threads intra-op threads; 0 means one per CPU this process may use (EngineThreads; DJL's own default is
+     *     a single thread)
+     */
     public PyTorchEngine(ModelBundle bundle, int threads) {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            int cores = Runtime.getRuntime().availableProcessors();
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads > 0 ? threads : cores));
-        }
+        // refinevad.engine.threads is the one setting, so what the server reports is what libtorch runs with. DJL
+        // reads the property once, when its PyTorch engine first loads in this JVM.
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(EngineThreads.resolve(threads)));
         this.categories = bundle.manifest().categories().size();
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
