@@ -98,7 +98,9 @@ public final class ModelFetchScript {
             if [ "$unpacked" -gt "$limit" ]; then
               fail %3$d "model archive unpacks to more than the size limit of $limit bytes: $MODEL_URI"
             fi
-            tar -xzf /models/.archive -C /models || fail %7$d "model archive is not a .tar.gz: $MODEL_URI"
+            # --keep-old-files: an entry for an existing folder (the "./" of tar -C EXPORT .) leaves it as it is;
+            # restoring /models' own mode and times is refused to the pod's user, who does not own the emptyDir.
+            tar -xzf /models/.archive -C /models --keep-old-files || fail %7$d "model archive is not a .tar.gz: $MODEL_URI"
             rm -f /models/.archive /models/.curl-exit
             test -f /models/manifest.json || fail %7$d "the model archive has no manifest.json at its top"
             echo "model verified: $MODEL_SHA256"

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -88,6 +89,25 @@ class ModelFetchScriptTest {
         assertThat(models.resolve("model.onnx")).hasSize(1000);
         assertThat(Files.list(models).map(p -> p.getFileName().toString()).toList())
                 .as("nothing left behind").containsExactlyInAnyOrder("manifest.json", "model.onnx");
+    }
+
+    /**
+     * Packed as the docs say (tar -czf model.tar.gz -C EXPORT .), the archive's first entry is "./": /models
+     * itself, which the pod's user does not own (an emptyDir). Seen on the real node: unpacking it must not try to
+     * set /models' mode and times (only the image's run, as uid 10001, can show it).
+     */
+    @Test
+    void anArchiveOfTheExportFolderItselfUnpacksIntoAModelsFolderItDoesNotOwn() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("./", null);
+        files.put("./manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+        byte[] archive = archive(files);
+        bodies.put("/m.tgz", archive);
+
+        Result result = fetch(model("http://127.0.0.1:" + port() + "/m.tgz", archive, true));
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(models.resolve("manifest.json")).exists();
     }
 
     @Test
@@ -200,12 +220,16 @@ class ModelFetchScriptTest {
         return model;
     }
 
-    /** A .tar.gz of these files, written with the JDK (ustar headers, gzip). */
+    /** A .tar.gz of these files (a null content: a directory), written with the JDK (ustar headers, gzip). */
     private static byte[] archive(Map<String, byte[]> files) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                gzip.write(tarHeader(file.getKey(), file.getValue().length));
+                if (file.getValue() == null) {
+                    gzip.write(tarHeader(file.getKey(), 0, '5', "0000755"));
+                    continue;
+                }
+                gzip.write(tarHeader(file.getKey(), file.getValue().length, '0', "0000644"));
                 gzip.write(file.getValue());
                 gzip.write(new byte[(512 - file.getValue().length % 512) % 512]);
             }
@@ -214,15 +238,15 @@ class ModelFetchScriptTest {
         return bytes.toByteArray();
     }
 
-    private static byte[] tarHeader(String name, long size) {
+    private static byte[] tarHeader(String name, long size, char type, String mode) {
         byte[] header = new byte[512];
         put(header, 0, name);
-        put(header, 100, "0000644");
+        put(header, 100, mode);
         put(header, 108, "0001750");
         put(header, 116, "0001750");
         put(header, 124, String.format("%011o", size));
         put(header, 136, String.format("%011o", 0L));
-        header[156] = '0';
+        header[156] = (byte) type;
         put(header, 257, "ustar");
         put(header, 263, "00");
         Arrays.fill(header, 148, 156, (byte) ' ');
