@@ -107,6 +107,10 @@ class TrainConfig:
     # (stochastic weight averaging over the low learning rates at the end of the cosine schedule: a flatter, less
     # seed-dependent solution than the last step's); 0 keeps the last step's weights.
     average_last: float = 0.0
+    # The share of draws of a normal training video longer than the serving window (calibration_window) that are a
+    # raw crop of that many segments at a random place instead of the whole, mean-pooled video (refinevad/crops.py:
+    # the server scores raw windows, some of which lie inside a long benign burst); 0 always draws whole videos.
+    normal_crops: float = 0.0
     # Stop with an error (exit 2, nothing written) when the MIL loss is at chance or the scores stop varying after
     # the warm-up (train.py); false keeps such a model, for experiments that study failures.
     check_learning: bool = True
@@ -122,6 +126,7 @@ class TrainConfig:
         _require(self.learning_rate > 0, "learning_rate", self.learning_rate, "a number > 0")
         _require(self.topk_every >= 1, "topk_every", self.topk_every, "an integer >= 1")
         _require(0.0 <= self.average_last <= 1.0, "average_last", self.average_last, "a fraction in [0, 1]")
+        _require(0.0 <= self.normal_crops <= 1.0, "normal_crops", self.normal_crops, "a fraction in [0, 1]")
         _require(self.calibration_window >= 1, "calibration_window", self.calibration_window, "an integer >= 1")
         _require(self.calibration_videos >= 2, "calibration_videos", self.calibration_videos, "an integer >= 2")
         _require(self.smoothing in SMOOTHING_MODES, "smoothing", self.smoothing, " or ".join(SMOOTHING_MODES))

@@ -11,16 +11,17 @@ import math
 import random
 import resource
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 import numpy as np
 import torch
 
 from . import cli
 from .category_calibration import calibrate_categories
-from .config import Config
+from .config import Config, TrainConfig
+from .crops import NormalCrops
 from .data import Dataset, pad_batch, resample_mean
 from .events import MIN_SEGMENTS, alarm_level, calibrate_threshold
 from .folders import replaced_folder
@@ -35,6 +36,9 @@ class TrainingSet:
     labels: np.ndarray           # [N] 0/1
     categories: np.ndarray       # [N, C] multi-hot
     feature_dim: int
+    # the unpooled features of the normal videos kept for train.normal_crops (index -> [T, D]; only videos longer
+    # than the crop, and only when crops are on)
+    raw_normal: Dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
     def normal(self) -> np.ndarray:
@@ -45,14 +49,17 @@ class TrainingSet:
         return np.flatnonzero(self.labels == 1)
 
 
-def load_training_set(dataset: Dataset, max_segments: int, progress) -> TrainingSet:
+def load_training_set(dataset: Dataset, max_segments: int, progress,
+                      keep_raw_normal_longer_than: Optional[int] = None) -> TrainingSet:
     videos = dataset.split("train")
-    features, labels, categories = [], [], []
+    features, labels, categories, raw_normal = [], [], [], {}
     for i, video in enumerate(videos):
         x = dataset.features(video)
         if dataset.feature_dim is None:
             dataset.feature_dim = x.shape[1]  # the first file fixes D; every other file must match it
         features.append(resample_mean(x, max_segments))
+        if keep_raw_normal_longer_than is not None and not video.anomalous and len(x) > keep_raw_normal_longer_than:
+            raw_normal[i] = x
         labels.append(1.0 if video.anomalous else 0.0)
         categories.append(dataset.multi_hot(video))
         if (i + 1) % 200 == 0:
@@ -62,7 +69,16 @@ def load_training_set(dataset: Dataset, max_segments: int, progress) -> Training
         kind = "anomalous" if labels[0] else "normal"
         raise cli.UsageError(f"{dataset.root / 'train.list'}: every training video is {kind}; "
                              f"multiple-instance learning needs both normal and anomalous videos")
-    return TrainingSet(features, labels, np.stack(categories), dataset.feature_dim)
+    return TrainingSet(features, labels, np.stack(categories), dataset.feature_dim, raw_normal)
+
+
+def crop_segments(cfg: TrainConfig) -> Optional[int]:
+    """The length of the normal crops, the serving window (the one calibration_window names), or None when off."""
+    return cfg.calibration_window if cfg.normal_crops > 0 else None
+
+
+def normal_crops_of(cfg: TrainConfig, data: TrainingSet) -> NormalCrops:
+    return NormalCrops(cfg.calibration_window, cfg.normal_crops, data.raw_normal, len(data.normal))
 
 
 def input_scale_of(data: TrainingSet) -> float:
@@ -171,7 +187,7 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def train(cfg: Config, data: TrainingSet, progress) -> tuple:
+def train(cfg: Config, data: TrainingSet, crops: NormalCrops, progress) -> tuple:
     seed_everything(cfg.train.seed)
     model = RefineVAD(cfg.model)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.train.learning_rate,
@@ -190,7 +206,7 @@ def train(cfg: Config, data: TrainingSet, progress) -> tuple:
         ratios, scores = [], []
         steps = 0
         for index in balanced_batches(data, cfg.train.batch_size, rng):
-            x, mask = pad_batch([data.features[i] for i in index])
+            x, mask = pad_batch(crops.draw(data.features, index, rng))
             x, mask = torch.from_numpy(x), torch.from_numpy(mask)
             targets = torch.from_numpy(data.categories[index])
             labels = torch.from_numpy(data.labels[index])
@@ -286,14 +302,16 @@ def main(argv=None) -> None:
         cfg.train.validate()
         explicit_dim = args.config is not None and "feature_dim" in json.loads(args.config.read_text()).get("model", {})
         dataset = Dataset(args.data, feature_dim=cfg.model.feature_dim if explicit_dim else None)
-        data = load_training_set(dataset, cfg.train.max_segments, progress)
+        data = load_training_set(dataset, cfg.train.max_segments, progress, crop_segments(cfg.train))
         derive_from_data(cfg, data, progress)
+        crops = normal_crops_of(cfg.train, data)
+        progress(crops.description())
         cfg.model.categories = list(dataset.categories)
         cfg.model.validate()
         progress(f"{len(data.features)} training videos ({len(data.anomalous)} anomalous), D={data.feature_dim}, "
                  f"{len(cfg.model.categories)} categories")
         start = time.monotonic()
-        model, history = train(cfg, data, progress)
+        model, history = train(cfg, data, crops, progress)
         seconds = time.monotonic() - start
         start = time.monotonic()
         threshold = calibrate(model, cfg, data, progress)
@@ -304,7 +322,8 @@ def main(argv=None) -> None:
                     "seconds_per_epoch": round(seconds / cfg.train.epochs, 3),
                     "peak_memory_mib": round(peak_memory_mib(), 1),
                     "parameters": sum(p.numel() for p in model.parameters()), "history": history,
-                    "threshold": threshold, "category_confidence": category_confidence,
+                    "normal_crops": crops.summary(), "threshold": threshold,
+                    "category_confidence": category_confidence,
                     "category_counts": {name: int(n) for name, n in zip(cfg.model.categories, counts)}}
         write_model_dir(args.out, model, cfg, training)
         progress(f"wrote {args.out}")
