@@ -3,7 +3,7 @@ PY := scripts/py
 BUILD := build
 DEFAULT_MODEL := model/default
 
-.PHONY: demo evaluate-default test model-test java-test default-model images images-test push real-node-test clean
+.PHONY: demo evaluate-default test model-test java-test e2e-test default-model images images-test push real-node-test clean
 
 ## demo: start the inference server on the embedded default model and stream synthetic videos through it
 demo:
@@ -14,17 +14,27 @@ evaluate-default:
 	$(PY) -m refinevad.synth --out $(BUILD)/eval-data --seed 2024 --videos 60
 	$(PY) -m refinevad.evaluate --model $(DEFAULT_MODEL)/checkpoint --data $(BUILD)/eval-data --windows 32
 
-## test: every test of the project (model, then the Java build; grpcurl is built first for the reflection test; then
-## the container images are built and tested, and the local cluster's real node runs one of them; both need root:
-## docs/IMAGES.md, docs/LOCAL-CLUSTER.md)
-test: model-test java-test images-test real-node-test
+## test: every test of the project, in build order (docs/LOCAL-CLUSTER.md, "Build order"): the model; the Java
+## build with its unit and integration tests (grpcurl and the control plane are built first for the reflection test
+## and the operator's API server tier); the container images, built from those jars and tested; the end-to-end
+## suites on the local cluster's real node, which runs those images; the real node's own test. The last three need
+## root (docs/IMAGES.md, docs/LOCAL-CLUSTER.md)
+test: model-test java-test images-test e2e-test real-node-test
 
 model-test:
 	$(PY) -m pytest -q model/tests
 
+## java-test: ./mvnw verify; the e2e modules' *IT classes are skipped (e2e.skip, e2e/pom.xml): they need the images
 java-test:
 	e2e/tools/build-tools.sh > /dev/null
 	./mvnw -B -ntp verify
+
+## e2e-test: the test bed's and the product's end-to-end suites (e2e/testbed, e2e/suites) on the real node, after
+## make images; -DskipTests skips the tests of the modules they depend on (java-test ran them), -De2e.skip=false
+## runs their own. One at a time: ./mvnw -B -ntp verify -pl e2e/suites -am -DskipTests -De2e.skip=false -Dit.test=X
+e2e-test: images
+	e2e/tools/build-tools.sh > /dev/null
+	./mvnw -B -ntp verify -pl e2e/testbed,e2e/suites -am -DskipTests -De2e.skip=false
 
 ## default-model: retrain, evaluate and export the committed default model (about 6 minutes; docs/MODEL.md): the
 ## default recipe on 1200 synthetic videos of at most 300 segments (training mean-pools longer videos down to

@@ -255,7 +255,7 @@ start_kubelet() {
 
 kubelet_healthy() { [[ $(curl -sf --max-time 2 "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz") == ok ]]; }
 
-# GPUs are fake, as the node agent's: the capacity is patched into the Node's status, which the kubelet keeps (and
+# GPUs are fake: the capacity is patched into the Node's status, which the kubelet keeps (and
 # would copy to allocatable at its next status update; patched too, so as not to wait for it), so the scheduler
 # places or refuses GPU pods. There is no device plugin and no device.
 advertise_gpus() {

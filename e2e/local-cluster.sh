@@ -2,15 +2,13 @@
 # A real local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) plus one
 # node, run as plain processes from the binaries e2e/tools/build-tools.sh builds. No Docker and no network beyond
 # this machine. The node is one of (REFINEVAD_CLUSTER_NODE):
-#   agent  the node agent, a Java stand-in for the kubelet (the default, for now): pods are host processes, each
-#          with an address from REFINEVAD_NODE_POD_CIDR on the loopback interface; the components bind 127.0.0.1
-#   real   containerd 1.6 + runc, the kubelet and kube-proxy (iptables mode), pods in their own network
+#   real   (the default) containerd 1.6 + runc, the kubelet and kube-proxy (iptables mode), pods in their own network
 #          namespaces on the CNI bridge refinevad0, whose address (the first of the pod range) the API server and
 #          the kubelet bind; ClusterIPs (10.96.0.0/16) answer through kube-proxy. The images of build/images
 #          (`make images`) and the pause image are imported under their names. Pods reach only this machine and
 #          each other. `unreachable` routes for 10.244.0.0/16 and 10.96.0.0/16 stay after `down`, so a dial to
 #          a bed address fails here at once. Needs root; one real node per machine (e2e/local-cluster-real-node.sh)
-#   none   the control plane alone
+#   none   the control plane alone, bound to 127.0.0.1
 #
 #   eval "$(e2e/local-cluster.sh up)"   # start (or report the running cluster); prints the two export lines
 #   e2e/local-cluster.sh status          # table of components, nodes, readyz; exit 1 if not running
@@ -25,16 +23,14 @@
 #                                logs: $DIR/logs/<component>.log, pids: $DIR/pids/<component>.pid
 #   REFINEVAD_CLUSTER_PORT_BASE  default 16400: apiserver base+43, etcd client base+79, etcd peer base+80,
 #                                controller-manager base+57, scheduler base+59
-#   REFINEVAD_CLUSTER_NODE       agent (default), real or none: the node, above; up waits for it to be Ready
+#   REFINEVAD_CLUSTER_NODE       real (default) or none: the node, above; up waits for it to be Ready
 #   REFINEVAD_CLUSTER_TIMEOUT    seconds to wait for each component to become healthy (default 120)
 #   REFINEVAD_TOOLS_BIN          the tools' bin dir (default: the last line printed by e2e/tools/build-tools.sh)
-#   REFINEVAD_NODE_CPU / _MEMORY          node capacity the agent advertises (default 8, 16Gi; a real node has
-#                                         the machine's)
-#   REFINEVAD_NODE_GPUS                   fake nvidia.com/gpu capacity of either node (default 2)
-#   REFINEVAD_NODE_POD_CIDR               pod addresses (default 10.244.0.0/24): on the loopback interface (agent),
-#                                         the bridge's range (real, the node's address is its first)
-#   REFINEVAD_NODE_IMAGES                 OCI archives a real node imports (default build/images)
-#   REFINEVAD_NODE_AGENT_JAVA_OPTS        extra JVM options for the node agent (default none)
+#   REFINEVAD_NODE_GPUS                   fake nvidia.com/gpu capacity of the node (default 2); its CPU and
+#                                         memory are the machine's
+#   REFINEVAD_NODE_POD_CIDR               pod addresses (default 10.244.0.0/24): the bridge's range, the node's
+#                                         address is its first
+#   REFINEVAD_NODE_IMAGES                 OCI archives the node imports (default build/images, `make images`)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,7 +41,6 @@ PIDS="$DIR/pids"
 STATE_FILE="$DIR/cluster.env"   # what `up` started with, so status and down work whatever the caller's env says
 KUBECONFIG_PATH="$DIR/admin.kubeconfig"
 NODE_NAME=refinevad-node
-NODE_AGENT_JAR="$REPO/e2e/testbed/target/node-agent/node-agent.jar"
 TIMEOUT=${REFINEVAD_CLUSTER_TIMEOUT:-120}
 STOP_GRACE_SECONDS=10
 
@@ -57,7 +52,7 @@ UNREACHABLE_METRIC=4242
 
 # Start order; `down` stops them in reverse (the real node's three first, by real_node_stop).
 CONTROL_PLANE=(etcd kube-apiserver kube-controller-manager kube-scheduler)
-COMPONENTS=("${CONTROL_PLANE[@]}" node-agent containerd kubelet kube-proxy)
+COMPONENTS=("${CONTROL_PLANE[@]}" containerd kubelet kube-proxy)
 # shellcheck source=e2e/local-cluster-real-node.sh
 source "$REPO/e2e/local-cluster-real-node.sh"
 
@@ -90,8 +85,8 @@ configure_from_env() {
   ETCD_PEER_PORT=$(( base + 80 ))
   KCM_PORT=$(( base + 57 ))
   SCHEDULER_PORT=$(( base + 59 ))
-  NODE_MODE=${REFINEVAD_CLUSTER_NODE:-agent}
-  [[ $NODE_MODE =~ ^(agent|real|none)$ ]] || fail "REFINEVAD_CLUSTER_NODE must be agent, real or none, not $NODE_MODE"
+  NODE_MODE=${REFINEVAD_CLUSTER_NODE:-real}
+  [[ $NODE_MODE =~ ^(real|none)$ ]] || fail "REFINEVAD_CLUSTER_NODE must be real or none, not $NODE_MODE"
   POD_CIDR=${REFINEVAD_NODE_POD_CIDR:-10.244.0.0/24}
   [[ $POD_CIDR =~ ^([0-9]+\.){3}[0-9]+/([0-9]+)$ ]] && (( BASH_REMATCH[2] >= 16 && BASH_REMATCH[2] <= 28 )) \
     || fail "bad REFINEVAD_NODE_POD_CIDR: $POD_CIDR (a /16 to /28, e.g. 10.244.0.0/24)"
@@ -117,8 +112,8 @@ load_state() {
   [[ -f $STATE_FILE ]] || return 1
   # shellcheck source=/dev/null
   source "$STATE_FILE"
-  # A state file written before the real node existed names neither (such a cluster had the agent or no node).
-  NODE_MODE=${NODE_MODE:-agent} API_HOST=${API_HOST:-127.0.0.1}
+  # A state file written before the real node existed names neither (such a cluster had no real node).
+  NODE_MODE=${NODE_MODE:-none} API_HOST=${API_HOST:-127.0.0.1}
 }
 
 # The tools come from build-tools.sh, which is idempotent (cached builds return at once) and prints the bin dir
@@ -170,7 +165,7 @@ generate_pki() {
   openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$PKI/ca.key" -out "$PKI/ca.crt" -days 3650 -sha256 \
     -subj "/CN=refinevad-local-ca" -addext "basicConstraints=critical,CA:TRUE" \
     -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
-  # The CA is documented at $DIR/ca.crt (the node agent gets it with --ca-file).
+  # The CA is documented at $DIR/ca.crt.
   cp "$PKI/ca.crt" "$DIR/ca.crt"
 
   local client="keyUsage=critical,digitalSignature,keyEncipherment
@@ -235,8 +230,8 @@ is_ours() {
 read_pid() { if [[ -f $PIDS/$1.pid ]]; then cat "$PIDS/$1.pid"; fi; }
 component_alive() { is_ours "$(read_pid "$1")"; }
 
-# Starts a component in a new session (setsid), so that it and every process it spawns (the node agent's pods)
-# share a process group and session we can signal as a whole. The wrapper writes its own pid before exec'ing the
+# Starts a component in a new session (setsid), so that it and every process it spawns share a process group
+# and session we can signal as a whole. The wrapper writes its own pid before exec'ing the
 # component; that pid is the session and group id. Stdin/stdout/stderr are detached from the caller, so that
 # `$(local-cluster.sh up)` returns once the script exits.
 # Usage: start_component <name> <command...>
@@ -300,7 +295,6 @@ stop_component() {
 
 stop_all() {
   real_node_stop
-  stop_component node-agent
   local i
   for (( i = ${#CONTROL_PLANE[@]} - 1; i >= 0; i-- )); do
     stop_component "${CONTROL_PLANE[i]}"
@@ -355,7 +349,6 @@ component_healthy() {
     kube-apiserver) apiserver_ready ;;
     kube-controller-manager) kcm_healthy ;;
     kube-scheduler) scheduler_healthy ;;
-    node-agent) component_alive node-agent ;;
     containerd) containerd_healthy ;;
     kubelet) kubelet_healthy ;;
     kube-proxy) kubernetes_service_answers ;;
@@ -365,7 +358,6 @@ component_healthy() {
 expected_components() {
   printf '%s\n' "${CONTROL_PLANE[@]}"
   case $NODE_MODE in
-    agent) echo node-agent ;;
     real) printf '%s\n' containerd kubelet kube-proxy ;;
   esac
 }
@@ -466,24 +458,6 @@ start_scheduler() {
     --leader-elect=false
 }
 
-start_node_agent() {
-  local java=java
-  [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]] && java=$JAVA_HOME/bin/java
-  local -a java_opts=()
-  read -r -a java_opts <<<"${REFINEVAD_NODE_AGENT_JAVA_OPTS:-}"
-  start_component node-agent "$java" "${java_opts[@]}" -jar "$NODE_AGENT_JAR" \
-    --kubeconfig "$DIR/node.kubeconfig" \
-    --node-name "$NODE_NAME" \
-    --work-dir "$DIR/node" \
-    --images "$REPO/e2e/images.conf" \
-    --api-server "https://$API_HOST:$APISERVER_PORT" \
-    --ca-file "$DIR/ca.crt" \
-    --cpu "${REFINEVAD_NODE_CPU:-8}" \
-    --memory "${REFINEVAD_NODE_MEMORY:-16Gi}" \
-    --gpus "${REFINEVAD_NODE_GPUS:-2}" \
-    --pod-cidr "$POD_CIDR"
-}
-
 # Usage: run_step <label> <start function> <component> <what is awaited> <check...>
 run_step() {
   local label=$1 start=$2 component=$3 what=$4; shift 4
@@ -527,17 +501,13 @@ cmd_up() {
   fi
 
   configure_from_env
-  if [[ $NODE_MODE == agent ]]; then
-    [[ -f $NODE_AGENT_JAR ]] || fail "the node agent is not built ($NODE_AGENT_JAR is missing): run" \
-      "./mvnw -B -ntp -pl e2e/testbed -am package -DskipTests  (or set REFINEVAD_CLUSTER_NODE=none or real)"
-  fi
   resolve_tools_bin
   [[ $NODE_MODE != real ]] || real_node_check_prerequisites
   check_ports_free
 
   local started; started=$(now_ms)
   [[ $NODE_MODE == none ]] || install_unreachable_routes
-  mkdir -p "$DIR" "$LOGS" "$PIDS" "$DIR/node"
+  mkdir -p "$DIR" "$LOGS" "$PIDS"
   save_state
   trap on_up_exit EXIT
   trap 'exit 130' INT TERM   # so that an interrupted up also runs on_up_exit
@@ -560,7 +530,6 @@ cmd_up() {
   wait_until kube-controller-manager "the default ServiceAccount" default_service_account_exists
   log "controllers: the default ServiceAccount exists ($(since "$started") s)"
   case $NODE_MODE in
-    agent) run_step node-agent start_node_agent node-agent "node $NODE_NAME Ready" node_ready ;;
     real) real_node_start ;;
     none) log "node: none (REFINEVAD_CLUSTER_NODE=none)" ;;
   esac
@@ -572,25 +541,12 @@ cmd_up() {
 
 # No packet for the bed's ranges may leave the machine, also while it is down or half up: without a node's own
 # routes, a dial to a pod or Service address fails here at once (EHOSTUNREACH) instead of following the default
-# route. Kept after `down` on purpose (harmless: nothing else here uses these ranges). Agent pods' addresses on the
-# loopback interface are local, which the kernel looks up before these routes.
+# route. Kept after `down` on purpose (harmless: nothing else here uses these ranges).
 install_unreachable_routes() {
   local range
   for range in "$CLUSTER_CIDR" "$SERVICE_CIDR"; do
     ip route replace unreachable "$range" metric "$UNREACHABLE_METRIC" \
       || fail "could not install the route unreachable $range (needs root or CAP_NET_ADMIN)"
-  done
-}
-
-# The node agent removes each pod's address when the pod goes; this catches an agent that was killed first.
-remove_pod_addresses() {
-  load_state 2>/dev/null || return 0
-  [[ -n ${POD_CIDR:-} ]] || return 0
-  local prefix=${POD_CIDR%.*/*}. address   # the first three octets: the agent's ranges are /24 or smaller
-  for address in $(ip -o -4 addr show dev lo 2>/dev/null | awk '{print $4}' | grep -F "$prefix" || true); do
-    if [[ $address == */32 ]]; then
-      ip addr del "$address" dev lo 2>/dev/null || true
-    fi
   done
 }
 
@@ -602,7 +558,6 @@ cmd_down() {
   local started; started=$(now_ms)
   log "stopping the cluster in $DIR"
   stop_all
-  remove_pod_addresses
   rm -rf "$DIR"
   log "down in $(since "$started") s; removed $DIR"
 }
@@ -647,10 +602,9 @@ cmd_restart() {
     kube-apiserver) start=start_apiserver check=apiserver_ready ;;
     kube-controller-manager) start=start_controller_manager check=kcm_healthy ;;
     kube-scheduler) start=start_scheduler check=scheduler_healthy ;;
-    node-agent) start=start_node_agent check=node_ready ;;
     kubelet) start=start_kubelet check=node_ready ;;
     kube-proxy) start=start_kube_proxy check=kubernetes_service_answers ;;
-    *) fail "restart which component? one of: ${CONTROL_PLANE[*]} node-agent kubelet kube-proxy" ;;
+    *) fail "restart which component? one of: ${CONTROL_PLANE[*]} kubelet kube-proxy" ;;
   esac
   if [[ ! -d $DIR ]] || ! load_state; then
     fail "not running (no state in $DIR)"

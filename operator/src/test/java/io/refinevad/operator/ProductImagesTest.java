@@ -97,9 +97,10 @@ class ProductImagesTest {
 
     @Test
     void theScanFindsTheReferencesItChecks() throws IOException {
-        // Guards the scan itself: the bench's detector and the node agent's catalog name the server image.
+        // Guards the scan itself: the bench's detector and the test bed's images name the server image.
         List<Path> files = scannedFiles();
-        assertThat(files).contains(REPOSITORY.resolve("bench/operator.sh"), REPOSITORY.resolve("e2e/images.conf"));
+        assertThat(files).contains(REPOSITORY.resolve("bench/operator.sh"),
+                REPOSITORY.resolve("e2e/testbed/src/test/java/io/refinevad/e2e/BedImages.java"));
         assertThat(REFERENCE.matcher(Files.readString(REPOSITORY.resolve("bench/operator.sh"))).find()).isTrue();
         assertThat(files).noneMatch(file -> file.toString().contains("/target/"));
     }

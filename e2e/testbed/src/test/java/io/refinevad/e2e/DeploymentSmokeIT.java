@@ -3,7 +3,9 @@ package io.refinevad.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -29,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The local cluster behaves like Kubernetes where the operator will depend on it: a Deployment's pods run as real
- * processes, turn Ready through their probes and appear in EndpointSlices; scaling down removes the pod with the
+ * The local cluster behaves like Kubernetes where the operator will depend on it: a Deployment's pods run on the
+ * real node, turn Ready through their probes, appear in EndpointSlices and answer through their Service's ClusterIP; scaling down removes the pod with the
  * lower pod-deletion-cost; deleting the Deployment garbage-collects its pods. One Deployment, in steps.
  */
 @LocalClusterTest
@@ -60,8 +62,15 @@ class DeploymentSmokeIT {
         for (String ip : podIps) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/"))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("the pod process at " + ip + " answers").isEqualTo(200);
+            assertThat(response.statusCode()).as("the pod at " + ip + " answers").isEqualTo(200);
         }
+        // The Service's ClusterIP answers on this host too: kube-proxy's rules send it to one of the pods.
+        String clusterIp = client.services().inNamespace(namespace.name()).withName(NAME).get().getSpec()
+                .getClusterIP();
+        // kube-proxy writes them on its own time after the endpoints change: until then the connection is refused.
+        await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(
+                URI.create("http://" + clusterIp + ":8080/")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("the Service at " + clusterIp + " answers").isEqualTo(200));
     }
 
     @Test
@@ -99,8 +108,11 @@ class DeploymentSmokeIT {
         });
     }
 
-    /** python3's HTTP server on the pod's own address, found through the downward API, with an HTTP readiness probe. */
+    /** A one-line HTTP server in each pod (BedImages.httpServer), with an HTTP readiness probe. */
     private static Deployment webDeployment(int replicas) {
+        Container http = BedImages.httpServer(8080);
+        http.setReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath("/").withNewPort("http").endHttpGet()
+                .withPeriodSeconds(1).build());
         return new DeploymentBuilder()
                 .withNewMetadata().withName(NAME).endMetadata()
                 .withNewSpec()
@@ -110,16 +122,7 @@ class DeploymentSmokeIT {
                 .withNewMetadata().withLabels(LABELS).endMetadata()
                 .withNewSpec().withSecurityContext(RestrictedProfile.pod())
                 .withTerminationGracePeriodSeconds(5L)
-                .addNewContainer()
-                .withName("http")
-                .withImage("refinevad.io/host")
-                .withCommand("python3", "-m", "http.server", "--bind", "$(POD_IP)", "8080")
-                .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
-                .endFieldRef().endValueFrom().endEnv()
-                .addNewPort().withName("http").withContainerPort(8080).endPort()
-                .withNewReadinessProbe().withNewHttpGet().withPath("/").withNewPort("http").endHttpGet()
-                .withPeriodSeconds(1).endReadinessProbe()
-                .withSecurityContext(RestrictedProfile.container()).endContainer()
+                .withContainers(http)
                 .endSpec()
                 .endTemplate()
                 .endSpec()

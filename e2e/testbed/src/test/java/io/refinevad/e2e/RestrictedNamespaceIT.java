@@ -24,7 +24,7 @@ class RestrictedNamespaceIT {
         assertThat(client.namespaces().withName(namespace.name()).get().getMetadata().getLabels())
                 .containsAllEntriesOf(RestrictedProfile.NAMESPACE_LABELS);
         Pod asRoot = new PodBuilder().withNewMetadata().withName("as-root").endMetadata().withNewSpec()
-                .addNewContainer().withName("shell").withImage("refinevad.io/host").withCommand("sleep", "600")
+                .addNewContainer().withName("shell").withImage(BedImages.SHELL).withCommand("sleep", "600")
                 .endContainer().endSpec().build();
 
         assertThatThrownBy(() -> client.pods().inNamespace(namespace.name()).resource(asRoot).create())
@@ -39,7 +39,7 @@ class RestrictedNamespaceIT {
     void aPodWithTheRestrictedSecurityContextsIsAdmitted(KubernetesClient client, TestNamespace namespace) {
         Pod locked = new PodBuilder().withNewMetadata().withName("locked").endMetadata().withNewSpec()
                 .withSecurityContext(RestrictedProfile.pod())
-                .addNewContainer().withName("shell").withImage("refinevad.io/host").withCommand("sleep", "600")
+                .addNewContainer().withName("shell").withImage(BedImages.SHELL).withCommand("sleep", "600")
                 .withSecurityContext(RestrictedProfile.container()).endContainer().endSpec().build();
 
         assertThat(client.pods().inNamespace(namespace.name()).resource(locked).create().getMetadata().getUid())

@@ -4,11 +4,11 @@ import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
 import static io.refinevad.operator.it.OperatorTestSupport.assertObservedLatestGeneration;
 import static io.refinevad.operator.it.OperatorTestSupport.condition;
 import static io.refinevad.operator.it.OperatorTestSupport.firstReadyPod;
-import static io.refinevad.operator.it.OperatorTestSupport.grpcTarget;
 import static io.refinevad.operator.it.OperatorTestSupport.live;
 import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
 import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
 import static io.refinevad.operator.it.OperatorTestSupport.serverProperties;
+import static io.refinevad.operator.it.OperatorTestSupport.serviceTarget;
 import static io.refinevad.operator.it.OperatorTestSupport.setMaxBatchSize;
 import static io.refinevad.operator.it.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,8 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One detector through its life on the local cluster, with the operator installed by the Helm chart and real
- * scoring pods (the node agent runs the server jar):
- * created with its dependents, Ready; streams raise the replicas, and when they end the detector scales down after
+ * scoring pods (the server's image on the real node): created with its dependents, Ready; streams through its
+ * Service raise the replicas, and when they end the detector scales down after
  * its window, removing the idle pods and keeping the busy one, with every accepted segment answered; a spec change
  * made while the operator is down rolls the pods once it is back; deletion removes everything it owned.
  */
@@ -101,7 +101,8 @@ class AnomalyDetectorLifecycleIT {
     void streamsScaleThePodsUpAndTheirEndScalesDownKeepingTheBusyPod(KubernetesClient client, TestNamespace namespace)
             throws Exception {
         Pod first = firstReadyPod(client, namespace.name(), NAME);
-        String target = grpcTarget(first);
+        // Through the Service, as a user streams: its one pod takes the connection, and so the streams.
+        String target = serviceTarget(client, namespace.name(), NAME);
         float[] features = randomFeatures(600, 7);
         List<CompletableFuture<StreamResult>> results = new ArrayList<>();
         try (ScoringClient scoring = new ScoringClient(target)) {

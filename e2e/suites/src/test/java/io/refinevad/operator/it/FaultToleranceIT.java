@@ -3,11 +3,10 @@ package io.refinevad.operator.it;
 import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
 import static io.refinevad.operator.it.OperatorTestSupport.assertObservedLatestGeneration;
 import static io.refinevad.operator.it.OperatorTestSupport.condition;
-import static io.refinevad.operator.it.OperatorTestSupport.firstReadyPod;
-import static io.refinevad.operator.it.OperatorTestSupport.grpcTarget;
 import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
 import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
 import static io.refinevad.operator.it.OperatorTestSupport.serverProperties;
+import static io.refinevad.operator.it.OperatorTestSupport.serviceTarget;
 import static io.refinevad.operator.it.OperatorTestSupport.setMaxBatchSize;
 import static io.refinevad.operator.it.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +61,7 @@ class FaultToleranceIT {
         await().atMost(TIMEOUT).untilAsserted(() ->
                 assertThat(status(client, namespace.name(), NAME).getReadyReplicas()).isEqualTo(1));
 
-        String target = grpcTarget(firstReadyPod(client, namespace.name(), NAME));
+        String target = serviceTarget(client, namespace.name(), NAME);
         float[] features = randomFeatures(400, 11);
         List<CompletableFuture<StreamResult>> streams = new ArrayList<>();
         try (ScoringClient scoring = new ScoringClient(target)) {

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The Helm chart with real Helm on the local cluster: lint-clean, its rendering accepted by the API server for the
  * main value combinations, and installed: the operator runs as a pod of the chart under the chart's ServiceAccount
- * (the node agent gives it a bound token), reconciles the CPU example to Ready, and uninstalling leaves nothing of
- * the chart behind.
+ * (its pod reaches the API through the `kubernetes` Service with the token the kubelet mounts), reconciles the CPU
+ * example to Ready, which serves streams through its Service, and uninstalling leaves nothing of the chart behind.
  */
 @LocalClusterTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -92,7 +92,7 @@ class HelmChartIT {
                 OperatorTestSupport.status(client, namespace.name(), "cameras"), ConditionType.READY).getStatus())
                 .isEqualTo("True"));
         assertTheAdminPortAdmitsThisOperatorPod(client, namespace);
-        streamThroughTheDetectorsEndpoints(cluster, client, namespace);
+        streamThroughTheDetectorsService(cluster, client, namespace);
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName("cameras").delete();
         await().atMost(TIMEOUT).untilAsserted(() ->
                 assertThat(client.apps().deployments().inNamespace(namespace.name()).withName("cameras").get())
@@ -134,16 +134,14 @@ class HelmChartIT {
                 .get()).as("Helm keeps CRDs").isNotNull();
     }
 
-    /** Several cameras streamed to the detector's pods, found through its headless Service as a client would. */
-    private static void streamThroughTheDetectorsEndpoints(LocalCluster cluster, KubernetesClient client,
+    /** Several cameras streamed through the detector's Service (its ClusterIP), as a user's client would. */
+    private static void streamThroughTheDetectorsService(LocalCluster cluster, KubernetesClient client,
             TestNamespace namespace) throws Exception {
-        // The EndpointSlice controller follows pod readiness on its own time: wait for the first ready address.
-        List<String> addresses = await().atMost(TIMEOUT).until(() -> readyAddresses(client, namespace, "cameras-pods"),
-                found -> !found.isEmpty());
         NpyFloatMatrix clip = NpyFloatMatrix.read(
                 cluster.repository().resolve("model/default/export/golden/stream_x.npy"));
         int segments = clip.shape()[0];
-        try (ScoringClient scoring = new ScoringClient(addresses.get(0) + ":9000")) {
+        try (ScoringClient scoring = new ScoringClient(
+                OperatorTestSupport.serviceTarget(client, namespace.name(), "cameras"))) {
             List<CompletableFuture<StreamResult>> cameras = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 cameras.add(scoring.stream("camera-" + i, clip.values(), segments, clip.shape()[1], 20));
@@ -156,18 +154,6 @@ class HelmChartIT {
                         .as("the golden clip's anomaly is found").isNotEmpty();
             }
         }
-    }
-
-    /** The addresses of the Service's ready endpoints; none (not an exception) while it has no slice yet. */
-    private static List<String> readyAddresses(KubernetesClient client, TestNamespace namespace, String service) {
-        return client.discovery().v1().endpointSlices().inNamespace(namespace.name())
-                .withLabel("kubernetes.io/service-name", service).list().getItems().stream()
-                .filter(slice -> slice.getEndpoints() != null)
-                .flatMap(slice -> slice.getEndpoints().stream())
-                .filter(endpoint -> endpoint.getConditions() == null
-                        || !Boolean.FALSE.equals(endpoint.getConditions().getReady()))
-                .flatMap(endpoint -> endpoint.getAddresses().stream())
-                .toList();
     }
 
     /**

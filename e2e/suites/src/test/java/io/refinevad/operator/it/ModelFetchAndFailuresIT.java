@@ -47,7 +47,8 @@ class ModelFetchAndFailuresIT {
         byte[] bytes = Files.readAllBytes(archive);
         archiveSize = bytes.length;
         archiveSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        modelServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // On the node's address: the fetch runs in the scoring pod, whose own 127.0.0.1 is not this host's.
+        modelServer = HttpServer.create(new InetSocketAddress(cluster.nodeAddress(), 0), 0);
         modelServer.createContext("/models/refinevad.tar.gz", exchange -> {
             exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream body = exchange.getResponseBody()) {
@@ -139,7 +140,8 @@ class ModelFetchAndFailuresIT {
     }
 
     private static String modelUrl() {
-        return "http://127.0.0.1:" + modelServer.getAddress().getPort() + "/models/refinevad.tar.gz";
+        return "http://" + modelServer.getAddress().getHostString() + ":" + modelServer.getAddress().getPort()
+                + "/models/refinevad.tar.gz";
     }
 
     private static Condition condition(KubernetesClient client, TestNamespace namespace, String name, String type) {

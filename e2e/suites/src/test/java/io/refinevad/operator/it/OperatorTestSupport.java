@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -16,6 +19,7 @@ import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.dependent.DetectorResources;
+import io.refinevad.operator.dependent.ScoringMemory;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.testsupport.DetectorFixture;
 import io.refinevad.testsupport.PackagedApp;
@@ -23,6 +27,8 @@ import io.refinevad.testsupport.Pods;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,6 +122,25 @@ final class OperatorTestSupport {
                 .until(() -> readyPods(client, namespace, detector), pods -> !pods.isEmpty()).get(0);
     }
 
+    /**
+     * The detector's scoring address as a user reaches it from outside the pods: its Service's ClusterIP and port
+     * (kube-proxy's rules serve it on this host; there is no cluster DNS for status.endpoint's name here). Returns
+     * once it accepts a connection: kube-proxy follows the Service's endpoints on its own time, and refuses
+     * connections until it has a ready one.
+     */
+    static String serviceTarget(KubernetesClient client, String namespace, String detector) {
+        Service service = await().atMost(Duration.ofSeconds(60))
+                .until(() -> client.services().inNamespace(namespace).withName(detector).get(), found -> found != null);
+        String host = service.getSpec().getClusterIP();
+        int port = service.getSpec().getPorts().get(0).getPort();
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), 2000);
+            }
+        });
+        return host + ":" + port;
+    }
+
     /** The pod's scoring address, host:port, for a client aimed at this one pod. */
     static String grpcTarget(Pod pod) {
         return pod.getStatus().getPodIP() + ":" + DetectorResources.GRPC_PORT;
@@ -167,7 +192,16 @@ final class OperatorTestSupport {
         return features;
     }
 
+    /**
+     * The minimal detector, with small requests: the product's default of one CPU per scoring pod would let a
+     * 2-core node (this machine's real node) hold a single pod, and the suites scale to three. The memory limit
+     * stays the one the operator derives for the detector.
+     */
     static AnomalyDetector detector(String namespace, String name) {
-        return DetectorFixture.minimal(AnomalyDetector.class, namespace, name);
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, namespace, name);
+        detector.getSpec().getRuntime().setResources(new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("memory", ScoringMemory.limit(detector.getSpec().getRuntime())).build());
+        return detector;
     }
 }

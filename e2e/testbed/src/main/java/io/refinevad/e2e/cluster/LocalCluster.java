@@ -1,5 +1,7 @@
 package io.refinevad.e2e.cluster;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -22,6 +24,8 @@ public final class LocalCluster implements AutoCloseable {
     /** Ports and pod addresses apart from the hand-run cluster's defaults (16400, 10.244.0.0/24). */
     private static final String TEST_PORT_BASE = "17400";
     private static final String TEST_POD_CIDR = "10.244.1.0/24";
+    /** The one node's name, as e2e/local-cluster.sh registers it. */
+    private static final String NODE_NAME = "refinevad-node";
 
     private final Path repository;
     private final Path stateDir;
@@ -76,9 +80,19 @@ public final class LocalCluster implements AutoCloseable {
         return repository;
     }
 
-    /** Where the node agent keeps each pod's folder, with the logs of its containers under logs/. */
-    public Path podsDir() {
-        return stateDir.resolve("node/pods");
+    /**
+     * This machine's address on the node's pod network (the node's InternalIP, the bridge's address): a server a
+     * test runs on this host that pods must reach (a model to fetch) binds it, since a pod's 127.0.0.1 is its own.
+     */
+    public String nodeAddress() {
+        Node node = admin.nodes().withName(NODE_NAME).get();
+        if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {
+            throw new IllegalStateException("node " + NODE_NAME + " has no addresses yet");
+        }
+        return node.getStatus().getAddresses().stream().filter(a -> "InternalIP".equals(a.getType()))
+                .map(NodeAddress::getAddress).findFirst()
+                .orElseThrow(() -> new IllegalStateException("node " + NODE_NAME + " has no InternalIP: "
+                        + node.getStatus().getAddresses()));
     }
 
     /** A client that authenticates as a ServiceAccount with a fresh bound token, as a pod of that account would. */

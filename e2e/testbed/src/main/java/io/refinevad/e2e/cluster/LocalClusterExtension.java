@@ -1,12 +1,16 @@
 package io.refinevad.e2e.cluster;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -122,23 +126,32 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
                                 + event.getInvolvedObject().getName(), event.getMessage()))
                 .collect(Collectors.joining("\n", "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n", "\n"));
         Files.writeString(artifacts.resolve("events.tsv"), table);
-        Path podsDir = namespace.cluster().podsDir();
-        if (!Files.isDirectory(podsDir)) {
-            return;
-        }
-        try (var pods = Files.list(podsDir)) {
-            for (Path pod : pods.filter(p -> p.getFileName().toString().startsWith(namespace.name() + "_")).toList()) {
-                Path logs = pod.resolve("logs");
-                if (!Files.isDirectory(logs)) {
-                    continue;
-                }
-                try (var files = Files.list(logs)) {
-                    for (Path log : files.toList()) {
-                        String podName = pod.getFileName().toString().split("_")[1];
-                        Files.copy(log, artifacts.resolve(podName + "." + log.getFileName()));
-                    }
-                }
+        KubernetesClient admin = namespace.cluster().admin();
+        for (Pod pod : admin.pods().inNamespace(namespace.name()).list().getItems()) {
+            List<Container> containers = new ArrayList<>(pod.getSpec().getInitContainers());
+            containers.addAll(pod.getSpec().getContainers());
+            for (Container container : containers) {
+                keepLog(admin, pod, container.getName(), false, artifacts);
+                keepLog(admin, pod, container.getName(), true, artifacts);
             }
         }
+    }
+
+    /**
+     * A container's log as `kubectl logs [--previous]` shows it, into POD.CONTAINER[.previous].log; a container that
+     * has not started (or never restarted, for the previous one) has none, and is skipped.
+     */
+    private static void keepLog(KubernetesClient admin, Pod pod, String container, boolean previous, Path artifacts)
+            throws IOException {
+        var logs = admin.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                .inContainer(container);
+        String log;
+        try {
+            log = previous ? logs.terminated().getLog() : logs.getLog();
+        } catch (KubernetesClientException e) {
+            return;
+        }
+        String name = pod.getMetadata().getName() + "." + container + (previous ? ".previous" : "") + ".log";
+        Files.writeString(artifacts.resolve(name), log);
     }
 }
