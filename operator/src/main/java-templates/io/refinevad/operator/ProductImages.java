@@ -1,22 +1,62 @@
 package io.refinevad.operator;
 
+import java.util.regex.Pattern;
+
 /**
- * The product's images as `make images` builds them: the registry and tag come from the parent pom (image.registry,
- * and image.tag, the project's version less -SNAPSHOT), filled in by the build (this file is a template), so the
- * operator names exactly the images its own build produces. ProductImagesTest holds the chart, the examples and the
- * scripts that cannot be generated to the same names.
+ * The product's images as `make images` builds them, in one registry: the one the build names (the parent pom's
+ * image.registry, filled in here by the build: this file is a template), or the one a platform team copied them to
+ * with `make push REGISTRY=...` (the operator's refinevad.operator.images.registry, the chart's image.registry).
+ * The tag is always this build's (image.tag, the project's version less -SNAPSHOT): an operator runs the server and
+ * the model fetcher of its own version. ProductImagesTest holds the chart, the examples and the scripts, which
+ * cannot be generated, to the same names.
+ *
+ * @param registry where the images are: a registry host (with its port, if any) and the path under it, such as
+ *     registry.example.com/team; the images are registry/inference-server:TAG and so on
  */
-public final class ProductImages {
+public record ProductImages(String registry) {
 
-    public static final String REGISTRY = "${image.registry}";
+    /** The registry the build names the images in. */
+    public static final String BUILD_REGISTRY = "${image.registry}";
     public static final String TAG = "${image.tag}";
-    /** The scoring pods' default image (spec.runtime.image). */
-    public static final String INFERENCE_SERVER = REGISTRY + "/inference-server:" + TAG;
-    /** The model fetch init container's image: what ModelFetchScript runs (sh, curl, sha256sum, tar, gzip). */
-    public static final String MODEL_FETCHER = REGISTRY + "/model-fetcher:" + TAG;
-    /** The operator's own image, which the Helm chart deploys. */
-    public static final String OPERATOR = REGISTRY + "/operator:" + TAG;
 
-    private ProductImages() {
+    /**
+     * A registry host (DNS labels or an IP, an optional port) and optional lower-case path components, as an image
+     * reference spells them before the image's own name: no scheme, no trailing slash, no image name or tag. The
+     * chart's values.schema.json checks image.registry with the same expression (ProductImagesTest).
+     */
+    public static final String REGISTRY_SYNTAX =
+            "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]+)?"
+                    + "(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*";
+    private static final Pattern REGISTRY = Pattern.compile(REGISTRY_SYNTAX);
+    /** The images where the build names them (an operator that is told no other registry). Declared after the
+     *  pattern its constructor checks against. */
+    public static final ProductImages AS_BUILT = new ProductImages(BUILD_REGISTRY);
+
+    public ProductImages {
+        if (registry == null || !REGISTRY.matcher(registry).matches()) {
+            throw new IllegalArgumentException("refinevad.operator.images.registry must be a registry and the path"
+                    + " the images were pushed under, such as registry.example.com/team or localhost:5000 (no"
+                    + " scheme, no trailing slash, no image name or tag; the operator adds /inference-server:" + TAG
+                    + " and so on); got '" + registry + "'");
+        }
+    }
+
+    /** The scoring pods' image, unless a detector names its own (spec.runtime.image). */
+    public String inferenceServer() {
+        return image("inference-server");
+    }
+
+    /** The model fetch init container's image: what ModelFetchScript runs (sh, curl, sha256sum, tar, gzip). */
+    public String modelFetcher() {
+        return image("model-fetcher");
+    }
+
+    /** The operator's own image, which the Helm chart deploys. */
+    public String operator() {
+        return image("operator");
+    }
+
+    private String image(String name) {
+        return registry + "/" + name + ":" + TAG;
     }
 }

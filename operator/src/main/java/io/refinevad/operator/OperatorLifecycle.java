@@ -30,6 +30,7 @@ public class OperatorLifecycle {
     private final Duration loadReportTimeout;
     private final Optional<String> leaseNamespace;
     private final Optional<OperatorPods> operatorPods;
+    private final ProductImages images;
     private volatile OperatorRun run;
 
     public OperatorLifecycle(KubernetesClient client, MeterRegistry registry,
@@ -37,13 +38,17 @@ public class OperatorLifecycle {
             @ConfigProperty(name = "refinevad.operator.load-report-timeout") Duration loadReportTimeout,
             @ConfigProperty(name = "refinevad.operator.leader-election.namespace") Optional<String> leaseNamespace,
             @ConfigProperty(name = "refinevad.operator.pods.namespace") Optional<String> podsNamespace,
-            @ConfigProperty(name = "refinevad.operator.pods.labels") Optional<String> podsLabels) {
+            @ConfigProperty(name = "refinevad.operator.pods.labels") Optional<String> podsLabels,
+            @ConfigProperty(name = "refinevad.operator.images.registry") Optional<String> imageRegistry) {
         this.client = client;
         this.registry = registry;
         this.pollInterval = pollInterval;
         this.loadReportTimeout = loadReportTimeout;
         this.leaseNamespace = leaseNamespace;
         this.operatorPods = OperatorPods.of(podsNamespace, podsLabels);
+        // Unset: the registry this operator was built to name (the images' one source is the build, not a default
+        // repeated in application.properties).
+        this.images = imageRegistry.map(ProductImages::new).orElse(ProductImages.AS_BUILT);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -53,10 +58,12 @@ public class OperatorLifecycle {
                     + " port, so where the network enforces them this operator cannot read load reports or drain"
                     + " pods. Set both, or spec.networkPolicy.enabled: false.");
         }
+        LOG.infof("images: %s (scoring pods that name no image of their own), %s (model fetch)",
+                images.inferenceServer(), images.modelFetcher());
         Optional<LeaderElectionConfiguration> leaderElection = leaseNamespace
                 .map(namespace -> new LeaderElectionConfiguration("refinevad-operator", namespace));
         run = OperatorRun.startInBackground(new DetectorOperator(client, registry,
-                new OperatorSettings(pollInterval, loadReportTimeout, operatorPods), leaderElection));
+                new OperatorSettings(pollInterval, loadReportTimeout, operatorPods, images), leaderElection));
     }
 
     /** The operator's run, once the application has started it (for the health checks). */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ApiServer implements BeforeAllCallback, AfterAllCallback {
 
     /** The Kubernetes version e2e/tools/build-tools.sh builds. */
-    private static final String VERSION = "1.34.4";
+    static final String VERSION = "1.34.4";
     private static final Path CRD = Path.of("../crds/anomalydetectors.refinevad.io-v1.yml");
     private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(60);
 

@@ -45,7 +45,8 @@ class NetworkPolicyApiServerIT {
         client = API.client();
         namespace = API.createNamespace("policies");
         operator = new DetectorOperator(client, new SimpleMeterRegistry(),
-                new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.of(OPERATOR)),
+                new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.of(OPERATOR),
+                        ProductImages.AS_BUILT),
                 Optional.empty());
         operator.start();
     }

@@ -45,7 +45,7 @@ class PodSecurityApiServerIT {
         AnomalyDetector detector = DetectorFixture.withModel(AnomalyDetector.class, NAMESPACE, "cams",
                 "https://models.example/m.tgz");
         detector.getSpec().getModel().setSha256("ab".repeat(32));
-        var template = ScoringPodTemplate.deployment(detector, 1).getSpec().getTemplate();
+        var template = ScoringPodTemplate.deployment(detector, 1, ProductImages.AS_BUILT).getSpec().getTemplate();
         Pod pod = new PodBuilder().withMetadata(template.getMetadata()).withSpec(template.getSpec())
                 .editMetadata().withName("scoring").endMetadata().build();
 

@@ -1,6 +1,7 @@
 package io.refinevad.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -33,6 +34,8 @@ class ProductImagesTest {
     private static final Pattern REFERENCE = Pattern.compile(
             "\\b[a-z0-9-]+(?:\\.[a-z0-9-]+)+(?::[0-9]+)?(?:/[a-z0-9._-]+)+/(" + String.join("|", NAMES)
                     + ")(?![A-Za-z0-9_-])(?::([A-Za-z0-9._-]+))?");
+    private static final Pattern EXAMPLE_REGISTRY = Pattern.compile(
+            "((?:[a-z0-9-]+\\.)*example\\.com(?::[0-9]+)?(?:/[a-z0-9._-]+)*)/(?:" + String.join("|", NAMES) + ")\\b");
     /** What the model fetcher replaced; nothing may name it again. */
     private static final String PUBLIC_FETCHER = "curlimages/curl";
     private static final Set<String> SKIPPED_FOLDERS = Set.of(".git", "target", "build", "model", "node_modules");
@@ -41,11 +44,45 @@ class ProductImagesTest {
 
     @Test
     void productImagesComeFromTheBuild() {
-        assertThat(ProductImages.REGISTRY).as("image.registry, filled in by the build").doesNotContain("${");
+        assertThat(ProductImages.BUILD_REGISTRY).as("image.registry, filled in by the build").doesNotContain("${");
         assertThat(ProductImages.TAG).as("image.tag: the project's version less -SNAPSHOT").matches("[0-9][0-9A-Za-z.-]*")
                 .doesNotEndWith("-SNAPSHOT");
-        assertThat(List.of(ProductImages.INFERENCE_SERVER, ProductImages.MODEL_FETCHER, ProductImages.OPERATOR))
-                .allSatisfy(image -> assertThat(NAMES).contains(nameOf(image)));
+        assertThat(images(ProductImages.AS_BUILT)).extracting(ProductImagesTest::nameOf)
+                .containsExactlyInAnyOrderElementsOf(NAMES);
+    }
+
+    @Test
+    void anotherRegistryMovesEveryImageAndKeepsTheTag() {
+        ProductImages pushed = new ProductImages("registry.example.com:5000/team/vision");
+
+        assertThat(images(pushed)).containsExactlyInAnyOrder(
+                "registry.example.com:5000/team/vision/inference-server:" + ProductImages.TAG,
+                "registry.example.com:5000/team/vision/model-fetcher:" + ProductImages.TAG,
+                "registry.example.com:5000/team/vision/operator:" + ProductImages.TAG);
+    }
+
+    @Test
+    void aRegistryThatCannotPrefixAnImageIsRefusedNamingTheSettingAndTheValue() {
+        for (String wrong : List.of("", "https://registry.example.com/team", "registry.example.com/team/",
+                "registry.example.com/Team", "registry.example.com/team/inference-server:0.1.0", "registry example")) {
+            assertThatThrownBy(() -> new ProductImages(wrong)).as("'%s'", wrong)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("refinevad.operator.images.registry")
+                    .hasMessageContaining("such as registry.example.com/team")
+                    .hasMessageEndingWith("got '" + wrong + "'");
+        }
+        assertThatThrownBy(() -> new ProductImages(null)).hasMessageEndingWith("got 'null'");
+    }
+
+    @Test
+    void theChartRefusesWhatTheOperatorRefuses() throws IOException {
+        Map<?, ?> schema = new KubernetesSerialization().unmarshal(
+                Files.readString(REPOSITORY.resolve("helm/refinevad-operator/values.schema.json")), Map.class);
+        Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) schema.get("properties")).get("image");
+        Map<?, ?> registry = (Map<?, ?>) ((Map<?, ?>) image.get("properties")).get("registry");
+
+        assertThat(registry.get("pattern")).as("values.schema.json image.registry")
+                .isEqualTo("^" + ProductImages.REGISTRY_SYNTAX + "$");
     }
 
     @Test
@@ -67,9 +104,10 @@ class ProductImagesTest {
         Map<?, ?> chart = yaml.unmarshal(Files.readString(REPOSITORY.resolve("helm/refinevad-operator/Chart.yaml")),
                 Map.class);
         Map<?, ?> image = (Map<?, ?>) values.get("image");
-        // The deployment template's image is repository:(tag, or the chart's appVersion when the tag is empty).
+        // The deployment template's image is registry/operator:(tag, or the chart's appVersion when the tag is empty).
         assertThat(image.get("tag")).as("values.yaml image.tag (empty: the chart's appVersion)").isEqualTo("");
-        assertThat(image.get("repository") + ":" + chart.get("appVersion")).isEqualTo(ProductImages.OPERATOR);
+        assertThat(image.get("registry") + "/operator:" + chart.get("appVersion"))
+                .isEqualTo(ProductImages.AS_BUILT.operator());
     }
 
     @Test
@@ -79,7 +117,7 @@ class ProductImagesTest {
             String text = Files.readString(file);
             Matcher reference = REFERENCE.matcher(text);
             while (reference.find()) {
-                String expected = ProductImages.REGISTRY + "/" + reference.group(1);
+                String expected = registryOf(reference.group()) + "/" + reference.group(1);
                 boolean right = reference.group(2) == null
                         ? reference.group().equals(expected)
                         : reference.group().equals(expected + ":" + ProductImages.TAG);
@@ -91,7 +129,7 @@ class ProductImagesTest {
                 wrong.add(REPOSITORY.relativize(file) + ": " + PUBLIC_FETCHER);
             }
         }
-        assertThat(wrong).as("image references that are not %s/{%s}[:%s]", ProductImages.REGISTRY,
+        assertThat(wrong).as("image references that are not %s/{%s}[:%s]", ProductImages.BUILD_REGISTRY,
                 String.join(",", NAMES), ProductImages.TAG).isEmpty();
     }
 
@@ -126,8 +164,21 @@ class ProductImagesTest {
         return false;
     }
 
+    /**
+     * The build's registry, or a registry under example.com (RFC 2606's domain for examples): the registry a user
+     * pushed the images to, as the docs and tests show it.
+     */
+    private static String registryOf(String reference) {
+        Matcher example = EXAMPLE_REGISTRY.matcher(reference);
+        return example.lookingAt() ? example.group(1) : ProductImages.BUILD_REGISTRY;
+    }
+
+    private static List<String> images(ProductImages images) {
+        return List.of(images.inferenceServer(), images.modelFetcher(), images.operator());
+    }
+
     private static String nameOf(String image) {
-        String withoutRegistry = image.substring(ProductImages.REGISTRY.length() + 1);
+        String withoutRegistry = image.substring(ProductImages.BUILD_REGISTRY.length() + 1);
         return withoutRegistry.substring(0, withoutRegistry.indexOf(':'));
     }
 }

@@ -9,7 +9,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.refinevad.operator.ProductImages;
 import java.util.List;
 import java.util.Map;
 
@@ -54,9 +53,12 @@ public class RuntimeSpec {
     @Max(10000)
     private int streamCapacity = 64;
 
-    @Default(ProductImages.INFERENCE_SERVER)
+    // No CRD default: one would be written into each detector when it is stored, and the detector would keep that
+    // image through every later upgrade or registry move of the operator. Unset, the operator resolves it each pass.
+    @JsonPropertyDescription("the scoring pods' image; unset: the operator's own version of the inference server"
+            + " in the registry the operator is configured with (refinevad.operator.images.registry)")
     @Size(min = 1, max = 512)
-    private String image = ProductImages.INFERENCE_SERVER;
+    private String image;
 
     @JsonPropertyDescription("nvidia.com/gpu per pod")
     @Default("0")

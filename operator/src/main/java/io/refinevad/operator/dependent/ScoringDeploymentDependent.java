@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.refinevad.operator.ProductImages;
 import io.refinevad.operator.crd.AnomalyDetector;
 
 /**
@@ -16,6 +17,8 @@ public class ScoringDeploymentDependent extends CRUDKubernetesDependentResource<
 
     /** Context key of the replica count decided in this reconciliation. */
     public static final String DESIRED_REPLICAS = "desiredReplicas";
+    /** Context key of where the product's images are ({@link ProductImages}): the operator's setting. */
+    public static final String IMAGES = "images";
 
     public ScoringDeploymentDependent() {
         super(Deployment.class);
@@ -25,6 +28,7 @@ public class ScoringDeploymentDependent extends CRUDKubernetesDependentResource<
     protected Deployment desired(AnomalyDetector detector, Context<AnomalyDetector> context) {
         int replicas = context.managedWorkflowAndDependentResourceContext()
                 .getMandatory(DESIRED_REPLICAS, Integer.class);
-        return ScoringPodTemplate.deployment(detector, replicas);
+        return ScoringPodTemplate.deployment(detector, replicas,
+                context.managedWorkflowAndDependentResourceContext().getMandatory(IMAGES, ProductImages.class));
     }
 }

@@ -38,7 +38,11 @@ public final class ScoringPodTemplate {
     private ScoringPodTemplate() {
     }
 
-    public static Deployment deployment(AnomalyDetector detector, int replicas) {
+    /**
+     * @param images where the product's images are: the model fetcher's, and the server's for a detector that names
+     *     none (spec.runtime.image unset)
+     */
+    public static Deployment deployment(AnomalyDetector detector, int replicas, ProductImages images) {
         AnomalyDetectorSpec spec = detector.getSpec();
         // Pods may take the drain timeout to hand their streams back, plus a margin for the JVM to exit.
         long gracePeriod = spec.getScaling().getDrainTimeoutSeconds() + 10L;
@@ -69,8 +73,8 @@ public final class ScoringPodTemplate {
                 .endSecurityContext()
                 .withNodeSelector(spec.getRuntime().getNodeSelector())
                 .withTolerations(spec.getRuntime().getTolerations())
-                .withInitContainers(spec.getModel().isBuiltin() ? List.of() : List.of(fetcher(spec)))
-                .withContainers(server(spec))
+                .withInitContainers(spec.getModel().isBuiltin() ? List.of() : List.of(fetcher(spec, images)))
+                .withContainers(server(spec, serverImage(spec.getRuntime(), images)))
                 .withVolumes(volumes(detector))
                 .endSpec()
                 .endTemplate()
@@ -88,14 +92,19 @@ public final class ScoringPodTemplate {
         }
     }
 
-    private static Container fetcher(AnomalyDetectorSpec spec) {
+    /** The detector's own image if it names one, else the operator's version of the server where the images are. */
+    static String serverImage(RuntimeSpec runtime, ProductImages images) {
+        return runtime.getImage() != null ? runtime.getImage() : images.inferenceServer();
+    }
+
+    private static Container fetcher(AnomalyDetectorSpec spec, ProductImages images) {
         List<VolumeMount> mounts = new ArrayList<>(List.of(mount("models", ServerProperties.MODEL_DIR, false)));
         if (spec.getModel().getUri().startsWith("pvc://")) {
             mounts.add(mount("model-source", "/source", true));
         }
         return new ContainerBuilder()
                 .withName("fetch-model")
-                .withImage(ProductImages.MODEL_FETCHER)
+                .withImage(images.modelFetcher())
                 .withCommand("sh", "-c", ModelFetchScript.SCRIPT)
                 .withEnv(ModelFetchScript.environment(spec.getModel()))
                 .withVolumeMounts(mounts)
@@ -106,10 +115,10 @@ public final class ScoringPodTemplate {
                 .build();
     }
 
-    private static Container server(AnomalyDetectorSpec spec) {
+    private static Container server(AnomalyDetectorSpec spec, String image) {
         return new ContainerBuilder()
                 .withName("scorer")
-                .withImage(spec.getRuntime().getImage())
+                .withImage(image)
                 .withEnv(serverEnvironment(spec))
                 .addNewPort().withName("grpc").withContainerPort(DetectorResources.GRPC_PORT).endPort()
                 .addNewPort().withName("admin").withContainerPort(DetectorResources.ADMIN_PORT).endPort()

@@ -82,6 +82,7 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
         deletionCosts.update(detector.getMetadata().getNamespace(), observation.pods());
         context.managedWorkflowAndDependentResourceContext()
                 .put(ScoringDeploymentDependent.DESIRED_REPLICAS, decision.desiredReplicas());
+        context.managedWorkflowAndDependentResourceContext().put(ScoringDeploymentDependent.IMAGES, settings.images());
         settings.operatorPods().ifPresent(pods -> context.managedWorkflowAndDependentResourceContext()
                 .put(NetworkPolicyDependent.OPERATOR_PODS, pods));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();

@@ -1,5 +1,6 @@
 package io.refinevad.operator.dependent;
 
+import static io.refinevad.operator.ProductImages.AS_BUILT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -17,7 +18,7 @@ class DesiredStateTest {
 
     @Test
     void aBuiltinModelRunsLockedDownWithoutAFetch() {
-        Deployment deployment = ScoringPodTemplate.deployment(detector("builtin:default", null), 2);
+        Deployment deployment = ScoringPodTemplate.deployment(detector("builtin:default", null), 2, AS_BUILT);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container scorer = pod.getContainers().get(0);
 
@@ -39,7 +40,8 @@ class DesiredStateTest {
 
     @Test
     void aUrlModelIsFetchedAndVerifiedByAnInitContainer() {
-        Deployment deployment = ScoringPodTemplate.deployment(detector("https://models.example/m.tgz", "ab".repeat(32)), 1);
+        Deployment deployment =
+                ScoringPodTemplate.deployment(detector("https://models.example/m.tgz", "ab".repeat(32)), 1, AS_BUILT);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
         Container fetcher = pod.getInitContainers().get(0);
@@ -56,7 +58,8 @@ class DesiredStateTest {
 
     @Test
     void aPvcModelMountsTheClaimReadOnlyForTheFetcher() {
-        Deployment deployment = ScoringPodTemplate.deployment(detector("pvc://models/refinevad/v3.tgz", "cd".repeat(32)), 1);
+        Deployment deployment =
+                ScoringPodTemplate.deployment(detector("pvc://models/refinevad/v3.tgz", "cd".repeat(32)), 1, AS_BUILT);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
         assertThat(pod.getVolumes()).filteredOn(volume -> volume.getPersistentVolumeClaim() != null)
@@ -76,7 +79,7 @@ class DesiredStateTest {
         runtime.setPrecision(RuntimeSpec.Precision.fp16);
         runtime.setGpus(2);
 
-        Container scorer = ScoringPodTemplate.deployment(detector, 1).getSpec().getTemplate().getSpec()
+        Container scorer = ScoringPodTemplate.deployment(detector, 1, AS_BUILT).getSpec().getTemplate().getSpec()
                 .getContainers().get(0);
         assertThat(scorer.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
         assertThat(ServerProperties.of(detector.getSpec())).contains("refinevad.engine=OnnxRuntime",
@@ -115,7 +118,8 @@ class DesiredStateTest {
     }
 
     private static String annotation(AnomalyDetector detector) {
-        return ScoringPodTemplate.deployment(detector, 1).getSpec().getTemplate().getMetadata().getAnnotations()
+        return ScoringPodTemplate.deployment(detector, 1, AS_BUILT).getSpec().getTemplate().getMetadata()
+                .getAnnotations()
                 .get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION);
     }
 

@@ -1,5 +1,6 @@
 package io.refinevad.operator.dependent;
 
+import static io.refinevad.operator.ProductImages.AS_BUILT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -51,7 +52,8 @@ class ScoringMemoryTest {
     }
 
     private static Container scorer(AnomalyDetector detector) {
-        return ScoringPodTemplate.deployment(detector, 1).getSpec().getTemplate().getSpec().getContainers().stream()
+        return ScoringPodTemplate.deployment(detector, 1, AS_BUILT).getSpec().getTemplate().getSpec().getContainers()
+                .stream()
                 .filter(c -> c.getName().equals("scorer")).findFirst().orElseThrow();
     }
 

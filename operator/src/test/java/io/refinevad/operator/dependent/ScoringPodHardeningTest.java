@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.refinevad.operator.ProductImages;
 import io.refinevad.api.HealthServices;
 import io.refinevad.operator.crd.AnomalyDetector;
 import java.util.stream.Stream;
@@ -72,7 +73,7 @@ class ScoringPodHardeningTest {
     }
 
     private static PodSpec pod(AnomalyDetector detector) {
-        return ScoringPodTemplate.deployment(detector, 1).getSpec().getTemplate().getSpec();
+        return ScoringPodTemplate.deployment(detector, 1, ProductImages.AS_BUILT).getSpec().getTemplate().getSpec();
     }
 
     private static String env(PodSpec pod, String name) {

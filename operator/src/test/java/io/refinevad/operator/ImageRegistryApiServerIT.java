@@ -1,0 +1,159 @@
+package io.refinevad.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.dependent.DetectorResources;
+import io.refinevad.operator.reconciler.OperatorSettings;
+import io.refinevad.testsupport.DetectorFixture;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * One Helm value moves every image: the chart rendered with {@code --set image.registry=...} deploys the operator
+ * from that registry and tells it the registry, and the operator so told, against a real API server, gives a
+ * detector that names no image the server and model fetcher from there. The stored detector keeps no image of its
+ * own (the CRD has no default to write into it), so when the operator is told another registry, or is upgraded, the
+ * detector's pods follow it.
+ */
+class ImageRegistryApiServerIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String PUSHED = "registry.example.com/team";
+    /** Where e2e/tools/build-tools.sh lays out the tools it builds (helm among them). */
+    private static final Path TOOLS = Path.of(Optional.ofNullable(System.getenv("REFINEVAD_CACHE"))
+            .orElse(System.getProperty("user.home") + "/.cache/refinevad"), "tools/bin");
+    @RegisterExtension
+    static final ApiServer API = ApiServer.withCrd();
+    private static KubernetesClient client;
+    private static String namespace;
+    private static DetectorOperator operator;
+
+    @BeforeAll
+    static void createNamespace() {
+        client = API.client();
+        namespace = API.createNamespace("images");
+    }
+
+    /** Deletes the detectors while the operator still runs, so that it removes their finalizers. */
+    @AfterAll
+    static void deleteDetectorsThenStopOperator() {
+        try {
+            API.deleteDetectors(namespace);
+        } finally {
+            if (operator != null) {
+                operator.close();
+            }
+        }
+    }
+
+    @Test
+    void theChartsRegistryReachesTheOperatorAndEveryScoringPodImage() throws Exception {
+        Container chartOperator = operatorContainer(helmTemplate("--set", "image.registry=" + PUSHED));
+        assertThat(chartOperator.getImage()).isEqualTo(PUSHED + "/operator:" + ProductImages.TAG);
+        // The environment variable Quarkus reads refinevad.operator.images.registry from.
+        String told = chartOperator.getEnv().stream()
+                .filter(env -> env.getName().equals(environmentName("refinevad.operator.images.registry")))
+                .map(EnvVar::getValue).findFirst().orElseThrow();
+        assertThat(told).isEqualTo(PUSHED);
+
+        startOperator(new ProductImages(told));
+        AnomalyDetector detector = DetectorFixture.withModel(AnomalyDetector.class, namespace, "cams",
+                "https://models.example/m.tgz");
+        detector.getSpec().getModel().setSha256("ab".repeat(32));
+        client.resource(detector).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            PodSpec pod = scoringPod("cams");
+            assertThat(pod.getContainers().get(0).getImage())
+                    .isEqualTo(PUSHED + "/inference-server:" + ProductImages.TAG);
+            assertThat(pod.getInitContainers().get(0).getImage())
+                    .isEqualTo(PUSHED + "/model-fetcher:" + ProductImages.TAG);
+        });
+        assertThat(client.resources(AnomalyDetector.class).inNamespace(namespace).withName("cams").get()
+                .getSpec().getRuntime().getImage()).as("the stored detector's spec.runtime.image").isNull();
+
+        // An operator told no registry (as an upgrade to another version would change the tag): the pods follow.
+        operator.close();
+        startOperator(ProductImages.AS_BUILT);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(scoringPod("cams").getContainers().get(0).getImage())
+                .isEqualTo(ProductImages.AS_BUILT.inferenceServer()));
+    }
+
+    @Test
+    void theChartRefusesARegistryThatCannotPrefixAnImage() throws Exception {
+        Process helm = helm("--set", "image.registry=" + PUSHED + "/");
+        String errors = new String(helm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(helm.waitFor()).isNotZero();
+        assertThat(errors).contains("/image/registry").contains(PUSHED + "/");
+    }
+
+    private static void startOperator(ProductImages images) {
+        operator = new DetectorOperator(client, new SimpleMeterRegistry(),
+                new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.empty(), images),
+                Optional.empty());
+        operator.start();
+    }
+
+    private static PodSpec scoringPod(String detector) {
+        Deployment deployment = client.apps().deployments().inNamespace(namespace)
+                .withName(DetectorResources.deploymentName(
+                        client.resources(AnomalyDetector.class).inNamespace(namespace).withName(detector).get()))
+                .get();
+        assertThat(deployment).as("the scoring Deployment").isNotNull();
+        return deployment.getSpec().getTemplate().getSpec();
+    }
+
+    private static List<HasMetadata> helmTemplate(String... values) throws IOException, InterruptedException {
+        Process helm = helm(values);
+        byte[] manifests = helm.getInputStream().readAllBytes();
+        String errors = new String(helm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(helm.waitFor()).as("helm template: %s", errors).isZero();
+        return client.load(new ByteArrayInputStream(manifests)).items();
+    }
+
+    private static Process helm(String... values) throws IOException {
+        Path home = Files.createTempDirectory("helm-home");
+        List<String> command = new ArrayList<>(List.of(TOOLS.resolve("helm").toString(), "template",
+                "refinevad", "../helm/refinevad-operator", "--namespace", "refinevad-system",
+                "--kube-version", ApiServer.VERSION));
+        command.addAll(List.of(values));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        for (String variable : List.of("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME")) {
+            builder.environment().put(variable, home.toString());
+        }
+        return builder.start();
+    }
+
+    private static Container operatorContainer(List<HasMetadata> manifests) {
+        return manifests.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .flatMap(deployment -> deployment.getSpec().getTemplate().getSpec().getContainers().stream())
+                .filter(container -> container.getName().equals("operator")).findFirst().orElseThrow();
+    }
+
+    /** MicroProfile Config's environment form of a property name. */
+    private static String environmentName(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+}
