@@ -1,6 +1,7 @@
 package io.refinevad.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
@@ -21,6 +22,9 @@ public class AnomalyDetectorStatus {
     private Integer desiredReplicas;
     private Integer activeStreams;
     private Integer streamCapacity;
+    @JsonPropertyDescription("container restarts in the current scoring pods (OOM kills, crashes, failed liveness"
+            + " probes); a replaced pod counts from 0")
+    private Integer restarts;
     /** host:port of the gRPC Service that clients use. */
     private String endpoint;
     /** The pods' label selector, for the scale subresource (and so for an HPA). */
@@ -85,6 +89,14 @@ public class AnomalyDetectorStatus {
         this.streamCapacity = streamCapacity;
     }
 
+    public Integer getRestarts() {
+        return restarts;
+    }
+
+    public void setRestarts(Integer restarts) {
+        this.restarts = restarts;
+    }
+
     public String getEndpoint() {
         return endpoint;
     }
@@ -129,6 +141,7 @@ public class AnomalyDetectorStatus {
                 && Objects.equals(desiredReplicas, that.desiredReplicas)
                 && Objects.equals(activeStreams, that.activeStreams)
                 && Objects.equals(streamCapacity, that.streamCapacity)
+                && Objects.equals(restarts, that.restarts)
                 && Objects.equals(endpoint, that.endpoint)
                 && Objects.equals(selector, that.selector)
                 && Objects.equals(lastScaleTime, that.lastScaleTime)
@@ -138,6 +151,6 @@ public class AnomalyDetectorStatus {
     @Override
     public int hashCode() {
         return Objects.hash(observedGeneration, conditions, replicas, readyReplicas, desiredReplicas, activeStreams,
-                streamCapacity, endpoint, selector, lastScaleTime, lastScaleReason);
+                streamCapacity, restarts, endpoint, selector, lastScaleTime, lastScaleReason);
     }
 }

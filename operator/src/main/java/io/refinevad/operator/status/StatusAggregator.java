@@ -7,6 +7,7 @@ import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.load.DetectorObservation;
+import io.refinevad.operator.load.ObservedPod;
 import io.refinevad.operator.scaling.ScaleDecision;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Builds the detector's status, the one place its conditions are made: from one pass's observation and decision,
@@ -49,6 +51,7 @@ public final class StatusAggregator {
         status.setDesiredReplicas(desired);
         status.setActiveStreams(observation.activeStreams());
         status.setStreamCapacity(observation.streamCapacity());
+        status.setRestarts(restarts(observation.pods()));
         status.setEndpoint(DetectorResources.serviceName(detector) + "." + detector.getMetadata().getNamespace()
                 + ".svc:" + detector.getSpec().getService().getPort());
         status.setSelector(DetectorResources.podSelectorString(detector));
@@ -101,6 +104,15 @@ public final class StatusAggregator {
                 generation, now));
         status.setConditions(conditions);
         return status;
+    }
+
+    /** Every container's restarts in the observed pods, init containers included (a fetch that failed and ran again). */
+    private static int restarts(List<ObservedPod> pods) {
+        return pods.stream().map(ObservedPod::pod).filter(pod -> pod.getStatus() != null)
+                .flatMap(pod -> Stream.concat(pod.getStatus().getInitContainerStatuses().stream(),
+                        pod.getStatus().getContainerStatuses().stream()))
+                .mapToInt(container -> Optional.ofNullable(container.getRestartCount()).orElse(0))
+                .sum();
     }
 
     private static Condition condition(AnomalyDetectorStatus previous, String type, boolean value, String reason,

@@ -3,8 +3,10 @@ package io.refinevad.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.refinevad.api.v1.LoadReport;
@@ -122,6 +124,52 @@ class StatusAggregatorTest {
         });
     }
 
+    @Test
+    void aServerKilledForItsMemoryIsDegradedOomKilledNamingTheContainerItsLimitAndItsRestarts() {
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(), observation(
+                readyPod("a", load(1, false)), oomKilledPod("b", 3, "CrashLoopBackOff")), STEADY, T0);
+
+        Condition degraded = condition(status, ConditionType.DEGRADED);
+        assertThat(degraded.getStatus()).isEqualTo("True");
+        assertThat(degraded.getReason()).as("before the CrashLoopBackOff it causes").isEqualTo("OOMKilled");
+        assertThat(degraded.getMessage()).isEqualTo("pod b, container scorer was killed for exceeding its memory"
+                + " limit of 128Mi (OOMKilled, exit code 137, at 2026-11-29T02:59:00Z; restarted 3 time(s)); raise"
+                + " the memory limit (spec.runtime.resources.limits.memory for the server)");
+        assertThat(status.getRestarts()).isEqualTo(3);
+    }
+
+    @Test
+    void anOomKillStaysReportedOnceTheServerRunsAgain() {
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(), observation(
+                oomKilledPod("b", 1, null)), STEADY, T0);
+
+        assertThat(condition(status, ConditionType.DEGRADED).getReason()).isEqualTo("OOMKilled");
+        assertThat(status.getRestarts()).isEqualTo(1);
+    }
+
+    @Test
+    void restartsAreCountedOverEveryContainerOfEveryPod() {
+        Pod crashing = new PodBuilder().withNewMetadata().withName("c").endMetadata().withNewStatus()
+                .addNewInitContainerStatus().withName("fetch-model").withRestartCount(1).endInitContainerStatus()
+                .addNewContainerStatus().withName("scorer").withRestartCount(2).withNewLastState().withNewTerminated()
+                .withReason("Error").withExitCode(1).endTerminated().endLastState().endContainerStatus()
+                .endStatus().build();
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(), observation(
+                new ObservedPod(crashing, false, Optional.empty()), oomKilledPod("b", 4, null),
+                readyPod("a", load(0, false))), STEADY, T0);
+
+        assertThat(status.getRestarts()).isEqualTo(7);
+        assertThat(condition(status, ConditionType.DEGRADED).getReason()).isEqualTo("OOMKilled");
+    }
+
+    @Test
+    void noRestartsAreZero() {
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(), observation(
+                readyPod("a", load(3, false))), STEADY, T0);
+
+        assertThat(status.getRestarts()).isZero();
+    }
+
     private static Condition condition(AnomalyDetectorStatus status, String type) {
         return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
     }
@@ -136,6 +184,24 @@ class StatusAggregatorTest {
         Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewStatus().withPhase("Running")
                 .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
         return new ObservedPod(pod, true, Optional.ofNullable(load));
+    }
+
+    /**
+     * A scoring pod whose server the kernel killed for its 128Mi limit: waiting in the given reason (null: running
+     * again), its last end OOMKilled.
+     */
+    private static ObservedPod oomKilledPod(String name, int restarts, String waitingReason) {
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().addNewContainer()
+                .withName("scorer").withNewResources().addToLimits("memory", new Quantity("128Mi")).endResources()
+                .endContainer().endSpec().withNewStatus().withPhase("Running").addNewContainerStatus()
+                .withName("scorer").withRestartCount(restarts)
+                .withState(waitingReason == null
+                        ? new ContainerStateBuilder().withNewRunning().endRunning().build()
+                        : new ContainerStateBuilder().withNewWaiting().withReason(waitingReason).endWaiting().build())
+                .withNewLastState().withNewTerminated().withReason("OOMKilled").withExitCode(137)
+                .withFinishedAt("2026-11-29T02:59:00Z").endTerminated().endLastState()
+                .endContainerStatus().endStatus().build();
+        return new ObservedPod(pod, false, Optional.empty());
     }
 
     private static LoadReport load(int streams, boolean draining) {
