@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The init container's fetch script run for real, with this machine's sh, curl and tar (as the local cluster's node
- * agent runs it), against a local HTTP server: what it accepts, and the exit code (which the status turns into a
- * reason) for each thing it refuses. Its /models is a temporary folder, rewritten as the node agent does.
+ * The init container's fetch script run for real, with this machine's sh, curl and tar, against a local HTTP
+ * server: what it accepts, and the exit code (which the status turns into a reason) for each thing it refuses. Its
+ * /models is a temporary folder, written into the script in place of the pod's path.
  *
  * <p>With -Drefinevad.model-fetcher.rootfs=DIR (images/test-images.sh), the script runs in the model-fetcher image
  * instead: chrooted into its unpacked root filesystem, as the pods' uid 10001, with the image's PATH, so every case
