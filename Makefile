@@ -31,7 +31,7 @@ java-test:
 
 ## e2e-test: the test bed's and the product's end-to-end suites (e2e/testbed, e2e/suites) on the real node, after
 ## make images; -DskipTests skips the tests of the modules they depend on (java-test ran them), -De2e.skip=false
-## runs their own. One at a time: ./mvnw -B -ntp verify -pl e2e/suites -am -DskipTests -De2e.skip=false -Dit.test=X
+## runs their own. One class: add -Dit.test=CLASS -Dfailsafe.failIfNoSpecifiedTests=false
 e2e-test: images
 	e2e/tools/build-tools.sh > /dev/null
 	./mvnw -B -ntp verify -pl e2e/testbed,e2e/suites -am -DskipTests -De2e.skip=false
