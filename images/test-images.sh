@@ -3,7 +3,8 @@
 #   - reproducible: a second build (bases rebuilt from Debian packages too, in a cache of its own, unless
 #     IMAGES_TEST_WARM_BASE=1) gives every image the same digest, but for the Quarkus app layer of the server and
 #     the operator, which Quarkus 3.33 does not build reproducibly (their other layers must be the same);
-#   - each image runs as 10001:10001 and carries the OCI labels source, version and revision (this commit);
+#   - each image runs as 10001:10001 and carries the OCI labels source, version (its tag: the project's version less
+#     -SNAPSHOT) and revision (this commit);
 #   - make push to a local destination (oci:DIR; no registry is reachable here) keeps every digest;
 #   - the inference-server image, unpacked, serves from a read-only root as its user, with only a tmpfs /tmp to write
 #     and no network at all (its own network namespace): the embedded model is scored on ONNX Runtime and on
@@ -128,8 +129,10 @@ check_user_and_labels() {
       || fail "$name user: $(jq -r '.config.User' <<<"$config")"
     local labels
     labels=$(jq -r '.config.Labels | "\(."org.opencontainers.image.source") \(."org.opencontainers.image.version") \(."org.opencontainers.image.revision")"' <<<"$config")
-    [ "$labels" = "https://github.com/refinevad/refinevad-operator $(project_version) $revision" ] \
-      && pass "$name labels: $labels" || fail "$name labels: $labels"
+    # The version label is the image's tag: one fact, the project's version less -SNAPSHOT.
+    [ "$labels" = "https://github.com/refinevad/refinevad-operator ${image##*:} $revision" ] \
+      && [ "${image##*:}" = "$(project_version | sed 's/-SNAPSHOT$//')" ] \
+      && pass "$name labels: $labels" || fail "$name labels: $labels (tag ${image##*:})"
   done <"$OUT/images.tsv"
 }
 
