@@ -351,6 +351,37 @@ kill_stray_shims() {
   done
 }
 
+# ------------------------------------------------------------------------------------------------------- restart
+
+# The node's daemons restart alone, as on a real node: containerd's shims, and through them the pods' containers,
+# are started by containerd and keep its session, so stopping its session (stop_component, as `down` does) would kill
+# every pod with it. A daemon stopped alone leaves them running: the restarted containerd finds its shims again from
+# its state folder, and the restarted kubelet its pods through containerd. Shims left in the old session are ended by
+# `down` (kill_pod_containers, kill_stray_shims).
+REAL_NODE_DAEMONS=(containerd kubelet kube-proxy)
+is_real_node_daemon() { [[ " ${REAL_NODE_DAEMONS[*]} " == *" $1 "* ]]; }
+
+# SIGTERM to the daemon's own process, up to STOP_GRACE_SECONDS for it to exit, then SIGKILL; nothing else.
+stop_daemon_only() {
+  local name=$1 pid started
+  pid=$(read_pid "$name")
+  if ! is_ours "$pid"; then
+    rm -f "$PIDS/$name.pid"
+    return 0
+  fi
+  started=$(now_ms)
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$(( $(now_ms) + STOP_GRACE_SECONDS * 1000 ))
+  while is_ours "$pid" && (( $(now_ms) < deadline )); do sleep 0.1; done
+  if is_ours "$pid"; then
+    log "$name: still running after $STOP_GRACE_SECONDS s, sending SIGKILL to $pid"
+    kill -KILL "$pid" 2>/dev/null || true
+    while is_ours "$pid"; do sleep 0.1; done
+  fi
+  log "$name: stopped alone, its session left running ($(since "$started") s)"
+  rm -f "$PIDS/$name.pid"
+}
+
 real_node_stop() {
   stop_component kube-proxy
   stop_component kubelet

@@ -13,7 +13,8 @@
 #   eval "$(e2e/local-cluster.sh up)"   # start (or report the running cluster); prints the two export lines
 #   e2e/local-cluster.sh status          # table of components, nodes, readyz; exit 1 if not running
 #   e2e/local-cluster.sh down            # stop everything it started (and the pods' processes), remove the state
-#   e2e/local-cluster.sh restart kube-apiserver   # restart one component in place (fault tests)
+#   e2e/local-cluster.sh restart kube-apiserver   # restart one component in place (fault tests); the node's
+#                                                 # containerd, kubelet and kube-proxy restart alone: pods keep running
 #
 # Stdout carries only the two lines `export KUBECONFIG=...` and `export PATH=...:$PATH` (up and status); progress
 # goes to stderr, prefixed [local-cluster].
@@ -602,14 +603,15 @@ cmd_restart() {
     kube-apiserver) start=start_apiserver check=apiserver_ready ;;
     kube-controller-manager) start=start_controller_manager check=kcm_healthy ;;
     kube-scheduler) start=start_scheduler check=scheduler_healthy ;;
+    containerd) start=start_containerd check=containerd_healthy ;;
     kubelet) start=start_kubelet check=node_ready ;;
     kube-proxy) start=start_kube_proxy check=kubernetes_service_answers ;;
-    *) fail "restart which component? one of: ${CONTROL_PLANE[*]} kubelet kube-proxy" ;;
+    *) fail "restart which component? one of: ${CONTROL_PLANE[*]} containerd kubelet kube-proxy" ;;
   esac
   if [[ ! -d $DIR ]] || ! load_state; then
     fail "not running (no state in $DIR)"
   fi
-  stop_component "$component"
+  if is_real_node_daemon "$component"; then stop_daemon_only "$component"; else stop_component "$component"; fi
   mv -f "$LOGS/$component.log" "$LOGS/$component.log.1" 2>/dev/null || true
   run_step "$component" "$start" "$component" "healthy again" "$check"
   print_exports
