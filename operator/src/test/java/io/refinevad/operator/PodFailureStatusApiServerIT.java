@@ -86,7 +86,7 @@ class PodFailureStatusApiServerIT {
     void aMissingImageIsReportedAsImagePullFailedWithTheImageName() {
         AnomalyDetector detector = client.resource(DetectorFixture.minimal(AnomalyDetector.class, namespace, "typo"))
                 .create();
-        String message = "Back-off pulling image \"ghcr.io/refinevad/inference-server:0.0.0-missing\"";
+        String message = "Back-off pulling image \"registry.invalid/missing-image:0\"";
         scoringPod(detector, "typo-0", new ContainerStatusBuilder().withName("scorer").withImage("scorer")
                 .withImageID("").withReady(false).withRestartCount(0)
                 .withState(new ContainerStateBuilder().withNewWaiting().withReason("ImagePullBackOff")
