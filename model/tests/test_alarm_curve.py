@@ -2,23 +2,18 @@
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
 import alarm_curve  # noqa: E402
-from refinevad.events import VideoEvents, event_metrics  # noqa: E402
+from handmade import FRAMES_PER_SEGMENT as FRAMES, hand_made_video  # noqa: E402
+from refinevad.events import event_metrics  # noqa: E402
 
 CATEGORIES = ["A", "B"]
-FRAMES = 16
 
 
 def video(scores, anomalous_segments=(), categories=()):
-    scores = np.asarray(scores, dtype=np.float64)
-    gt = np.zeros(len(scores) * FRAMES)
-    for i in anomalous_segments:
-        gt[i * FRAMES:(i + 1) * FRAMES] = 1.0
-    return VideoEvents(scores, np.full((len(scores), len(CATEGORIES)), 0.5), gt, list(categories))
+    return hand_made_video(scores, len(CATEGORIES), anomalous_segments, categories)
 
 
 VIDEOS = [video([0.1, 0.2, 0.9, 0.8, 0.1, 0.1], anomalous_segments=(2, 3), categories=["A"]),

@@ -2,23 +2,14 @@
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
 from found_within_budget import found_within  # noqa: E402
 from refinevad.config import UCF_CRIME_CATEGORIES  # noqa: E402
-from refinevad.events import VideoEvents  # noqa: E402
-
-FRAMES = 16
+from handmade import hand_made_video  # noqa: E402
 
 
 def video(scores, anomalous_segments=(), categories=()):
-    scores = np.asarray(scores, dtype=np.float64)
-    gt = np.zeros(len(scores) * FRAMES)
-    for i in anomalous_segments:
-        gt[i * FRAMES:(i + 1) * FRAMES] = 1.0
-    evidence = np.full((len(scores), len(UCF_CRIME_CATEGORIES)), 0.5)
-    return VideoEvents(scores, evidence, gt, list(categories))
+    return hand_made_video(scores, len(UCF_CRIME_CATEGORIES), anomalous_segments, categories)
 
 
 # a motion anomaly scored 0.5, a semantic one 0.9, a normal video with two runs (0.7 and 0.6, apart at any threshold
