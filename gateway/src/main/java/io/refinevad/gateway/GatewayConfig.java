@@ -1,0 +1,55 @@
+package io.refinevad.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The gateway's settings (docs/GATEWAY.md, "Configuration"). */
+@ConfigMapping(prefix = "refinevad.gateway")
+public interface GatewayConfig {
+
+    /** The detector whose scoring pods this gateway fronts: named in what cameras are told. */
+    @WithDefault("refinevad")
+    String detector();
+
+    Pods pods();
+
+    Streams streams();
+
+    interface Pods {
+        /**
+         * The scoring pods, as {@code host:port} (admin port {@link #adminPort()}) or {@code host:port:admin-port}:
+         * for running beside pods outside a cluster, and for tests.
+         */
+        @WithName("static")
+        Optional<List<String>> staticList();
+
+        /** The admin port (refinevad.v1.Admin, load reports) of a pod that names none. */
+        @WithDefault("9002")
+        int adminPort();
+
+        /** How often each pod's load report is read; between reports the gateway counts the streams it placed. */
+        @WithDefault("2s")
+        Duration loadReportPeriod();
+    }
+
+    interface Streams {
+        /** Streams this gateway holds at once; beyond it new streams get RESOURCE_EXHAUSTED. */
+        @WithDefault("1024")
+        int limit();
+
+        /**
+         * Segments of one stream awaiting their answers at most. The gateway keeps them to send them again if
+         * their pod fails, so this bounds its memory per stream (with the W - 1 answered ones a window needs).
+         */
+        @WithDefault("256")
+        int maxInFlight();
+
+        /** How long a stream that lost its pod waits for another one to be ready before it ends with UNAVAILABLE. */
+        @WithDefault("10s")
+        Duration moveTimeout();
+    }
+}

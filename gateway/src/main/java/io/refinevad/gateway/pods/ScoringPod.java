@@ -1,0 +1,102 @@
+package io.refinevad.gateway.pods;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.refinevad.api.v1.LoadReport;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's view of one scoring pod: its channels, whether discovery calls it Ready, its last load report and
+ * the streams placed on it since that report was asked for.
+ */
+public final class ScoringPod {
+    private final Pod pod;
+    private final ManagedChannel channel;
+    private final ManagedChannel adminChannel;
+    private final AtomicLong placed = new AtomicLong();
+    private volatile boolean ready;
+    private volatile LoadReport report;
+    private volatile long placedBeforeReport;
+    private volatile boolean reportFailed;
+    /** When a stream saw this pod hand it back or fail (0: never since the last report): no new streams until then. */
+    private volatile long suspectSince;
+
+    ScoringPod(Pod pod) {
+        this.pod = pod;
+        this.channel = channel(pod.host(), pod.port());
+        this.adminChannel = channel(pod.host(), pod.adminPort());
+    }
+
+    /** Pings a silent connection as the pods' keepalive permits (every 5 s at most), so a dead path is found. */
+    private static ManagedChannel channel(String host, int port) {
+        return ManagedChannelBuilder.forAddress(host, port).usePlaintext()
+                .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS).build();
+    }
+
+    public Pod pod() {
+        return pod;
+    }
+
+    /** The scoring port: refinevad.v1.Scoring. */
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    ManagedChannel adminChannel() {
+        return adminChannel;
+    }
+
+    void ready(boolean ready) {
+        this.ready = ready;
+    }
+
+    /** Read just before asking for a report: the placements up to here are in it, those after are not. */
+    long placedSoFar() {
+        return placed.get();
+    }
+
+    void reported(LoadReport report, long placedBefore, long askedAt) {
+        this.report = report;
+        this.placedBeforeReport = placedBefore;
+        this.reportFailed = false;
+        if (askedAt - suspectSince > 0) {
+            suspectSince = 0;  // asked after the stream's trouble: the report says how the pod is now
+        }
+    }
+
+    void reportFailed() {
+        reportFailed = true;
+    }
+
+    /** A stream saw this pod hand it back or fail: until a later report says otherwise, it takes no new streams. */
+    void suspect() {
+        suspectSince = System.nanoTime() | 1;  // never 0, which means none
+    }
+
+    void placedOne() {
+        placed.incrementAndGet();
+    }
+
+    /** Ready, its load known, not draining, and nothing since its report says otherwise. */
+    boolean placeable() {
+        LoadReport last = report;
+        return ready && last != null && !last.getDraining() && !reportFailed && suspectSince == 0;
+    }
+
+    /** Its last report's streams plus the streams placed on it since that report was asked for. */
+    public long streams() {
+        LoadReport last = report;
+        return (last == null ? 0 : last.getActiveStreams()) + placed.get() - placedBeforeReport;
+    }
+
+    Placement.PodLoad load() {
+        LoadReport last = report;
+        return new Placement.PodLoad(pod, streams(), last == null ? 0 : last.getStreamCapacity());
+    }
+
+    void close() {
+        channel.shutdownNow();
+        adminChannel.shutdownNow();
+    }
+}

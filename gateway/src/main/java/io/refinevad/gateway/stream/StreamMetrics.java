@@ -1,0 +1,42 @@
+package io.refinevad.gateway.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the gateway's streams do, as Prometheus series. */
+@Singleton
+public class StreamMetrics {
+    /** Segments kept over all streams (SegmentLog): the gateway's memory for moving streams. */
+    final AtomicLong keptSegments = new AtomicLong();
+    private final Counter movedOnDrain;
+    private final Counter movedOnFailure;
+    private final Counter duplicatesDropped;
+
+    public StreamMetrics(MeterRegistry registry, StreamSlots slots) {
+        Gauge.builder("refinevad_gateway_streams", slots, StreamSlots::taken)
+                .description("camera streams open on this gateway").register(registry);
+        Gauge.builder("refinevad_gateway_kept_segments", keptSegments, AtomicLong::get)
+                .description("segments kept to move streams: the last W - 1 answered and those awaiting answers")
+                .register(registry);
+        movedOnDrain = moves(registry, "drain");
+        movedOnFailure = moves(registry, "failure");
+        duplicatesDropped = Counter.builder("refinevad_gateway_duplicate_answers_dropped")
+                .description("answers to replayed segments, which the camera had already received").register(registry);
+    }
+
+    private static Counter moves(MeterRegistry registry, String reason) {
+        return Counter.builder("refinevad_gateway_stream_moves").tag("reason", reason)
+                .description("streams re-opened on another pod").register(registry);
+    }
+
+    void moved(boolean handedBack) {
+        (handedBack ? movedOnDrain : movedOnFailure).increment();
+    }
+
+    void duplicateDropped() {
+        duplicatesDropped.increment();
+    }
+}

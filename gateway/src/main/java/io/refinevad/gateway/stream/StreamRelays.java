@@ -1,0 +1,37 @@
+package io.refinevad.gateway.stream;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.runtime.ShutdownEvent;
+import io.refinevad.api.v1.StreamRequest;
+import io.refinevad.api.v1.StreamResponse;
+import io.refinevad.gateway.DaemonScheduler;
+import io.refinevad.gateway.GatewayConfig;
+import io.refinevad.gateway.pods.ScoringPods;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+/** Makes the relay of each camera stream (StreamRelay). */
+@Singleton
+public class StreamRelays {
+    private final ScoringPods pods;
+    private final StreamSlots slots;
+    private final StreamMetrics metrics;
+    private final StreamSettings settings;
+
+    public StreamRelays(GatewayConfig config, ScoringPods pods, StreamSlots slots, StreamMetrics metrics) {
+        this.pods = pods;
+        this.slots = slots;
+        this.metrics = metrics;
+        this.settings = new StreamSettings(config.streams().maxInFlight(), config.streams().moveTimeout(),
+                DaemonScheduler.named("stream-moves"));
+    }
+
+    public StreamObserver<StreamRequest> relay(StreamObserver<StreamResponse> camera) {
+        return new StreamRelay((ServerCallStreamObserver<StreamResponse>) camera, pods, slots, metrics, settings);
+    }
+
+    void stop(@Observes ShutdownEvent stopping) {
+        settings.retries().shutdownNow();
+    }
+}
