@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * objects are stored, validated and admitted, but nothing runs pods or collects garbage. A test class registers one
  * ({@code @RegisterExtension static final ApiServer API = ApiServer.withCrd();}): it starts before the class's
  * {@code @BeforeAll} methods and stops after its {@code @AfterAll} ones, so those may start and stop an operator.
+ * A class whose tests need the operator running registers a {@link RunningOperator} instead, which has its own.
  */
 final class ApiServer implements BeforeAllCallback, AfterAllCallback {
 

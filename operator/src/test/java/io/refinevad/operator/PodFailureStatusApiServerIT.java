@@ -11,18 +11,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.dependent.DetectorResources;
-import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.operator.status.PodProblems;
 import io.refinevad.testsupport.DetectorFixture;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,36 +28,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PodFailureStatusApiServerIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final OperatorSettings SETTINGS = new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1));
-    private static final AtomicInteger NAMESPACES = new AtomicInteger();
     @RegisterExtension
-    static final ApiServer API = ApiServer.withCrd();
+    static final RunningOperator OPERATOR = RunningOperator.perTest("pod-failures");
 
-    private KubernetesClient client;
-    private String namespace;
-    private DetectorOperator operator;
-
-    @BeforeEach
-    void startOperator() {
-        client = API.client();
-        namespace = API.createNamespace("pod-failures-" + NAMESPACES.incrementAndGet());
-        operator = new DetectorOperator(client, new SimpleMeterRegistry(), SETTINGS, Optional.empty());
-        operator.start();
-    }
-
-    @AfterEach
-    void deleteDetectorsThenStopOperator() {
-        try {
-            API.deleteDetectors(namespace);
-        } finally {
-            operator.close();
-        }
-    }
+    private final KubernetesClient client = OPERATOR.client();
 
     @Test
     void aServerKilledForItsMemoryIsCountedAndReportedAsOomKilledWithItsContainer() {
-        AnomalyDetector detector = client.resource(DetectorFixture.minimal(AnomalyDetector.class, namespace, "small"))
-                .create();
+        AnomalyDetector detector = client.resource(DetectorFixture.minimal(AnomalyDetector.class,
+                OPERATOR.namespace(), "small")).create();
         scoringPod(detector, "small-0", new ContainerStatusBuilder().withName("scorer").withImage("scorer")
                 .withImageID("").withReady(false).withRestartCount(2)
                 .withState(new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff").endWaiting()
@@ -84,8 +57,8 @@ class PodFailureStatusApiServerIT {
 
     @Test
     void aMissingImageIsReportedAsImagePullFailedWithTheImageName() {
-        AnomalyDetector detector = client.resource(DetectorFixture.minimal(AnomalyDetector.class, namespace, "typo"))
-                .create();
+        AnomalyDetector detector = client.resource(DetectorFixture.minimal(AnomalyDetector.class,
+                OPERATOR.namespace(), "typo")).create();
         String message = "Back-off pulling image \"registry.invalid/missing-image:0\"";
         scoringPod(detector, "typo-0", new ContainerStatusBuilder().withName("scorer").withImage("scorer")
                 .withImageID("").withReady(false).withRestartCount(0)
@@ -103,7 +76,7 @@ class PodFailureStatusApiServerIT {
 
     /** A pod of the detector's with a 128Mi limit, Running, its server's status as given. */
     private void scoringPod(AnomalyDetector detector, String name, ContainerStatus server) {
-        Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(OPERATOR.namespace())
                 .withLabels(DetectorResources.podSelector(detector)).endMetadata().withNewSpec().addNewContainer()
                 .withName("scorer").withImage("scorer").withNewResources()
                 .addToLimits("memory", new Quantity("128Mi")).endResources().endContainer().endSpec().build())
@@ -114,7 +87,8 @@ class PodFailureStatusApiServerIT {
     }
 
     private AnomalyDetector live(String name) {
-        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace).withName(name).get();
+        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace())
+                .withName(name).get();
         assertThat(detector).as("detector %s", name).isNotNull();
         assertThat(detector.getStatus()).as("status").isNotNull();
         return detector;
