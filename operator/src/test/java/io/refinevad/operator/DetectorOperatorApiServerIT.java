@@ -12,21 +12,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.reconciler.AnomalyDetectorReconciler;
-import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.operator.status.StatusAggregator;
 import io.refinevad.testsupport.DetectorFixture;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,40 +33,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DetectorOperatorApiServerIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final OperatorSettings SETTINGS = new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1));
     private static final String POLICY_MESSAGE = "scoring Deployments are forbidden in this namespace (test policy)";
-    private static final AtomicInteger NAMESPACES = new AtomicInteger();
     @RegisterExtension
-    static final ApiServer API = ApiServer.withCrd();
+    static final RunningOperator OPERATOR = RunningOperator.perTest("test");
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private KubernetesClient client;
-    private String namespace;
-    private DetectorOperator operator;
-
-    @BeforeEach
-    void startOperator() {
-        client = API.client();
-        namespace = API.createNamespace("test-" + NAMESPACES.incrementAndGet());
-        operator = new DetectorOperator(client, registry, SETTINGS, Optional.empty());
-        operator.start();
-    }
-
-    /** Deletes the test's detectors while the operator still runs, so that it removes their finalizers. */
-    @AfterEach
-    void deleteDetectorsThenStopOperator() {
-        try {
-            API.deleteDetectors(namespace);
-        } finally {
-            operator.close();
-        }
-    }
+    private final KubernetesClient client = OPERATOR.client();
 
     @Test
     void aPassTheApiRejectsIsDegradedReconcileFailedWithAWarningEventAndAnErrorCount() {
         forbidDeploymentsInTheNamespace();
 
-        client.resource(DetectorFixture.minimal(AnomalyDetector.class, namespace, "blocked")).create();
+        client.resource(DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "blocked")).create();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             Condition degraded = condition(live("blocked"), ConditionType.DEGRADED);
@@ -85,14 +56,14 @@ class DetectorOperatorApiServerIT {
                     assertThat(event.getReason()).isEqualTo(StatusAggregator.RECONCILE_FAILED);
                     assertThat(event.getMessage()).contains(POLICY_MESSAGE);
                 }));
-        Timer failures = registry.find("refinevad_operator_reconcile").tag("outcome", "error").timer();
+        Timer failures = OPERATOR.meters().find("refinevad_operator_reconcile").tag("outcome", "error").timer();
         assertThat(failures).as("the error count").isNotNull();
         assertThat(failures.count()).isPositive();
     }
 
     @Test
     void aDeletedDetectorLosesItsFinalizerAndItsScalingHistory() {
-        client.resource(DetectorFixture.minimal(AnomalyDetector.class, namespace, "brief")).create();
+        client.resource(DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "brief")).create();
         await().atMost(TIMEOUT).untilAsserted(() -> {
             AnomalyDetector detector = live("brief");
             assertThat(detector.getMetadata().getFinalizers()).contains(AnomalyDetectorReconciler.FINALIZER);
@@ -100,10 +71,11 @@ class DetectorOperatorApiServerIT {
             assertThat(scalingHistories()).isEqualTo(1);
         });
 
-        client.resources(AnomalyDetector.class).inNamespace(namespace).withName("brief").delete();
+        client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace()).withName("brief").delete();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(client.resources(AnomalyDetector.class).inNamespace(namespace).withName("brief").get())
+            assertThat(client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace()).withName("brief")
+                    .get())
                     .as("the detector, once its finalizer is removed").isNull();
             assertThat(scalingHistories()).isZero();
         });
@@ -134,7 +106,7 @@ class DetectorOperatorApiServerIT {
                   validationActions: [Deny]
                   matchResources:
                     namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %1$s}}
-                """.formatted(namespace, POLICY_MESSAGE);
+                """.formatted(OPERATOR.namespace(), POLICY_MESSAGE);
         client.load(new ByteArrayInputStream(policy.getBytes(StandardCharsets.UTF_8))).create();
         Deployment probe = new DeploymentBuilder().withNewMetadata().withName("probe").endMetadata().withNewSpec()
                 .withNewSelector().addToMatchLabels("app", "probe").endSelector()
@@ -142,12 +114,13 @@ class DetectorOperatorApiServerIT {
                 .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
                 .endTemplate().endSpec().build();
         await().atMost(TIMEOUT).untilAsserted(() -> assertThatThrownBy(() ->
-                client.apps().deployments().inNamespace(namespace).resource(probe).dryRun().create())
+                client.apps().deployments().inNamespace(OPERATOR.namespace()).resource(probe).dryRun().create())
                 .isInstanceOf(KubernetesClientException.class).hasMessageContaining(POLICY_MESSAGE));
     }
 
     private AnomalyDetector live(String name) {
-        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(namespace).withName(name).get();
+        AnomalyDetector detector = client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace())
+                .withName(name).get();
         assertThat(detector).as("detector %s", name).isNotNull();
         return detector;
     }
@@ -159,13 +132,13 @@ class DetectorOperatorApiServerIT {
     }
 
     private List<Event> warnings(String detector) {
-        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        return client.v1().events().inNamespace(OPERATOR.namespace()).list().getItems().stream()
                 .filter(e -> "Warning".equals(e.getType()) && detector.equals(e.getInvolvedObject().getName()))
                 .toList();
     }
 
     private double scalingHistories() {
-        Gauge gauge = registry.find("refinevad_operator_scaling_histories").gauge();
+        Gauge gauge = OPERATOR.meters().find("refinevad_operator_scaling_histories").gauge();
         assertThat(gauge).as("the scaling-history gauge").isNotNull();
         return gauge.value();
     }

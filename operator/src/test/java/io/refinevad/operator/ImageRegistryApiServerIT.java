@@ -9,10 +9,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.dependent.DetectorResources;
-import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.testsupport.DetectorFixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,28 +40,9 @@ class ImageRegistryApiServerIT {
     private static final Path TOOLS = Path.of(Optional.ofNullable(System.getenv("REFINEVAD_CACHE"))
             .orElse(System.getProperty("user.home") + "/.cache/refinevad"), "tools/bin");
     @RegisterExtension
-    static final ApiServer API = ApiServer.withCrd();
-    private static KubernetesClient client;
-    private static String namespace;
-    private static DetectorOperator operator;
+    static final RunningOperator OPERATOR = RunningOperator.perClass("images").startedByTheTest();
 
-    @BeforeAll
-    static void createNamespace() {
-        client = API.client();
-        namespace = API.createNamespace("images");
-    }
-
-    /** Deletes the detectors while the operator still runs, so that it removes their finalizers. */
-    @AfterAll
-    static void deleteDetectorsThenStopOperator() {
-        try {
-            API.deleteDetectors(namespace);
-        } finally {
-            if (operator != null) {
-                operator.close();
-            }
-        }
-    }
+    private final KubernetesClient client = OPERATOR.client();
 
     @Test
     void theChartsRegistryReachesTheOperatorAndEveryScoringPodImage() throws Exception {
@@ -77,8 +54,8 @@ class ImageRegistryApiServerIT {
                 .map(EnvVar::getValue).findFirst().orElseThrow();
         assertThat(told).isEqualTo(PUSHED);
 
-        startOperator(new ProductImages(told));
-        AnomalyDetector detector = DetectorFixture.withModel(AnomalyDetector.class, namespace, "cams",
+        OPERATOR.startWith(new ProductImages(told));
+        AnomalyDetector detector = DetectorFixture.withModel(AnomalyDetector.class, OPERATOR.namespace(), "cams",
                 "https://models.example/m.tgz");
         detector.getSpec().getModel().setSha256("ab".repeat(32));
         client.resource(detector).create();
@@ -90,12 +67,11 @@ class ImageRegistryApiServerIT {
             assertThat(pod.getInitContainers().get(0).getImage())
                     .isEqualTo(PUSHED + "/model-fetcher:" + ProductImages.TAG);
         });
-        assertThat(client.resources(AnomalyDetector.class).inNamespace(namespace).withName("cams").get()
+        assertThat(client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace()).withName("cams").get()
                 .getSpec().getRuntime().getImage()).as("the stored detector's spec.runtime.image").isNull();
 
         // An operator told no registry (as an upgrade to another version would change the tag): the pods follow.
-        operator.close();
-        startOperator(ProductImages.AS_BUILT);
+        OPERATOR.startWith(ProductImages.AS_BUILT);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(scoringPod("cams").getContainers().get(0).getImage())
                 .isEqualTo(ProductImages.AS_BUILT.inferenceServer()));
     }
@@ -109,23 +85,16 @@ class ImageRegistryApiServerIT {
         assertThat(errors).contains("/image/registry").contains(PUSHED + "/");
     }
 
-    private static void startOperator(ProductImages images) {
-        operator = new DetectorOperator(client, new SimpleMeterRegistry(),
-                new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.empty(), images),
-                Optional.empty());
-        operator.start();
-    }
-
-    private static PodSpec scoringPod(String detector) {
-        Deployment deployment = client.apps().deployments().inNamespace(namespace)
-                .withName(DetectorResources.deploymentName(
-                        client.resources(AnomalyDetector.class).inNamespace(namespace).withName(detector).get()))
+    private PodSpec scoringPod(String detector) {
+        Deployment deployment = client.apps().deployments().inNamespace(OPERATOR.namespace())
+                .withName(DetectorResources.deploymentName(client.resources(AnomalyDetector.class)
+                        .inNamespace(OPERATOR.namespace()).withName(detector).get()))
                 .get();
         assertThat(deployment).as("the scoring Deployment").isNotNull();
         return deployment.getSpec().getTemplate().getSpec();
     }
 
-    private static List<HasMetadata> helmTemplate(String... values) throws IOException, InterruptedException {
+    private List<HasMetadata> helmTemplate(String... values) throws IOException, InterruptedException {
         Process helm = helm(values);
         byte[] manifests = helm.getInputStream().readAllBytes();
         String errors = new String(helm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

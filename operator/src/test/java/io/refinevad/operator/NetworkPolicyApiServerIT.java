@@ -8,18 +8,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.dependent.OperatorPods;
-import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.testsupport.DetectorFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,38 +27,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NetworkPolicyApiServerIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final OperatorPods OPERATOR = new OperatorPods("refinevad-system",
+    private static final OperatorPods OPERATOR_PODS = new OperatorPods("refinevad-system",
             Map.of("app.kubernetes.io/name", "refinevad-operator", "app.kubernetes.io/instance", "vad"));
     @RegisterExtension
-    static final ApiServer API = ApiServer.withCrd();
-    private static DetectorOperator operator;
-    private static KubernetesClient client;
-    private static String namespace;
+    static final RunningOperator OPERATOR = RunningOperator.perClass("policies").withOperatorPods(OPERATOR_PODS);
 
-    @BeforeAll
-    static void startOperator() {
-        client = API.client();
-        namespace = API.createNamespace("policies");
-        operator = new DetectorOperator(client, new SimpleMeterRegistry(),
-                new OperatorSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.of(OPERATOR),
-                        ProductImages.AS_BUILT),
-                Optional.empty());
-        operator.start();
-    }
-
-    /** Deletes the detectors while the operator still runs, so that it removes their finalizers. */
-    @AfterAll
-    static void stopOperator() {
-        try {
-            API.deleteDetectors(namespace);
-        } finally {
-            operator.close();
-        }
-    }
+    private final KubernetesClient client = OPERATOR.client();
 
     @Test
     void theApiServerAcceptsThePolicyTheOperatorRendersAndSwitchingItOffDeletesIt() {
-        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, namespace, "guarded");
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "guarded");
         detector.getSpec().getNetworkPolicy().setAllowedClients(List.of(new NetworkPolicyPeerBuilder()
                 .withNewIpBlock().withCidr("10.20.0.0/16").endIpBlock().build()));
         client.resource(detector).create();
@@ -77,7 +50,7 @@ class NetworkPolicyApiServerIT {
                 assertThat(rule.getPorts()).singleElement().satisfies(port ->
                         assertThat(port.getPort().getIntVal()).isEqualTo(DetectorResources.ADMIN_PORT));
                 assertThat(rule.getFrom()).singleElement().satisfies(peer ->
-                        assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR.labels()));
+                        assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR_PODS.labels()));
             });
             assertThat(policy.getSpec().getIngress()).anySatisfy(rule -> assertThat(rule.getFrom())
                     .anySatisfy(peer -> assertThat(peer.getIpBlock()).isNotNull()));
@@ -92,29 +65,30 @@ class NetworkPolicyApiServerIT {
 
     @Test
     void aDetectorCreatedWithThePolicyOffGetsNone() {
-        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, namespace, "open");
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "open");
         detector.getSpec().getNetworkPolicy().setEnabled(false);
         client.resource(detector).create();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(namespace).withName("open")
-                    .get();
+            AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace())
+                    .withName("open").get();
             assertThat(live.getStatus()).as("reconciled").isNotNull();
-            assertThat(client.apps().deployments().inNamespace(namespace).withName("open").get()).isNotNull();
+            assertThat(client.apps().deployments().inNamespace(OPERATOR.namespace()).withName("open").get())
+                    .isNotNull();
         });
         assertThat(policy("open")).isNull();
     }
 
-    private static NetworkPolicy policy(String detector) {
-        return client.network().v1().networkPolicies().inNamespace(namespace).withName(detector).get();
+    private NetworkPolicy policy(String detector) {
+        return client.network().v1().networkPolicies().inNamespace(OPERATOR.namespace()).withName(detector).get();
     }
 
     /**
      * A merge patch, which carries no resourceVersion: an edit (read, then replace that version) loses to the
      * operator writing the detector in between with 409 Conflict.
      */
-    private static void setEnabled(String detector, boolean enabled) {
-        client.resources(AnomalyDetector.class).inNamespace(namespace).withName(detector)
+    private void setEnabled(String detector, boolean enabled) {
+        client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace()).withName(detector)
                 .patch(PatchContext.of(PatchType.JSON_MERGE),
                         "{\"spec\":{\"networkPolicy\":{\"enabled\":" + enabled + "}}}");
     }
