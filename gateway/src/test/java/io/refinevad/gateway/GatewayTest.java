@@ -85,6 +85,8 @@ class GatewayTest {
             String metrics = gatewayMetrics();
             assertEquals(livePods().size(), PrometheusText.value(metrics, "refinevad_gateway_ready_pods"));
             assertEquals(0, podStreamsSeenByGateway(metrics).stream().mapToDouble(Double::doubleValue).sum());
+            assertEquals(0, PrometheusText.value(metrics, "refinevad_gateway_streams"));
+            assertEquals(0, PrometheusText.value(metrics, "refinevad_gateway_kept_segments"), "segments kept");
         });
     }
 

@@ -185,6 +185,10 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
         if (from != upstream || finished) {
             return;
         }
+        if (from.handedBack && status.isOk() && cameraInputDone && log.end() == nextAnswer) {
+            finish(Status.OK);  // handed back after the last answer the camera was owed: nothing left to move
+            return;
+        }
         if (open != null && movable(from, status)) {
             if (!from.handedBack) {
                 pods.suspect(from.pod);
