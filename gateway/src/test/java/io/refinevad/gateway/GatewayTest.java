@@ -197,6 +197,28 @@ class GatewayTest {
 
     @Test
     @Order(6)
+    void everyStreamOfADrainedPodGoesOnWhileTheOthersRunOn() throws Exception {
+        List<Camera> cameras = new ArrayList<>();
+        for (int camera = 0; camera < 6; camera++) {
+            cameras.add(Camera.stream(GATEWAY, "crowd-" + camera, RATE));
+        }
+        await().atMost(STREAM_END).until(() -> cameras.stream().allMatch(camera -> camera.scored() >= 10));
+        TestPod drained = pods.get(0);
+        int handedBack = drained.loadReport().getActiveStreams();
+        try {
+            AdminGrpc.newBlockingStub(drained.adminChannel()).drain(DrainRequest.getDefaultInstance());
+            for (Camera camera : cameras) {
+                assertEquals(Status.Code.OK, camera.ended.get(STREAM_END.toSeconds(), TimeUnit.SECONDS).getCode());
+                assertEveryAnswerOnceInOrderAsTheReference(camera);
+            }
+            assertTrue(handedBack >= 1, "the drained pod had no stream to hand back");
+        } finally {
+            AdminGrpc.newBlockingStub(drained.adminChannel()).undrain(UndrainRequest.getDefaultInstance());
+        }
+    }
+
+    @Test
+    @Order(7)
     void aStreamWhosePodIsKilledGoesOnOnAnotherPodUnbroken() throws Exception {
         Camera camera = Camera.stream(GATEWAY, "killed", RATE);
         await().atMost(STREAM_END).until(() -> camera.scored() >= 10);
