@@ -21,6 +21,15 @@ public interface GatewayConfig {
 
     interface Pods {
         /**
+         * The detector's headless Service: when set, the pods are the endpoints of its EndpointSlices (watched, Ready
+         * ones take streams) on their port named {@code grpc}, instead of {@link #staticList()}.
+         */
+        Optional<String> service();
+
+        /** The Service's namespace; unset: the namespace of the gateway's own pod (or of the kubeconfig). */
+        Optional<String> namespace();
+
+        /**
          * The scoring pods, as {@code host:port} (admin port {@link #adminPort()}) or {@code host:port:admin-port}:
          * for running beside pods outside a cluster, and for tests.
          */

@@ -59,6 +59,7 @@ public class ScoringPods implements PodListener {
     }
 
     void stop(@Observes ShutdownEvent stopping) {
+        discovery.close();
         poller.shutdownNow();
         pods.values().forEach(ScoringPod::close);
     }
