@@ -21,7 +21,7 @@ from .category_calibration import calibrate_categories
 from .data import Dataset
 from .export import TOLERANCE, alarm_fields, describe_alarm_fields, rewrite_alarm_fields
 from .inference import TRAINING_FILE, load_model
-from .train import calibrate, load_training_set
+from .train import calibrate, load_videos
 
 
 def check_export_is_of(model, export_dir: Path) -> dict:
@@ -56,15 +56,16 @@ def main(argv=None) -> None:
         if list(dataset.categories) != list(cfg.model.categories):
             raise cli.UsageError(f"{args.data} has categories {list(dataset.categories)}, the model "
                                  f"{list(cfg.model.categories)}: calibrate on the data the model was trained on")
-        data = load_training_set(dataset, cfg.train.max_segments, progress)
+        data, calibration, calibrated_on = load_videos(dataset, cfg.train, progress)
         start = time.monotonic()
-        threshold = calibrate(model, cfg, data, progress)
+        threshold = calibrate(model, cfg, calibration, progress)
         threshold["seconds"] = round(time.monotonic() - start, 2)
-        category = calibrate_categories(model, cfg, data, threshold["value"], progress)
+        category = calibrate_categories(model, cfg, calibration, threshold["value"], progress)
         counts = data.categories[data.anomalous].sum(axis=0)
         path = args.model / TRAINING_FILE
         training = json.loads(path.read_text()) if path.is_file() else {}
         training.update({"threshold": threshold, "category_confidence": category,
+                         "calibration_videos": calibrated_on,
                          "category_counts": {name: int(n) for name, n in zip(cfg.model.categories, counts)},
                          "calibrated_on": str(args.data)})
         staging = path.with_name(path.name + ".tmp")

@@ -118,6 +118,11 @@ class TrainConfig:
     # up to this many training videos, half normal and half anomalous (events.calibrate_threshold).
     calibration_window: int = 32
     calibration_videos: int = 200
+    # The share of each class's training videos set aside before training and used only to calibrate the alarm
+    # threshold and the category confidence, streamed raw as the server streams them: a threshold set on videos the
+    # model has fitted sits too close to their scores for unseen video (docs/MODEL.md). 0, or a class with fewer
+    # than train.MIN_HELD_OUT videos to set aside, calibrates on the training videos themselves.
+    calibration_holdout: float = 0.0
 
     def validate(self) -> "TrainConfig":
         _require(self.epochs >= 1, "epochs", self.epochs, "an integer >= 1")
@@ -129,6 +134,8 @@ class TrainConfig:
         _require(0.0 <= self.normal_crops <= 1.0, "normal_crops", self.normal_crops, "a fraction in [0, 1]")
         _require(self.calibration_window >= 1, "calibration_window", self.calibration_window, "an integer >= 1")
         _require(self.calibration_videos >= 2, "calibration_videos", self.calibration_videos, "an integer >= 2")
+        _require(0.0 <= self.calibration_holdout <= 0.5, "calibration_holdout", self.calibration_holdout,
+                 "a fraction in [0, 0.5]")
         _require(self.smoothing in SMOOTHING_MODES, "smoothing", self.smoothing, " or ".join(SMOOTHING_MODES))
         return self
 

@@ -128,6 +128,12 @@ def _training(model_dir: Path) -> dict:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
+def _calibration_source(training: dict) -> str:
+    """Which videos the calibrations were made on (train.calibration_holdout), as the manifest says it."""
+    held_out = training.get("calibration_videos", {}).get("held_out", False)
+    return "held-out training videos (not trained on)" if held_out else "training videos"
+
+
 def threshold_fields(model_dir: Path, window: int, override: float = None) -> dict:
     """The manifest's alarm threshold: --threshold, else the one refinevad.train calibrated on training videos,
     else nothing (a model trained before calibration existed; readers then keep their own default).
@@ -137,10 +143,11 @@ def threshold_fields(model_dir: Path, window: int, override: float = None) -> di
     """
     if override is not None:
         return {"threshold": override, "threshold_calibration": {"source": "--threshold"}}
-    calibration = _training(model_dir).get("threshold")
+    training = _training(model_dir)
+    calibration = training.get("threshold")
     if calibration is None:
         return {}
-    details = {"source": "training videos", **calibration}
+    details = {"source": _calibration_source(training), **calibration}
     if calibration.get("window") != window:
         details["note"] = f"calibrated at W={calibration.get('window')}, served at W={window}"
     return {"threshold": calibration["value"], "threshold_calibration": details}
@@ -155,10 +162,11 @@ def category_fields(model_dir: Path, window: int, threshold: float = None) -> di
     "unknown"; "category_calibration" says where it came from, and notes a window or alarm threshold other than the
     calibrated ones. Both fields are additive, like the threshold's.
     """
-    calibration = _training(model_dir).get("category_confidence")
+    training = _training(model_dir)
+    calibration = training.get("category_confidence")
     if calibration is None:
         return {}
-    details = {"source": "training videos", **calibration}
+    details = {"source": _calibration_source(training), **calibration}
     notes = []
     if calibration.get("window") != window:
         notes.append(f"calibrated at W={calibration.get('window')}, served at W={window}")

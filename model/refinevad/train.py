@@ -13,7 +13,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -49,27 +49,87 @@ class TrainingSet:
         return np.flatnonzero(self.labels == 1)
 
 
+# A class with fewer videos than this to set aside for calibration is not held out: a threshold chosen on fewer
+# unseen videos would be noisier than one chosen on the fitted ones.
+MIN_HELD_OUT = 10
+
+
+def held_out_videos(anomalous: Sequence[bool], share: float, seed: int) -> FrozenSet[int]:
+    """The indices of the training videos set aside for calibration (train.calibration_holdout): round(share * n) of
+    each class's n videos, drawn with the seed, so that refinevad.calibrate finds the same ones again; none when share
+    is 0 or either class would give fewer than MIN_HELD_OUT."""
+    anomalous = np.asarray(anomalous, dtype=bool)
+    groups = [np.flatnonzero(anomalous == flag) for flag in (False, True)]
+    counts = [round(share * len(group)) for group in groups]
+    if min(counts) < MIN_HELD_OUT:
+        return frozenset()
+    rng = np.random.default_rng(seed + 3)
+    return frozenset(int(i) for group, n in zip(groups, counts) for i in rng.permutation(group)[:n])
+
+
 def load_training_set(dataset: Dataset, max_segments: int, progress,
-                      keep_raw_normal_longer_than: Optional[int] = None) -> TrainingSet:
+                      keep_raw_normal_longer_than: Optional[int] = None,
+                      held_out: FrozenSet[int] = frozenset()) -> Tuple[TrainingSet, Optional[TrainingSet]]:
+    """The videos trained on (mean-pooled to max_segments), and the held-out ones (indices into the training list)
+    as a set of their own with raw features, as the server streams them, or None when none is held out."""
     videos = dataset.split("train")
-    features, labels, categories, raw_normal = [], [], [], {}
+    trained, kept = _VideoSet(), _VideoSet()
     for i, video in enumerate(videos):
         x = dataset.features(video)
         if dataset.feature_dim is None:
             dataset.feature_dim = x.shape[1]  # the first file fixes D; every other file must match it
-        features.append(resample_mean(x, max_segments))
-        if keep_raw_normal_longer_than is not None and not video.anomalous and len(x) > keep_raw_normal_longer_than:
-            raw_normal[i] = x
-        labels.append(1.0 if video.anomalous else 0.0)
-        categories.append(dataset.multi_hot(video))
+        if i in held_out:
+            kept.add(x, video.anomalous, dataset.multi_hot(video))
+        else:
+            if keep_raw_normal_longer_than is not None and not video.anomalous \
+                    and len(x) > keep_raw_normal_longer_than:
+                trained.raw_normal[len(trained.features)] = x
+            trained.add(resample_mean(x, max_segments), video.anomalous, dataset.multi_hot(video))
         if (i + 1) % 200 == 0:
             progress(f"read {i + 1}/{len(videos)} training videos")
-    labels = np.array(labels, dtype=np.float32)
-    if labels.min() == labels.max():
-        kind = "anomalous" if labels[0] else "normal"
+    data = trained.build(dataset.feature_dim)
+    if data.labels.min() == data.labels.max():
+        kind = "anomalous" if data.labels[0] else "normal"
         raise cli.UsageError(f"{dataset.root / 'train.list'}: every training video is {kind}; "
                              f"multiple-instance learning needs both normal and anomalous videos")
-    return TrainingSet(features, labels, np.stack(categories), dataset.feature_dim, raw_normal)
+    return data, (kept.build(dataset.feature_dim) if kept.features else None)
+
+
+@dataclass
+class _VideoSet:
+    """A TrainingSet being read."""
+    features: List[np.ndarray] = field(default_factory=list)
+    labels: List[float] = field(default_factory=list)
+    categories: List[np.ndarray] = field(default_factory=list)
+    raw_normal: Dict[int, np.ndarray] = field(default_factory=dict)
+
+    def add(self, x: np.ndarray, anomalous: bool, categories: np.ndarray) -> None:
+        self.features.append(x)
+        self.labels.append(1.0 if anomalous else 0.0)
+        self.categories.append(categories)
+
+    def build(self, feature_dim: int) -> TrainingSet:
+        return TrainingSet(self.features, np.array(self.labels, dtype=np.float32), np.stack(self.categories),
+                           feature_dim, self.raw_normal)
+
+
+def load_videos(dataset: Dataset, cfg: TrainConfig, progress) -> Tuple[TrainingSet, TrainingSet, dict]:
+    """The videos trained on; the videos the threshold and category confidence are calibrated on, the held-out ones
+    (train.calibration_holdout) or else the trained ones, saying why; and what training.json records of the latter."""
+    held_out = held_out_videos([v.anomalous for v in dataset.split("train")], cfg.calibration_holdout, cfg.seed)
+    data, held = load_training_set(dataset, cfg.max_segments, progress, crop_segments(cfg), held_out)
+    if held is not None:
+        calibration = held
+        progress(f"calibration: {len(held.normal)} normal and {len(held.anomalous)} anomalous training videos held "
+                 f"out (train.calibration_holdout {cfg.calibration_holdout}), never trained on, streamed raw")
+    else:
+        calibration = data
+        why = "train.calibration_holdout 0" if cfg.calibration_holdout == 0 else \
+            f"a class has fewer than {MIN_HELD_OUT} videos to set aside at train.calibration_holdout {cfg.calibration_holdout}"
+        progress(f"calibration: on the training videos as trained ({why})")
+    summary = {"held_out": held is not None, "share": cfg.calibration_holdout,
+               "normal_videos": len(calibration.normal), "anomalous_videos": len(calibration.anomalous)}
+    return data, calibration, summary
 
 
 def crop_segments(cfg: TrainConfig) -> Optional[int]:
@@ -252,8 +312,8 @@ def train(cfg: Config, data: TrainingSet, crops: NormalCrops, progress) -> tuple
 
 def calibrate(model: RefineVAD, cfg: Config, data: TrainingSet, progress) -> dict:
     """The alarm threshold from training videos only (video-level labels): streaming scores at the serving window
-    of a seeded sample of at most calibration_videos training videos (as trained, mean-pooled to max_segments),
-    half normal and half anomalous, each reduced to its alarm level; events.calibrate_threshold chooses."""
+    of a seeded sample of at most calibration_videos of the calibration videos (load_videos), half normal and
+    half anomalous, each reduced to its alarm level; events.calibrate_threshold chooses."""
     window, half = cfg.train.calibration_window, cfg.train.calibration_videos // 2
     rng = np.random.default_rng(cfg.train.seed + 1)
     model.eval()
@@ -302,7 +362,7 @@ def main(argv=None) -> None:
         cfg.train.validate()
         explicit_dim = args.config is not None and "feature_dim" in json.loads(args.config.read_text()).get("model", {})
         dataset = Dataset(args.data, feature_dim=cfg.model.feature_dim if explicit_dim else None)
-        data = load_training_set(dataset, cfg.train.max_segments, progress, crop_segments(cfg.train))
+        data, calibration, calibrated_on = load_videos(dataset, cfg.train, progress)
         derive_from_data(cfg, data, progress)
         crops = normal_crops_of(cfg.train, data)
         progress(crops.description())
@@ -314,11 +374,13 @@ def main(argv=None) -> None:
         model, history = train(cfg, data, crops, progress)
         seconds = time.monotonic() - start
         start = time.monotonic()
-        threshold = calibrate(model, cfg, data, progress)
+        threshold = calibrate(model, cfg, calibration, progress)
         threshold["seconds"] = round(time.monotonic() - start, 2)
-        category_confidence = calibrate_categories(model, cfg, data, threshold["value"], progress)
+        category_confidence = calibrate_categories(model, cfg, calibration, threshold["value"], progress)
         counts = data.categories[data.anomalous].sum(axis=0)
-        training = {"data": str(args.data), "train_videos": len(data.features), "seconds": round(seconds, 2),
+        training = {"data": str(args.data), "train_videos": len(data.features),
+                    "calibration_videos": calibrated_on,
+                    "seconds": round(seconds, 2),
                     "seconds_per_epoch": round(seconds / cfg.train.epochs, 3),
                     "peak_memory_mib": round(peak_memory_mib(), 1),
                     "parameters": sum(p.numel() for p in model.parameters()), "history": history,

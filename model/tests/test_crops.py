@@ -63,7 +63,7 @@ def data_folder(tmp_path_factory):
 def test_training_keeps_the_unpooled_features_of_normal_videos_longer_than_the_window_only(data_folder):
     cfg = Config.from_dict({"train": {"normal_crops": 0.5, "calibration_window": 40, "max_segments": 16}})
     dataset = Dataset(data_folder)
-    data = load_training_set(dataset, cfg.train.max_segments, lambda _: None, crop_segments(cfg.train))
+    data, _ = load_training_set(dataset, cfg.train.max_segments, lambda _: None, crop_segments(cfg.train))
     videos = dataset.split("train")
     lengths = [dataset.features(v).shape[0] for v in videos]
     expected = {i for i, v in enumerate(videos) if not v.anomalous and lengths[i] > 40}
@@ -76,7 +76,7 @@ def test_training_keeps_the_unpooled_features_of_normal_videos_longer_than_the_w
 
 def test_crops_off_keep_no_unpooled_features(data_folder):
     cfg = Config.from_dict({"train": {"normal_crops": 0.0}})
-    data = load_training_set(Dataset(data_folder), 16, lambda _: None, crop_segments(cfg.train))
+    data, _ = load_training_set(Dataset(data_folder), 16, lambda _: None, crop_segments(cfg.train))
     assert data.raw_normal == {} and "off" in normal_crops_of(cfg.train, data).description()
 
 
