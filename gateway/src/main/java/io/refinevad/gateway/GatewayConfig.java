@@ -19,6 +19,8 @@ public interface GatewayConfig {
 
     Streams streams();
 
+    Rebalance rebalance();
+
     interface Pods {
         /**
          * The detector's headless Service: when set, the pods are the endpoints of its EndpointSlices (watched, Ready
@@ -60,5 +62,16 @@ public interface GatewayConfig {
         /** How long a stream that lost its pod waits for another one to be ready before it ends with UNAVAILABLE. */
         @WithDefault("10s")
         Duration moveTimeout();
+    }
+
+    /** Moving streams to pods that became placeable after others took them (a surge): docs/GATEWAY.md. */
+    interface Rebalance {
+        /** Streams this gateway moves a second at most (each move pauses its stream briefly); 0: none. */
+        @WithDefault("5")
+        int movesPerSecond();
+
+        /** How often the pods' loads are compared and moves planned: at most moves-per-second x period each time. */
+        @WithDefault("1s")
+        Duration period();
     }
 }

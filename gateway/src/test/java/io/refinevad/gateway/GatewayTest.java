@@ -63,6 +63,9 @@ class GatewayTest {
     private static final Duration STREAM_END = Duration.ofMinutes(1);
     /** Segments a second: the golden clip's 50 take 2.5 s, long enough to move a stream in the middle. */
     private static final double RATE = 20;
+    /** Streams placed on one pod before the two others become placeable, and their rate: 50 segments take 12.5 s. */
+    private static final int SURGE_STREAMS = 9;
+    private static final double SURGE_RATE = 4;
 
     /** Read once the application (and so its configuration) is up. */
     private static List<TestPod> pods;
@@ -219,6 +222,41 @@ class GatewayTest {
 
     @Test
     @Order(7)
+    void streamsPlacedOnOnePodSpreadToWithinOneOfEvenWhenTheOthersBecomePlaceable() throws Exception {
+        List<TestPod> others = pods.subList(1, 3);
+        double movesBefore = rebalancingMoves();
+        List<Camera> cameras = new ArrayList<>();
+        try {
+            others.forEach(pod -> AdminGrpc.newBlockingStub(pod.adminChannel())
+                    .drain(DrainRequest.getDefaultInstance()));
+            await().atMost(STREAM_END).untilAsserted(() -> assertEquals(1,
+                    PrometheusText.value(gatewayMetrics(), "refinevad_gateway_ready_pods")));
+            for (int camera = 0; camera < SURGE_STREAMS; camera++) {
+                cameras.add(Camera.stream(GATEWAY, "surge-" + camera, SURGE_RATE));
+            }
+            await().atMost(STREAM_END).until(() -> cameras.stream().allMatch(camera -> camera.scored() >= 1));
+            assertEquals(SURGE_STREAMS, pods.get(0).loadReport().getActiveStreams(), "streams on the only pod");
+        } finally {
+            others.forEach(pod -> AdminGrpc.newBlockingStub(pod.adminChannel())
+                    .undrain(UndrainRequest.getDefaultInstance()));
+        }
+
+        // 9 streams over 3 pods: 3 each is even; every pod within one of it, and no stream lost on the way.
+        await().atMost(STREAM_END).untilAsserted(() -> {
+            List<Integer> streams = pods.stream().map(pod -> pod.loadReport().getActiveStreams()).toList();
+            assertEquals(SURGE_STREAMS, streams.stream().mapToInt(Integer::intValue).sum(), "streams " + streams);
+            streams.forEach(count -> assertTrue(Math.abs(count - SURGE_STREAMS / 3) <= 1, "streams " + streams));
+        });
+        for (Camera camera : cameras) {
+            assertEquals(Status.Code.OK, camera.ended.get(STREAM_END.toSeconds(), TimeUnit.SECONDS).getCode());
+            assertEveryAnswerOnceInOrderAsTheReference(camera);
+        }
+        // from 9/0/0 the fewest moves to within one of 3/3/3 are 5 (to 4/3/2 or 4/2/3)
+        assertTrue(rebalancingMoves() - movesBefore >= 5, "rebalancing moves " + (rebalancingMoves() - movesBefore));
+    }
+
+    @Test
+    @Order(8)
     void aStreamWhosePodIsKilledGoesOnOnAnotherPodUnbroken() throws Exception {
         Camera camera = Camera.stream(GATEWAY, "killed", RATE);
         await().atMost(STREAM_END).until(() -> camera.scored() >= 10);
@@ -306,6 +344,10 @@ class GatewayTest {
     private static String gatewayMetrics() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:8091/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static double rebalancingMoves() throws Exception {
+        return PrometheusText.value(gatewayMetrics(), "refinevad_gateway_stream_moves_total{reason=\"rebalance\"}");
     }
 
     private static List<Double> podStreamsSeenByGateway(String metrics) {

@@ -34,6 +34,8 @@ public class ThreeScoringPods implements QuarkusTestResourceLifecycleManager {
                         .collect(Collectors.joining(",")),
                 "refinevad.gateway.pods.load-report-period", "200ms",
                 "refinevad.gateway.streams.limit", String.valueOf(STREAM_LIMIT),
+                "refinevad.gateway.rebalance.period", "500ms",
+                "refinevad.gateway.rebalance.moves-per-second", "4",
                 "refinevad.gateway.detector", "lobby");
     }
 

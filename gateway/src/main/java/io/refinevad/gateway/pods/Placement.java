@@ -19,7 +19,8 @@ public final class Placement {
         }
     }
 
-    private static final Comparator<PodLoad> LEAST_LOADED = ((Comparator<PodLoad>) Placement::compareShares)
+    /** Ascending load: the least loaded first (also how Rebalancing finds the most loaded, last). */
+    static final Comparator<PodLoad> LEAST_LOADED = ((Comparator<PodLoad>) Placement::compareShares)
             .thenComparing(Comparator.comparingLong(PodLoad::free).reversed());
 
     public static Optional<Pod> leastLoaded(List<PodLoad> loads) {

@@ -78,6 +78,11 @@ public final class ScoringPod {
         placed.incrementAndGet();
     }
 
+    /** The gateway moved a stream off this pod (rebalancing): counted as gone until its next report. */
+    void movedAway() {
+        placed.decrementAndGet();
+    }
+
     /** Ready, its load known, not draining, and nothing since its report says otherwise. */
     boolean placeable() {
         LoadReport last = report;

@@ -109,6 +109,30 @@ public class ScoringPods implements PodListener {
         return chosen;
     }
 
+    /** The loads of the pods that can take a new stream now, for rebalancing. */
+    public List<Placement.PodLoad> placeableLoads() {
+        return pods.values().stream().filter(ScoringPod::placeable).map(ScoringPod::load).toList();
+    }
+
+    /** The pod, while it can take a new stream. */
+    public Optional<ScoringPod> placeable(Pod pod) {
+        return Optional.ofNullable(pods.get(pod)).filter(ScoringPod::placeable);
+    }
+
+    /** Places a moving stream on {@code pod} if it can still take one, and counts it there. */
+    public synchronized boolean placeOn(ScoringPod pod) {
+        if (pods.get(pod.pod()) != pod || !pod.placeable()) {
+            return false;
+        }
+        pod.placedOne();
+        return true;
+    }
+
+    /** A stream was moved off {@code pod} by the gateway: no longer counted there until its next report. */
+    public void movedAway(Pod pod) {
+        Optional.ofNullable(pods.get(pod)).ifPresent(ScoringPod::movedAway);
+    }
+
     /** The next placeable pod in turn, for one unary request, other than {@code avoid}. */
     public Optional<ScoringPod> forRequest(Set<Pod> avoid) {
         List<ScoringPod> candidates = pods.values().stream()

@@ -13,6 +13,7 @@ public class StreamMetrics {
     final AtomicLong keptSegments = new AtomicLong();
     private final Counter movedOnDrain;
     private final Counter movedOnFailure;
+    private final Counter movedToRebalance;
     private final Counter duplicatesDropped;
 
     public StreamMetrics(MeterRegistry registry, StreamSlots slots) {
@@ -23,6 +24,7 @@ public class StreamMetrics {
                 .register(registry);
         movedOnDrain = moves(registry, "drain");
         movedOnFailure = moves(registry, "failure");
+        movedToRebalance = moves(registry, "rebalance");
         duplicatesDropped = Counter.builder("refinevad_gateway_duplicate_answers_dropped")
                 .description("answers to replayed segments, which the camera had already received").register(registry);
     }
@@ -32,8 +34,15 @@ public class StreamMetrics {
                 .description("streams re-opened on another pod").register(registry);
     }
 
-    void moved(boolean handedBack) {
-        (handedBack ? movedOnDrain : movedOnFailure).increment();
+    /** Why a stream moved: its pod handed it back, failed it, or the gateway moved it to even the pods' loads. */
+    enum MoveReason { DRAIN, FAILURE, REBALANCE }
+
+    void moved(MoveReason reason) {
+        switch (reason) {
+            case DRAIN -> movedOnDrain.increment();
+            case FAILURE -> movedOnFailure.increment();
+            case REBALANCE -> movedToRebalance.increment();
+        }
     }
 
     void duplicateDropped() {

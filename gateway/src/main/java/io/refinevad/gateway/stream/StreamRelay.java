@@ -13,6 +13,7 @@ import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.gateway.pods.Pod;
 import io.refinevad.gateway.pods.ScoringPod;
 import io.refinevad.gateway.pods.ScoringPods;
+import io.refinevad.gateway.stream.StreamMetrics.MoveReason;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * back (StreamDraining, then the end of its call) or its call fails (UNAVAILABLE: the pod died, its connection was
  * lost, it refuses new streams), the stream re-opens on another pod at {@code first_sequence} W - 1 segments before
  * the first unanswered one, replays the kept segments (their answers are duplicates, dropped) and sends those still
- * awaiting answers once more. Whatever else a pod answers, the camera gets unchanged: its StreamOpened (the first
- * only), its scores, and the status it ends the call with.
+ * awaiting answers once more. The rebalancer moves a stream the same way ({@link #moveTo}). Whatever else a pod
+ * answers, the camera gets unchanged: its StreamOpened (the first only), its scores, and the status it ends the call
+ * with.
  *
  * <p>All state is guarded by this object: the camera's messages and the pods' answers arrive on different threads.
  */
@@ -40,6 +42,8 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
     private final StreamMetrics metrics;
     private final StreamSettings settings;
     private final SegmentLog log;
+    /** The gateway's relays with a stream open: this one from its creation to its release. */
+    private final Set<StreamRelay> openRelays;
     /** Pods that failed this stream since its last progress: tried last. */
     private final Set<Pod> failedPods = new HashSet<>();
     private OpenStream open;
@@ -55,17 +59,21 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
     /** The resume token of this stream's session on {@code tokenPod}: a re-open there takes that session over. */
     private String token = "";
     private Pod tokenPod;
+    /** Where the rebalancer asked this stream to go on its current move; null when it did not. */
+    private ScoringPod plannedPod;
     /** Since the stream's last progress lost its pod: when it stops looking for another (nanoTime); else 0. */
     private long moveDeadline;
 
     StreamRelay(ServerCallStreamObserver<StreamResponse> camera, ScoringPods pods, StreamSlots slots,
-                StreamMetrics metrics, StreamSettings settings) {
+                StreamMetrics metrics, StreamSettings settings, Set<StreamRelay> openRelays) {
         this.camera = camera;
         this.pods = pods;
         this.slots = slots;
         this.metrics = metrics;
         this.settings = settings;
         this.log = new SegmentLog(metrics.keptSegments);
+        this.openRelays = openRelays;
+        openRelays.add(this);
         camera.setOnCancelHandler(this::cameraGone);
     }
 
@@ -185,17 +193,19 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
         if (from != upstream || finished) {
             return;
         }
-        if (from.handedBack && status.isOk() && cameraInputDone && log.end() == nextAnswer) {
-            finish(Status.OK);  // handed back after the last answer the camera was owed: nothing left to move
+        boolean leftWhenAsked = from.handedBack || (from.leaving && status.isOk());
+        if (leftWhenAsked && status.isOk() && cameraInputDone && log.end() == nextAnswer) {
+            finish(Status.OK);  // ended after the last answer the camera was owed: nothing left to move
             return;
         }
-        if (open != null && movable(from, status)) {
-            if (!from.handedBack) {
+        if (open != null && (leftWhenAsked || movableFailure(from, status))) {
+            if (!leftWhenAsked) {
                 pods.suspect(from.pod);
                 failedPods.add(from.pod.pod());
                 Log.debugf("stream '%s' lost pod %s (%s): moving it", open.getStreamId(), from.pod.pod(), status);
             }
-            metrics.moved(from.handedBack);
+            metrics.moved(from.handedBack ? MoveReason.DRAIN : leftWhenAsked ? MoveReason.REBALANCE
+                    : MoveReason.FAILURE);
             upstream = null;
             if (moveDeadline == 0) {
                 moveDeadline = System.nanoTime() + settings.moveTimeout().toNanos();
@@ -207,12 +217,11 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
     }
 
     /**
-     * Handed back (the call ended after StreamDraining), or failed in a way another pod may not: UNAVAILABLE (the
-     * pod died or drains, its connection was lost), or RESOURCE_EXHAUSTED before it opened (the pod is full).
+     * Failed in a way another pod may not: UNAVAILABLE (the pod died or drains, its connection was lost), or
+     * RESOURCE_EXHAUSTED before it opened (the pod is full).
      */
-    private boolean movable(Upstream from, Status status) {
-        return from.handedBack
-                || status.getCode() == Status.Code.UNAVAILABLE
+    private boolean movableFailure(Upstream from, Status status) {
+        return status.getCode() == Status.Code.UNAVAILABLE
                 || (status.getCode() == Status.Code.RESOURCE_EXHAUSTED && !from.opened);
     }
 
@@ -221,7 +230,8 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
         if (finished || upstream != null) {
             return;
         }
-        Optional<ScoringPod> pod = pods.placeStream(failedPods).or(() -> pods.placeStream(Set.of()));
+        Optional<ScoringPod> pod = plannedPlace().or(() -> pods.placeStream(failedPods))
+                .or(() -> pods.placeStream(Set.of()));
         if (pod.isEmpty()) {
             if (System.nanoTime() - moveDeadline < 0) {
                 settings.retries().schedule(this::retryMove, RETRY_MILLIS, TimeUnit.MILLISECONDS);
@@ -233,6 +243,36 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
             return;
         }
         reopenOn(pod.get());
+    }
+
+    /** The pod the rebalancer chose, once, if it can still take the stream. */
+    private Optional<ScoringPod> plannedPlace() {
+        ScoringPod planned = plannedPod;
+        plannedPod = null;
+        return planned != null && pods.placeOn(planned) ? Optional.of(planned) : Optional.empty();
+    }
+
+    /**
+     * Moves the stream from {@code from} to {@code to} of the gateway's own will (rebalancing), if it is open on
+     * {@code from}, settled (opened there, not moving) and the camera still sends; returns whether it moves.
+     *
+     * <p>It moves as a handed-back stream does: the gateway closes the old call's input and sends it nothing more;
+     * the pod answers every segment it accepted and ends the call; only then does the stream re-open on {@code to},
+     * replaying the W - 1 answered segments and sending those the camera sent meanwhile (kept in the log). The other
+     * order, the new call opened before the old one has answered, would have two pods score the same segments at
+     * once and interleave their answers, needing a second, untested way to decide which answer the camera gets;
+     * this one is the drain's path, whose exactly-once order is tested, at the cost of one pause of the answers
+     * in flight at the old pod. A camera that has closed its input is not moved: its stream is ending anyway.
+     */
+    synchronized boolean moveTo(Pod from, ScoringPod to) {
+        if (finished || cameraInputDone || open == null || upstream == null || !upstream.opened
+                || !upstream.accepting() || !upstream.pod.pod().equals(from)) {
+            return false;
+        }
+        plannedPod = to;
+        upstream.leaving = true;
+        upstream.closeInput();
+        return true;
     }
 
     private synchronized void retryMove() {
@@ -264,6 +304,7 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
     }
 
     private void release() {
+        openRelays.remove(this);
         log.clear();
         if (slotTaken) {
             slotTaken = false;

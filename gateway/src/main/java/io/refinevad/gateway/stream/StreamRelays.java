@@ -7,17 +7,22 @@ import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.gateway.DaemonScheduler;
 import io.refinevad.gateway.GatewayConfig;
+import io.refinevad.gateway.pods.Pod;
+import io.refinevad.gateway.pods.ScoringPod;
 import io.refinevad.gateway.pods.ScoringPods;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Makes the relay of each camera stream (StreamRelay). */
+/** Makes the relay of each camera stream (StreamRelay) and knows those open, to move one when rebalancing. */
 @Singleton
 public class StreamRelays {
     private final ScoringPods pods;
     private final StreamSlots slots;
     private final StreamMetrics metrics;
     private final StreamSettings settings;
+    private final Set<StreamRelay> open = ConcurrentHashMap.newKeySet();
 
     public StreamRelays(GatewayConfig config, ScoringPods pods, StreamSlots slots, StreamMetrics metrics) {
         this.pods = pods;
@@ -28,7 +33,16 @@ public class StreamRelays {
     }
 
     public StreamObserver<StreamRequest> relay(StreamObserver<StreamResponse> camera) {
-        return new StreamRelay((ServerCallStreamObserver<StreamResponse>) camera, pods, slots, metrics, settings);
+        return new StreamRelay((ServerCallStreamObserver<StreamResponse>) camera, pods, slots, metrics, settings,
+                open);
+    }
+
+    /**
+     * Asks one of this gateway's streams on {@code from} to move to {@code to}; false when none can (the pod's
+     * streams are another gateway's, or all are moving or ending).
+     */
+    boolean moveOne(Pod from, ScoringPod to) {
+        return open.stream().anyMatch(relay -> relay.moveTo(from, to));
     }
 
     void stop(@Observes ShutdownEvent stopping) {

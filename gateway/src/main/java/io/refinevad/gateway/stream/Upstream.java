@@ -15,6 +15,11 @@ final class Upstream implements ClientResponseObserver<StreamRequest, StreamResp
     private ClientCallStreamObserver<StreamRequest> requests;
     /** The pod sent StreamDraining: it answers what it accepted, then ends; nothing more goes to it. */
     boolean handedBack;
+    /**
+     * The gateway moves the stream off this pod (rebalancing): its input is closed, it answers what it accepted,
+     * then ends; nothing more goes to it.
+     */
+    boolean leaving;
     /** The pod sent StreamOpened. */
     boolean opened;
     private boolean inputClosed;
