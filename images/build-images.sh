@@ -2,8 +2,8 @@
 # make images: builds the product's images as OCI archives in build/images/ (or $IMAGES_OUT) and prints each one's
 # name:tag and digest, without a Docker daemon and without a registry (docs/IMAGES.md):
 #   1. the two bases from Debian packages, cached by their package versions (images/build-base.sh);
-#   2. ./mvnw -Pimages package of the server, the operator and images/model-fetcher: Jib writes each image as an
-#      OCI archive on its base (jib-maven-plugin, configured in the parent pom).
+#   2. ./mvnw -Pimages package of the server, the operator, the gateway and images/model-fetcher: Jib writes each
+#      image as an OCI archive on its base (jib-maven-plugin, configured in the parent pom).
 # Reproducible: the same sources, commit and package versions give the same digests.
 #
 # MVN overrides the Maven command, e.g. MVN="./mvnw -o -B -ntp -Dmaven.repo.local=$HOME/.m2dev/repository".
@@ -14,7 +14,7 @@ cd "$ROOT"
 OUT=${IMAGES_OUT:-$ROOT/build/images}
 read -r -a MVN <<<"${MVN:-./mvnw -B -ntp}"
 # module folder -> the image its -Pimages build writes to target/jib-image.tar
-MODULES=(inference-server operator images/model-fetcher)
+MODULES=(inference-server operator gateway images/model-fetcher)
 log() { echo "[images] $*" >&2; }
 
 start=$(date +%s)

@@ -10,6 +10,10 @@
 #     and no network at all (its own network namespace): the embedded model is scored on ONNX Runtime and on
 #     PyTorch, so both engines' natives load and run from the image, and nothing is downloaded;
 #   - the operator image, unpacked, starts the same way (no cluster to reach: it must get past loading to asking);
+#   - the gateway image, unpacked, starts the same way and answers a client on its gRPC port (no pod to send it to:
+#     UNAVAILABLE, in the gateway's own words);
+#   - each Quarkus image (server, operator, gateway) runs java -jar /app/quarkus-run.jar, exposes its ports, and its
+#     app layer is its module's target/quarkus-app less lib/, file for file;
 #   - the model-fetcher image runs the operator's real fetch script (ModelFetchScriptTest, every case) in its root.
 # Needs root (chroot, mount and network namespaces), the client jar (./mvnw -pl client -am package) and Maven.
 set -uo pipefail
@@ -113,10 +117,12 @@ check_reproducible() {
   done <"$OUT/images.tsv"
 }
 
-# The images whose last layer, the app (target/quarkus-app less lib/), differs from build to build: Quarkus 3.33
-# generates part of its bytecode in the order in which its parallel build steps finish (docs/IMAGES.md,
-# "Reproducible"). Every other layer of theirs must be the same.
-APP_LAYER_VARIES=(inference-server operator)
+# The Quarkus images (each built by the module of its name) and the ports each exposes.
+declare -A QUARKUS_PORTS=([inference-server]="8080 9000 9002" [operator]="8080" [gateway]="8080 9000")
+# The images whose last layer, the app (target/quarkus-app less lib/), differs from build to build: the Quarkus ones,
+# as Quarkus 3.33 generates part of its bytecode in the order in which its parallel build steps finish
+# (docs/IMAGES.md, "Reproducible"). Every other layer of theirs must be the same.
+APP_LAYER_VARIES=("${!QUARKUS_PORTS[@]}")
 layers_but_the_app() { skopeo inspect --raw "oci-archive:$1" | jq -r '.layers[:-1][].digest'; }
 
 check_user_and_labels() {
@@ -134,6 +140,32 @@ check_user_and_labels() {
       && [ "${image##*:}" = "$(project_version | sed 's/-SNAPSHOT$//')" ] \
       && pass "$name labels: $labels" || fail "$name labels: $labels (tag ${image##*:})"
   done <"$OUT/images.tsv"
+}
+
+check_quarkus_images() {
+  local name config ports app
+  for name in "${!QUARKUS_PORTS[@]}"; do
+    config=$(config_of "$name")
+    [ "$(jq -r '.config.Entrypoint | join(" ")' <<<"$config")" = "java -jar /app/quarkus-run.jar" ] \
+      && pass "$name entrypoint: java -jar /app/quarkus-run.jar" \
+      || fail "$name entrypoint: $(jq -c '.config.Entrypoint' <<<"$config")"
+    ports=$(jq -r '.config.ExposedPorts // {} | keys | map(sub("/tcp$"; "")) | sort | join(" ")' <<<"$config")
+    [ "$ports" = "${QUARKUS_PORTS[$name]}" ] && pass "$name exposes $ports" \
+      || fail "$name exposes '$ports', not '${QUARKUS_PORTS[$name]}'"
+    # The last layer, unpacked alone, against what Quarkus packed (the build just before this test).
+    app=$WORK/$name-app-layer
+    mkdir -p "$app"
+    if tar -xOf "$(archive_of "$name")" "blobs/sha256/$(app_layer_of "$name")" | tar -xz -C "$app" \
+        && diff -r --exclude=lib "$app/app" "$name/target/quarkus-app" >"$WORK/$name-app-layer.diff" 2>&1; then
+      pass "$name app layer: $name/target/quarkus-app less lib/ ($(ls "$app/app/app"))"
+    else
+      fail "$name app layer differs from $name/target/quarkus-app"; head -n 20 "$WORK/$name-app-layer.diff" >&2
+    fi
+  done
+}
+
+app_layer_of() {
+  skopeo inspect --raw "oci-archive:$(archive_of "$1")" | jq -r '.layers[-1].digest | sub("^sha256:"; "")'
 }
 
 project_version() { sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -n 1; }
@@ -168,6 +200,21 @@ check_operator() {
   fi
 }
 
+check_gateway() {
+  unpack gateway || { fail "gateway: unpack"; return; }
+  # No pod listed and no network: the gateway must start from the image and answer on its gRPC port that it has no
+  # pod for the client's request (its own message, not a connection error).
+  if run_in_image gateway -- bash -c "
+      await_line '$WORK/gateway.log' 'started in' \
+      && ! java -jar '$CLIENT' --target 127.0.0.1:9000 info > '$WORK/gateway-info.txt' 2>&1" \
+      && grep -q "UNAVAILABLE: no ready scoring pod for detector" "$WORK/gateway-info.txt"; then
+    pass "gateway: read-only root, uid 10001, no network: started, and answered on 9000:" \
+      "$(grep -o 'UNAVAILABLE: .*' "$WORK/gateway-info.txt")"
+  else
+    fail "gateway: see below"; tail -n 30 "$WORK/gateway.log" "$WORK/gateway-info.txt" >&2
+  fi
+}
+
 check_fetcher() {
   unpack model-fetcher || { fail "model-fetcher: unpack"; return; }
   if "${MVN[@]}" -q -pl operator -am test -Dtest=ModelFetchScriptTest -Dsurefire.failIfNoSpecifiedTests=false \
@@ -192,6 +239,8 @@ check_user_and_labels
 check_push
 check_server
 check_operator
+check_gateway
+check_quarkus_images
 check_fetcher
 [ "${IMAGES_TEST_SKIP_REBUILD:-0}" = 1 ] || check_reproducible
 echo "images: $passed passed, $failed failed"

@@ -51,6 +51,12 @@ public record ProductImages(String registry) {
         return image("model-fetcher");
     }
 
+    /** The stream gateway's image (gateway/, docs/GATEWAY.md), which the operator is to deploy in front of a
+     *  detector's scoring pods (issue 15). */
+    public String gateway() {
+        return image("gateway");
+    }
+
     /** The operator's own image, which the Helm chart deploys. */
     public String operator() {
         return image("operator");

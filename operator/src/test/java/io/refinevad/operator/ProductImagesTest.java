@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
 class ProductImagesTest {
 
     private static final Path REPOSITORY = Path.of("..");
-    private static final Set<String> NAMES = Set.of("inference-server", "model-fetcher", "operator");
+    private static final Set<String> NAMES = Set.of("inference-server", "model-fetcher", "operator", "gateway");
     /** Where `make images` names each image: the module whose -Pimages build makes it. */
     private static final List<Path> IMAGE_MODULES = List.of(Path.of("../inference-server/pom.xml"),
-            Path.of("pom.xml"), Path.of("../images/model-fetcher/pom.xml"));
+            Path.of("pom.xml"), Path.of("../images/model-fetcher/pom.xml"), Path.of("../gateway/pom.xml"));
     /** A reference to one of the product's images, in any registry (a host with a dot, then at least one path
      *  segment, as ghcr.io/refinevad: so that refinevad.io/operator, a label key, is none), with its tag if any. */
     private static final Pattern REFERENCE = Pattern.compile(
@@ -58,7 +58,8 @@ class ProductImagesTest {
         assertThat(images(pushed)).containsExactlyInAnyOrder(
                 "registry.example.com:5000/team/vision/inference-server:" + ProductImages.TAG,
                 "registry.example.com:5000/team/vision/model-fetcher:" + ProductImages.TAG,
-                "registry.example.com:5000/team/vision/operator:" + ProductImages.TAG);
+                "registry.example.com:5000/team/vision/operator:" + ProductImages.TAG,
+                "registry.example.com:5000/team/vision/gateway:" + ProductImages.TAG);
     }
 
     @Test
@@ -174,7 +175,7 @@ class ProductImagesTest {
     }
 
     private static List<String> images(ProductImages images) {
-        return List.of(images.inferenceServer(), images.modelFetcher(), images.operator());
+        return List.of(images.inferenceServer(), images.modelFetcher(), images.operator(), images.gateway());
     }
 
     private static String nameOf(String image) {
