@@ -24,21 +24,35 @@ import java.util.concurrent.TimeUnit;
 final class Camera implements StreamObserver<StreamResponse> {
     final List<StreamResponse> answers = new CopyOnWriteArrayList<>();
     final CompletableFuture<Status> ended = new CompletableFuture<>();
+    /** Completed by the test to let a camera that paused (see {@link #pausing}) send the rest of its clip. */
+    final CompletableFuture<Void> resumed = new CompletableFuture<>();
 
     /** Starts streaming the golden clip as {@code id}, {@code perSecond} segments a second, on a thread of its own. */
     static Camera stream(Channel gateway, String id, double perSecond) {
+        return pausing(gateway, id, perSecond, -1);
+    }
+
+    /**
+     * As {@link #stream}, but the camera stops before segment {@code pauseAt}, its stream open, until the test
+     * completes {@link #resumed}: so that what the test waits for happens mid-stream however slow the machine is.
+     */
+    static Camera pausing(Channel gateway, String id, double perSecond, int pauseAt) {
         Camera camera = new Camera();
         StreamObserver<StreamRequest> requests = ScoringGrpc.newStub(gateway).streamScores(camera);
-        Thread sender = new Thread(() -> camera.send(requests, id, (long) (1e9 / perSecond)), "camera-" + id);
+        Thread sender = new Thread(() -> camera.send(requests, id, (long) (1e9 / perSecond), pauseAt),
+                "camera-" + id);
         sender.setDaemon(true);
         sender.start();
         return camera;
     }
 
-    private void send(StreamObserver<StreamRequest> requests, String id, long periodNanos) {
+    private void send(StreamObserver<StreamRequest> requests, String id, long periodNanos, int pauseAt) {
         requests.onNext(StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId(id)).build());
         try {
             for (int t = 0; t < Golden.segments() && !ended.isDone(); t++) {
+                if (t == pauseAt) {
+                    CompletableFuture.anyOf(resumed, ended).join();
+                }
                 requests.onNext(StreamRequest.newBuilder().setSegments(segment(t)).build());
                 TimeUnit.NANOSECONDS.sleep(periodNanos);
             }

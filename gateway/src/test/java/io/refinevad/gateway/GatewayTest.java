@@ -63,9 +63,10 @@ class GatewayTest {
     private static final Duration STREAM_END = Duration.ofMinutes(1);
     /** Segments a second: the golden clip's 50 take 2.5 s, long enough to move a stream in the middle. */
     private static final double RATE = 20;
-    /** Streams placed on one pod before the two others become placeable, and their rate: 50 segments take 12.5 s. */
+    /** Streams placed on one pod before the two others become placeable; they pause, open, after SURGE_PAUSE segments
+     *  until the streams are spread, so that the moves happen mid-stream on any machine. */
     private static final int SURGE_STREAMS = 9;
-    private static final double SURGE_RATE = 4;
+    private static final int SURGE_PAUSE = 20;
 
     /** Read once the application (and so its configuration) is up. */
     private static List<TestPod> pods;
@@ -232,9 +233,9 @@ class GatewayTest {
             await().atMost(STREAM_END).untilAsserted(() -> assertEquals(1,
                     PrometheusText.value(gatewayMetrics(), "refinevad_gateway_ready_pods")));
             for (int camera = 0; camera < SURGE_STREAMS; camera++) {
-                cameras.add(Camera.stream(GATEWAY, "surge-" + camera, SURGE_RATE));
+                cameras.add(Camera.pausing(GATEWAY, "surge-" + camera, RATE, SURGE_PAUSE));
             }
-            await().atMost(STREAM_END).until(() -> cameras.stream().allMatch(camera -> camera.scored() >= 1));
+            await().atMost(STREAM_END).until(() -> cameras.stream().allMatch(camera -> camera.scored() == SURGE_PAUSE));
             assertEquals(SURGE_STREAMS, pods.get(0).loadReport().getActiveStreams(), "streams on the only pod");
         } finally {
             others.forEach(pod -> AdminGrpc.newBlockingStub(pod.adminChannel())
@@ -247,6 +248,7 @@ class GatewayTest {
             assertEquals(SURGE_STREAMS, streams.stream().mapToInt(Integer::intValue).sum(), "streams " + streams);
             streams.forEach(count -> assertTrue(Math.abs(count - SURGE_STREAMS / 3) <= 1, "streams " + streams));
         });
+        cameras.forEach(camera -> camera.resumed.complete(null));
         for (Camera camera : cameras) {
             assertEquals(Status.Code.OK, camera.ended.get(STREAM_END.toSeconds(), TimeUnit.SECONDS).getCode());
             assertEveryAnswerOnceInOrderAsTheReference(camera);
