@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 /** The command line: info, score a .npy clip, or stream .npy files as live cameras. */
 public final class Main {
     private static final String USAGE = """
-            usage: java -jar refinevad-client.jar [--target HOST:PORT[,HOST:PORT...]] COMMAND
+            usage: java -jar refinevad-client.jar [--target HOST:PORT[,HOST:PORT...]] [TLS OPTIONS] COMMAND
               info                           the served model: name, version, feature dim, window, categories,
                                              alarm threshold and category confidence
               wait [--seconds N]             wait until the server answers (default 60 s)
@@ -28,8 +28,14 @@ public final class Main {
                                              alarms (runs of 2+ segments scoring >= T, in (0, 1]; default: the
                                              server's threshold) with their category where the server's
                                              calibrated confidence allows, else unknown
-            --target defaults to localhost:9000. With several, info, wait and score use the first, and a
-            stream whose server drains continues on the next one without losing a segment.""";
+            --target is the detector's endpoint (kubectl get ad NAME -o jsonpath='{.status.endpoint}'): its
+            gateway places each stream and moves it between pods. For direct use it may also list scoring pods:
+            info, wait and score use the first, and a stream whose server drains continues on the next one
+            without losing a segment. Default: localhost:9000.
+            TLS OPTIONS (for a gateway with spec.gateway.tls; plaintext without them):
+              --tls                          speak TLS, trusting the JVM's roots
+              --tls-ca FILE                  trust this PEM CA instead (implies --tls)
+              --tls-cert FILE --tls-key FILE present this PEM certificate chain and PKCS#8 key (mTLS)""";
 
     private Main() {
     }
@@ -37,11 +43,22 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         LinkedList<String> rest = new LinkedList<>(Arrays.asList(args));
         String target = option(rest, "--target", "localhost:9000");
+        boolean tls = rest.remove("--tls");
+        String ca = option(rest, "--tls-ca", null);
+        String certificate = option(rest, "--tls-cert", null);
+        String key = option(rest, "--tls-key", null);
         if (rest.isEmpty()) {
             fail(USAGE);
         }
         String command = rest.removeFirst();
-        try (ScoringClient client = new ScoringClient(List.of(target.split(",")))) {
+        ChannelSecurity security;
+        try {
+            security = ChannelSecurity.fromOptions(tls, ca, certificate, key);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage() + "\n" + USAGE);
+            return;
+        }
+        try (ScoringClient client = new ScoringClient(List.of(target.split(",")), security)) {
             switch (command) {
                 case "info" -> info(client.modelInfo(), System.out);
                 case "wait" -> waitForServer(client, Integer.parseInt(option(rest, "--seconds", "60")), target);
@@ -50,8 +67,8 @@ public final class Main {
                 default -> fail("unknown command '" + command + "'\n" + USAGE);
             }
         } catch (StatusRuntimeException e) {
-            fail("the server at " + target + " answered " + e.getStatus().getCode() + ": "
-                    + e.getStatus().getDescription());
+            fail("the server at " + target + " (" + security.describe() + ") answered " + e.getStatus().getCode()
+                    + ": " + e.getStatus().getDescription());
         } catch (IllegalArgumentException e) {  // a bad option value; the message names it and what is allowed
             fail(e.getMessage() + "\n" + USAGE);
         }

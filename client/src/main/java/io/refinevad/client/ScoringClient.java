@@ -32,8 +32,15 @@ public final class ScoringClient implements AutoCloseable {
         this(List.of(target));
     }
 
-    /** Clips and model questions go to the first target; streams move on to the next when one drains. */
     public ScoringClient(List<String> targets) {
+        this(targets, ChannelSecurity.PLAINTEXT);
+    }
+
+    /**
+     * Clips and model questions go to the first target; streams move on to the next when one drains. A detector's
+     * endpoint (its gateway) is one target: the gateway moves streams between pods itself.
+     */
+    public ScoringClient(List<String> targets, ChannelSecurity security) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("at least one target (HOST:PORT) is needed");
         }
@@ -42,8 +49,8 @@ public final class ScoringClient implements AutoCloseable {
         // Keepalive notices a dead network path within seconds, so that a camera reconnects instead of waiting for
         // TCP; the servers allow a ping every 5 s (refinevad.keepalive.permit-time), and grpc-java pings no more
         // often than every 10 s.
-        this.channels = targets.stream().map(target -> NettyChannelBuilder.forTarget(target)
-                .usePlaintext().directExecutor()
+        this.channels = targets.stream().map(target -> NettyChannelBuilder.forTarget(target, security.credentials())
+                .directExecutor()
                 .keepAliveTime(KEEPALIVE_TIME_SECONDS, TimeUnit.SECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).build()).toList();
     }
