@@ -7,12 +7,9 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.refinevad.api.HealthServices;
@@ -30,7 +27,7 @@ import java.util.List;
 /**
  * The Deployment of a detector's scoring pods: the model fetched and verified by an init container into a shared
  * volume (unless the model is built in), the server with its configuration, a TensorRT engine-cache volume, gRPC
- * health probes, GPUs and placement from the spec, and a locked-down security context.
+ * health probes, GPUs and placement from the spec, and the restricted profile ({@link RestrictedProfile}).
  */
 public final class ScoringPodTemplate {
 
@@ -67,10 +64,7 @@ public final class ScoringPodTemplate {
                 .withNewSpec()
                 .withTerminationGracePeriodSeconds(gracePeriod)
                 .withAutomountServiceAccountToken(false)
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true).withRunAsUser(10001L).withRunAsGroup(10001L).withFsGroup(10001L)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                .endSecurityContext()
+                .withSecurityContext(RestrictedProfile.pod())
                 .withNodeSelector(spec.getRuntime().getNodeSelector())
                 .withTolerations(spec.getRuntime().getTolerations())
                 .withInitContainers(spec.getModel().isBuiltin() ? List.of() : List.of(fetcher(spec, images)))
@@ -98,9 +92,10 @@ public final class ScoringPodTemplate {
     }
 
     private static Container fetcher(AnomalyDetectorSpec spec, ProductImages images) {
-        List<VolumeMount> mounts = new ArrayList<>(List.of(mount("models", ServerProperties.MODEL_DIR, false)));
+        List<VolumeMount> mounts = new ArrayList<>(
+                List.of(PodVolumes.mount("models", ServerProperties.MODEL_DIR, false)));
         if (spec.getModel().getUri().startsWith("pvc://")) {
-            mounts.add(mount("model-source", "/source", true));
+            mounts.add(PodVolumes.mount("model-source", "/source", true));
         }
         return new ContainerBuilder()
                 .withName("fetch-model")
@@ -108,7 +103,7 @@ public final class ScoringPodTemplate {
                 .withCommand("sh", "-c", ModelFetchScript.SCRIPT)
                 .withEnv(ModelFetchScript.environment(spec.getModel()))
                 .withVolumeMounts(mounts)
-                .withSecurityContext(lockedDown())
+                .withSecurityContext(RestrictedProfile.container())
                 .withResources(new ResourceRequirementsBuilder()
                         .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("64Mi"))
                         .addToLimits("memory", new Quantity("256Mi")).build())
@@ -124,12 +119,12 @@ public final class ScoringPodTemplate {
                 .addNewPort().withName("admin").withContainerPort(DetectorResources.ADMIN_PORT).endPort()
                 .addNewPort().withName("http").withContainerPort(DetectorResources.HTTP_PORT).endPort()
                 .withVolumeMounts(
-                        mount("config", "/etc/refinevad", true),
-                        mount("models", ServerProperties.MODEL_DIR, true),
-                        mount("engine-cache", ServerProperties.ENGINE_CACHE_DIR, false),
-                        mount("tmp", "/tmp", false))
+                        PodVolumes.mount("config", "/etc/refinevad", true),
+                        PodVolumes.mount("models", ServerProperties.MODEL_DIR, true),
+                        PodVolumes.mount("engine-cache", ServerProperties.ENGINE_CACHE_DIR, false),
+                        PodVolumes.mount("tmp", "/tmp", false))
                 .withResources(resources(spec.getRuntime()))
-                .withSecurityContext(lockedDown())
+                .withSecurityContext(RestrictedProfile.container())
                 // Loading and verifying a model can take a while on a cold node; the startup probe allows 3 minutes.
                 .withNewStartupProbe().withNewGrpc().withPort(DetectorResources.GRPC_PORT).endGrpc()
                 .withPeriodSeconds(2).withFailureThreshold(90).endStartupProbe()
@@ -176,30 +171,13 @@ public final class ScoringPodTemplate {
                 new VolumeBuilder().withName("models").withNewEmptyDir().withSizeLimit(
                         new Quantity(String.valueOf(2 * ModelFetchScript.sizeLimitBytes(spec.getModel()))))
                         .endEmptyDir().build(),
-                emptyDir("engine-cache"),
-                emptyDir("tmp")));
+                PodVolumes.emptyDir("engine-cache"),
+                PodVolumes.emptyDir("tmp")));
         if (spec.getModel().getUri().startsWith("pvc://")) {
             String claim = spec.getModel().getUri().substring("pvc://".length()).split("/", 2)[0];
             volumes.add(new VolumeBuilder().withName("model-source").withNewPersistentVolumeClaim()
                     .withClaimName(claim).withReadOnly(true).endPersistentVolumeClaim().build());
         }
         return volumes;
-    }
-
-    private static Volume emptyDir(String name) {
-        return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
-    }
-
-    private static VolumeMount mount(String volume, String path, boolean readOnly) {
-        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
-    }
-
-    private static SecurityContext lockedDown() {
-        return new SecurityContextBuilder()
-                .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
-                .withRunAsNonRoot(true)
-                .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .build();
     }
 }
