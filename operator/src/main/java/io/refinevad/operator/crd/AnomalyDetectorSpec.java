@@ -25,6 +25,8 @@ public class AnomalyDetectorSpec {
     private ServiceSpec service = new ServiceSpec();
     @Default("{}")
     private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
+    @Default("{}")
+    private GatewaySpec gateway = new GatewaySpec();
 
     /**
      * Pins the number of scoring pods (the scale subresource writes it: kubectl scale, an HPA). Left unset, the
@@ -72,6 +74,14 @@ public class AnomalyDetectorSpec {
 
     public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
         this.networkPolicy = networkPolicy;
+    }
+
+    public GatewaySpec getGateway() {
+        return gateway;
+    }
+
+    public void setGateway(GatewaySpec gateway) {
+        this.gateway = gateway;
     }
 
     public Integer getReplicas() {

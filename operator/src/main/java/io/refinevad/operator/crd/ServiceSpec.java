@@ -4,7 +4,11 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
-/** How clients reach the scoring pods: a Service on the gRPC port (plus a headless one for client balancing). */
+/**
+ * How clients reach the detector (status.endpoint): the Service named after it, on the gRPC port, in front of the
+ * gateway pods while spec.gateway is enabled, else in front of the scoring pods (plus a headless one over the
+ * scoring pods, for the gateway's discovery and for client balancing).
+ */
 public class ServiceSpec {
 
     public enum Type { ClusterIP, NodePort, LoadBalancer }
