@@ -30,3 +30,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "refinevad-operator.leaderElection" -}}
 {{- if or .Values.leaderElection.enabled (gt (int .Values.replicas) 1) -}}true{{- end -}}
 {{- end -}}
+
+{{/* The ClusterRole of the detectors' gateways, which the operator binds in each detector's namespace. */}}
+{{- define "refinevad-operator.gatewayClusterRole" -}}
+{{- printf "%s-gateway" (include "refinevad-operator.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

@@ -31,6 +31,7 @@ public class OperatorLifecycle {
     private final Optional<String> leaseNamespace;
     private final Optional<OperatorPods> operatorPods;
     private final ProductImages images;
+    private final String gatewayClusterRole;
     private volatile OperatorRun run;
 
     public OperatorLifecycle(KubernetesClient client, MeterRegistry registry,
@@ -39,7 +40,8 @@ public class OperatorLifecycle {
             @ConfigProperty(name = "refinevad.operator.leader-election.namespace") Optional<String> leaseNamespace,
             @ConfigProperty(name = "refinevad.operator.pods.namespace") Optional<String> podsNamespace,
             @ConfigProperty(name = "refinevad.operator.pods.labels") Optional<String> podsLabels,
-            @ConfigProperty(name = "refinevad.operator.images.registry") Optional<String> imageRegistry) {
+            @ConfigProperty(name = "refinevad.operator.images.registry") Optional<String> imageRegistry,
+            @ConfigProperty(name = "refinevad.operator.gateway-cluster-role") String gatewayClusterRole) {
         this.client = client;
         this.registry = registry;
         this.pollInterval = pollInterval;
@@ -49,6 +51,7 @@ public class OperatorLifecycle {
         // Unset: the registry this operator was built to name (the images' one source is the build, not a default
         // repeated in application.properties).
         this.images = imageRegistry.map(ProductImages::new).orElse(ProductImages.AS_BUILT);
+        this.gatewayClusterRole = gatewayClusterRole;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -58,12 +61,14 @@ public class OperatorLifecycle {
                     + " port, so where the network enforces them this operator cannot read load reports or drain"
                     + " pods. Set both, or spec.networkPolicy.enabled: false.");
         }
-        LOG.infof("images: %s (scoring pods that name no image of their own), %s (model fetch)",
-                images.inferenceServer(), images.modelFetcher());
+        LOG.infof("images: %s (scoring pods that name no image of their own), %s (model fetch), %s (gateway);"
+                + " gateways bound to ClusterRole %s", images.inferenceServer(), images.modelFetcher(),
+                images.gateway(), gatewayClusterRole);
         Optional<LeaderElectionConfiguration> leaderElection = leaseNamespace
                 .map(namespace -> new LeaderElectionConfiguration("refinevad-operator", namespace));
         run = OperatorRun.startInBackground(new DetectorOperator(client, registry,
-                new OperatorSettings(pollInterval, loadReportTimeout, operatorPods, images), leaderElection));
+                new OperatorSettings(pollInterval, loadReportTimeout, operatorPods, images, gatewayClusterRole),
+                leaderElection));
     }
 
     /** The operator's run, once the application has started it (for the health checks). */

@@ -12,41 +12,32 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.testsupport.DetectorFixture;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One Helm value moves every image: the chart rendered with {@code --set image.registry=...} deploys the operator
  * from that registry and tells it the registry, and the operator so told, against a real API server, gives a
- * detector that names no image the server and model fetcher from there. The stored detector keeps no image of its
- * own (the CRD has no default to write into it), so when the operator is told another registry, or is upgraded, the
- * detector's pods follow it.
+ * detector that names no image the server, model fetcher and gateway from there. The stored detector keeps no image
+ * of its own (the CRD has no default to write into it), so when the operator is told another registry, or is
+ * upgraded, the detector's pods follow it.
  */
 class ImageRegistryApiServerIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String PUSHED = "registry.example.com/team";
-    /** Where e2e/tools/build-tools.sh lays out the tools it builds (helm among them). */
-    private static final Path TOOLS = Path.of(Optional.ofNullable(System.getenv("REFINEVAD_CACHE"))
-            .orElse(System.getProperty("user.home") + "/.cache/refinevad"), "tools/bin");
     @RegisterExtension
     static final RunningOperator OPERATOR = RunningOperator.perClass("images").startedByTheTest();
 
     private final KubernetesClient client = OPERATOR.client();
 
     @Test
-    void theChartsRegistryReachesTheOperatorAndEveryScoringPodImage() throws Exception {
-        Container chartOperator = operatorContainer(helmTemplate("--set", "image.registry=" + PUSHED));
+    void theChartsRegistryReachesTheOperatorEveryScoringPodImageAndTheGateway() throws Exception {
+        Container chartOperator = operatorContainer(HelmChart.template(client, "--set", "image.registry=" + PUSHED));
         assertThat(chartOperator.getImage()).isEqualTo(PUSHED + "/operator:" + ProductImages.TAG);
         // The environment variable Quarkus reads refinevad.operator.images.registry from.
         String told = chartOperator.getEnv().stream()
@@ -66,6 +57,11 @@ class ImageRegistryApiServerIT {
                     .isEqualTo(PUSHED + "/inference-server:" + ProductImages.TAG);
             assertThat(pod.getInitContainers().get(0).getImage())
                     .isEqualTo(PUSHED + "/model-fetcher:" + ProductImages.TAG);
+            Deployment gateway = client.apps().deployments().inNamespace(OPERATOR.namespace())
+                    .withName("cams-gateway").get();
+            assertThat(gateway).as("the gateway Deployment").isNotNull();
+            assertThat(gateway.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .isEqualTo(PUSHED + "/gateway:" + ProductImages.TAG);
         });
         assertThat(client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace()).withName("cams").get()
                 .getSpec().getRuntime().getImage()).as("the stored detector's spec.runtime.image").isNull();
@@ -78,7 +74,7 @@ class ImageRegistryApiServerIT {
 
     @Test
     void theChartRefusesARegistryThatCannotPrefixAnImage() throws Exception {
-        Process helm = helm("--set", "image.registry=" + PUSHED + "/");
+        Process helm = HelmChart.run("--set", "image.registry=" + PUSHED + "/");
         String errors = new String(helm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(helm.waitFor()).isNotZero();
@@ -92,27 +88,6 @@ class ImageRegistryApiServerIT {
                 .get();
         assertThat(deployment).as("the scoring Deployment").isNotNull();
         return deployment.getSpec().getTemplate().getSpec();
-    }
-
-    private List<HasMetadata> helmTemplate(String... values) throws IOException, InterruptedException {
-        Process helm = helm(values);
-        byte[] manifests = helm.getInputStream().readAllBytes();
-        String errors = new String(helm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(helm.waitFor()).as("helm template: %s", errors).isZero();
-        return client.load(new ByteArrayInputStream(manifests)).items();
-    }
-
-    private static Process helm(String... values) throws IOException {
-        Path home = Files.createTempDirectory("helm-home");
-        List<String> command = new ArrayList<>(List.of(TOOLS.resolve("helm").toString(), "template",
-                "refinevad", "../helm/refinevad-operator", "--namespace", "refinevad-system",
-                "--kube-version", ApiServer.VERSION));
-        command.addAll(List.of(values));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        for (String variable : List.of("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME")) {
-            builder.environment().put(variable, home.toString());
-        }
-        return builder.start();
     }
 
     private static Container operatorContainer(List<HasMetadata> manifests) {

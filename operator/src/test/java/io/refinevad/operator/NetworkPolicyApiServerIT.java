@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The NetworkPolicy the operator creates for a detector, on a real API server: the server accepts it as rendered
- * (with the operator's pods on the admin port and listed clients on the scoring port), and switching
+ * (with the operator's pods and the gateway on the admin port and listed clients on the scoring port), and switching
  * spec.networkPolicy.enabled off deletes it, on again brings it back. (Nothing here enforces it: that takes a
  * policy-capable network plugin.)
  */
@@ -49,8 +49,9 @@ class NetworkPolicyApiServerIT {
             assertThat(policy.getSpec().getIngress()).anySatisfy(rule -> {
                 assertThat(rule.getPorts()).singleElement().satisfies(port ->
                         assertThat(port.getPort().getIntVal()).isEqualTo(DetectorResources.ADMIN_PORT));
-                assertThat(rule.getFrom()).singleElement().satisfies(peer ->
-                        assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR_PODS.labels()));
+                assertThat(rule.getFrom()).extracting(peer -> peer.getPodSelector().getMatchLabels())
+                        .as("the operator's pods and the detector's gateway")
+                        .containsExactly(OPERATOR_PODS.labels(), Map.of(DetectorResources.GATEWAY_LABEL, "guarded"));
             });
             assertThat(policy.getSpec().getIngress()).anySatisfy(rule -> assertThat(rule.getFrom())
                     .anySatisfy(peer -> assertThat(peer.getIpBlock()).isNotNull()));

@@ -3,6 +3,7 @@ package io.refinevad.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.refinevad.operator.reconciler.OperatorSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -30,9 +31,13 @@ class OperatorDefaultsTest {
     private static final Path VALUES = Path.of("../helm/refinevad-operator/values.yaml");
     private static final Path DEPLOYMENT = Path.of("../helm/refinevad-operator/templates/deployment.yaml");
     private static final Path DOCS = Path.of("../docs/OPERATOR.md");
-    /** A settings-table row: | `property` | default | `helm value` | what it does |. */
+    /**
+     * A settings-table row: | `property` | default | `helm value` | what it does |, or with no Helm value (any
+     * words in its column) for a setting the chart fills in itself, such as the name of an object it makes.
+     */
     private static final Pattern ROW = Pattern.compile(
-            "^\\| `(" + Pattern.quote(PREFIX) + "[a-z.-]+)` \\| ([^|]+?) \\| `([A-Za-z.]+)` \\|", Pattern.MULTILINE);
+            "^\\| `(" + Pattern.quote(PREFIX) + "[a-z.-]+)` \\| ([^|]+?) \\| (?:`([A-Za-z.]+)`|[^|`]+) \\|",
+            Pattern.MULTILINE);
     private static final String UNSET = "unset";
 
     @Test
@@ -65,6 +70,11 @@ class OperatorDefaultsTest {
         String deployment = Files.readString(DEPLOYMENT);
 
         docRows().forEach((property, row) -> {
+            if (row.helmValue() == null) {
+                assertThat(deployment).as("the chart fills in %s itself", property)
+                        .containsPattern("- name: " + environmentName(property) + "\\s+value: \\{\\{ include ");
+                return;
+            }
             Object value = valueAt(values, row.helmValue());
             if (defaults.containsKey(property)) {
                 assertThat(String.valueOf(value)).as("values.yaml %s (%s)", row.helmValue(), property)
@@ -77,6 +87,12 @@ class OperatorDefaultsTest {
                         .isIn(false, "", null);
             }
         });
+    }
+
+    @Test
+    void theTestsGatewayClusterRoleIsTheDefault() throws IOException {
+        assertThat(OperatorSettings.CHART_GATEWAY_CLUSTER_ROLE)
+                .isEqualTo(operatorDefaults().get("refinevad.operator.gateway-cluster-role"));
     }
 
     private record DocRow(String defaultValue, String helmValue) {

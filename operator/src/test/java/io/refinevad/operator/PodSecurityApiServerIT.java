@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.GatewayTlsSpec;
+import io.refinevad.operator.dependent.GatewayPodTemplate;
 import io.refinevad.operator.dependent.ScoringPodTemplate;
 import io.refinevad.testsupport.DetectorFixture;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The scoring pod the operator renders (with its model fetch init container) is admitted where the Pod Security
- * "restricted" profile is enforced, on a real API server's PodSecurity admission; a pod that breaks the profile is
+ * The scoring pod the operator renders (with its model fetch init container), and its gateway pod (with TLS
+ * Secrets), are admitted where the Pod Security "restricted" profile is enforced, on a real API server's PodSecurity admission; a pod that breaks the profile is
  * refused there, which shows the profile is in force.
  */
 class PodSecurityApiServerIT {
@@ -52,6 +54,24 @@ class PodSecurityApiServerIT {
         Pod created = client.pods().inNamespace(NAMESPACE).resource(pod).create();
 
         assertThat(created.getSpec().getInitContainers()).hasSize(1);
+    }
+
+    @Test
+    void theRenderedGatewayPodWithItsTlsSecretsIsAdmittedUnderTheRestrictedProfile() {
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, NAMESPACE, "cams");
+        GatewayTlsSpec tls = new GatewayTlsSpec();
+        tls.setSecretName("cams-tls");
+        tls.setClientCaSecretName("camera-ca");
+        detector.getSpec().getGateway().setTls(tls);
+        var template = GatewayPodTemplate.deployment(detector, ProductImages.AS_BUILT).getSpec().getTemplate();
+        client.serviceAccounts().inNamespace(NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName(template.getSpec().getServiceAccountName()).endMetadata().build()).create();
+        Pod pod = new PodBuilder().withMetadata(template.getMetadata()).withSpec(template.getSpec())
+                .editMetadata().withName("gateway").endMetadata().build();
+
+        Pod created = client.pods().inNamespace(NAMESPACE).resource(pod).create();
+
+        assertThat(created.getSpec().getVolumes()).filteredOn(v -> v.getSecret() != null).hasSize(2);
     }
 
     @Test

@@ -105,8 +105,8 @@ final class RunningOperator implements BeforeAllCallback, AfterAllCallback, Befo
     void startWith(ProductImages images) {
         stop();
         meters = new SimpleMeterRegistry();
-        operator = new DetectorOperator(api.client(), meters, new OperatorSettings(QUICK, QUICK, operatorPods, images),
-                Optional.empty());
+        operator = new DetectorOperator(api.client(), meters, new OperatorSettings(QUICK, QUICK, operatorPods, images,
+                OperatorSettings.CHART_GATEWAY_CLUSTER_ROLE), Optional.empty());
         operator.start();
     }
 

@@ -135,7 +135,7 @@ class UnaskedDrainReversalApiServerIT {
 
     private static DetectorObservation drainingObservation(Pod pod) {
         return new DetectorObservation(Optional.empty(), List.of(new ObservedPod(pod, false,
-                Optional.of(LoadReport.newBuilder().setDraining(true).setStreamCapacity(64).build()))));
+                Optional.of(LoadReport.newBuilder().setDraining(true).setStreamCapacity(64).build()))), Optional.empty());
     }
 
     private List<Event> events(String reason) {

@@ -10,7 +10,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.refinevad.operator.crd.AnomalyDetector;
 
 /** Voluntary disruptions (node drains, upgrades) take one scoring pod at a time, so its streams can move. */
-@KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.SCORER_SELECTOR))
 public class DisruptionBudgetDependent extends CRUDKubernetesDependentResource<PodDisruptionBudget, AnomalyDetector> {
 
     public DisruptionBudgetDependent() {

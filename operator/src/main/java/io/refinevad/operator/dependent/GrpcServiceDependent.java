@@ -9,7 +9,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.refinevad.operator.crd.AnomalyDetector;
 
-/** The gRPC Service clients connect to: the port and type from spec.service, in front of the ready pods. */
+/**
+ * The gRPC Service clients connect to, the detector's endpoint (status.endpoint): the port and type from
+ * spec.service, in front of the ready gateway pods while spec.gateway is enabled, else of the ready scoring pods. Its
+ * target port is the one named grpc, which both kinds of pod name so.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.MANAGED_SELECTOR))
 public class GrpcServiceDependent extends CRUDKubernetesDependentResource<Service, AnomalyDetector> {
 
@@ -27,7 +31,7 @@ public class GrpcServiceDependent extends CRUDKubernetesDependentResource<Servic
                 .endMetadata()
                 .withNewSpec()
                 .withType(detector.getSpec().getService().getType().name())
-                .withSelector(DetectorResources.podSelector(detector))
+                .withSelector(DetectorResources.endpointSelector(detector))
                 .addNewPort().withName("grpc").withAppProtocol("kubernetes.io/h2c")
                 .withPort(detector.getSpec().getService().getPort()).withTargetPort(new IntOrString("grpc")).endPort()
                 .endSpec()

@@ -10,8 +10,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.refinevad.operator.crd.AnomalyDetector;
 
 /**
- * A headless Service over the ready pods: DNS and EndpointSlices list every pod, so gRPC clients can balance
- * streams across pods themselves (a ClusterIP pins a long-lived HTTP/2 connection, and all its streams, to one pod).
+ * A headless Service over the scoring pods: DNS and EndpointSlices list every pod, so the gateway finds them (it
+ * watches these EndpointSlices and dials each pod on the port named grpc) and gRPC clients without a gateway can
+ * balance streams across pods themselves (a ClusterIP pins a long-lived HTTP/2 connection, and all its streams, to
+ * one pod).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.MANAGED_SELECTOR))
 public class HeadlessServiceDependent extends CRUDKubernetesDependentResource<Service, AnomalyDetector> {

@@ -12,12 +12,15 @@ import io.refinevad.operator.crd.AnomalyDetector;
  * The scoring pods. The replica count is the scaling decision the reconciler made in this pass (it runs the
  * workflow after deciding); the pod template comes from {@link ScoringPodTemplate}.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.SCORER_SELECTOR))
 public class ScoringDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, AnomalyDetector> {
 
     /** Context key of the replica count decided in this reconciliation. */
     public static final String DESIRED_REPLICAS = "desiredReplicas";
-    /** Context key of where the product's images are ({@link ProductImages}): the operator's setting. */
+    /**
+     * Context key of where the product's images are ({@link ProductImages}): the operator's setting, for this
+     * Deployment and the gateway's.
+     */
     public static final String IMAGES = "images";
 
     public ScoringDeploymentDependent() {

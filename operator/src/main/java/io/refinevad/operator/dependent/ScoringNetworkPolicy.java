@@ -23,8 +23,9 @@ import java.util.Optional;
  * of the detector's namespace, so that an install that lists nobody keeps working for the clients that reach a
  * ClusterIP Service there; for a NodePort or LoadBalancer Service, which exists to be reached from outside the
  * cluster, any client.</li>
- * <li>The admin port (drain, load reports): the operator's pods only; nobody when the operator does not know them
- * (it runs outside the cluster).</li>
+ * <li>The admin port (drain, load reports): the operator's pods, and the detector's gateway pods while
+ * spec.gateway is enabled (the gateway reads each pod's load report to place streams); nobody else, so nobody at all
+ * when the gateway is off and the operator does not know its own pods (it runs outside the cluster).</li>
  * <li>The HTTP port (Prometheus metrics and health): any client, since Prometheus may run in any namespace and the
  * port serves nothing but reads.</li>
  * </ul>
@@ -41,12 +42,10 @@ public final class ScoringNetworkPolicy {
     public static NetworkPolicy of(AnomalyDetector detector, Optional<OperatorPods> operatorPods) {
         List<NetworkPolicyIngressRule> rules = new ArrayList<>();
         rules.add(rule(DetectorResources.GRPC_PORT, scoringClients(detector)));
-        operatorPods.ifPresent(operator -> rules.add(rule(DetectorResources.ADMIN_PORT, List.of(
-                new NetworkPolicyPeerBuilder()
-                        .withNewNamespaceSelector().addToMatchLabels(NAMESPACE_NAME_LABEL, operator.namespace())
-                        .endNamespaceSelector()
-                        .withNewPodSelector().withMatchLabels(operator.labels()).endPodSelector()
-                        .build()))));
+        List<NetworkPolicyPeer> admins = adminClients(detector, operatorPods);
+        if (!admins.isEmpty()) {
+            rules.add(rule(DetectorResources.ADMIN_PORT, admins));
+        }
         rules.add(rule(DetectorResources.HTTP_PORT, List.of()));
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
@@ -62,6 +61,30 @@ public final class ScoringNetworkPolicy {
                 .build();
     }
 
+    /**
+     * The operator's pods and, while it is enabled, the gateway's. Empty when neither is there: the caller then adds
+     * no rule, because a rule with no peers would admit everyone.
+     */
+    private static List<NetworkPolicyPeer> adminClients(AnomalyDetector detector, Optional<OperatorPods> operatorPods) {
+        List<NetworkPolicyPeer> admins = new ArrayList<>();
+        operatorPods.ifPresent(operator -> admins.add(new NetworkPolicyPeerBuilder()
+                .withNewNamespaceSelector().addToMatchLabels(NAMESPACE_NAME_LABEL, operator.namespace())
+                .endNamespaceSelector()
+                .withNewPodSelector().withMatchLabels(operator.labels()).endPodSelector()
+                .build()));
+        if (detector.getSpec().getGateway().isEnabled()) {
+            admins.add(gatewayPods(detector));
+        }
+        return admins;
+    }
+
+    /** The detector's gateway pods: in its namespace (a peer with only a pod selector means that namespace). */
+    private static NetworkPolicyPeer gatewayPods(AnomalyDetector detector) {
+        return new NetworkPolicyPeerBuilder().withNewPodSelector()
+                .withMatchLabels(Map.of(DetectorResources.GATEWAY_LABEL, detector.getMetadata().getName()))
+                .endPodSelector().build();
+    }
+
     /** The gateway and the listed clients; an empty list (any client) when the default opens the port to all. */
     private static List<NetworkPolicyPeer> scoringClients(AnomalyDetector detector) {
         List<NetworkPolicyPeer> listed = detector.getSpec().getNetworkPolicy().getAllowedClients();
@@ -69,9 +92,7 @@ public final class ScoringNetworkPolicy {
             return List.of();
         }
         List<NetworkPolicyPeer> clients = new ArrayList<>();
-        clients.add(new NetworkPolicyPeerBuilder().withNewPodSelector()
-                .withMatchLabels(Map.of(DetectorResources.GATEWAY_LABEL, detector.getMetadata().getName()))
-                .endPodSelector().build());
+        clients.add(gatewayPods(detector));
         if (listed == null) {
             clients.add(new NetworkPolicyPeerBuilder().withNewPodSelector().endPodSelector().build());
         } else {

@@ -4,8 +4,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
 import java.util.Optional;
 
-/** Everything the operator observed about one detector before deciding: its Deployment and its pods. */
-public record DetectorObservation(Optional<Deployment> deployment, List<ObservedPod> pods) {
+/**
+ * Everything the operator observed about one detector before deciding: its scoring Deployment and pods, and its
+ * gateway's Deployment (none while the gateway is disabled, or not yet created).
+ */
+public record DetectorObservation(Optional<Deployment> deployment, List<ObservedPod> pods,
+        Optional<Deployment> gateway) {
 
     public int currentReplicas() {
         return deployment.map(d -> d.getSpec().getReplicas()).orElse(0);
@@ -13,6 +17,11 @@ public record DetectorObservation(Optional<Deployment> deployment, List<Observed
 
     public int readyPods() {
         return (int) pods.stream().filter(ObservedPod::ready).count();
+    }
+
+    /** The gateway pods that are Ready, as the gateway Deployment's status counts them. */
+    public int readyGatewayPods() {
+        return gateway.map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas()).orElse(0);
     }
 
     public int activeStreams() {

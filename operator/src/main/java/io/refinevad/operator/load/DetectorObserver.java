@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The observe step: the detector's Deployment (from the dependent's cache), its pods, and a load report from each
- * pod that is Ready or draining (a pod that stops being Ready because it drains still holds streams).
+ * pod that is Ready or draining (a pod that stops being Ready because it drains still holds streams); the gateway's
+ * Deployment rides along for the status.
  */
 public class DetectorObserver {
 
@@ -24,7 +25,12 @@ public class DetectorObserver {
         this.probe = probe;
     }
 
-    public DetectorObservation observe(AnomalyDetector detector, Optional<Deployment> deployment) {
+    /**
+     * @param deployment the scoring Deployment, from the dependent's cache
+     * @param gateway the gateway's Deployment, from its dependent's cache: passed on for the status
+     */
+    public DetectorObservation observe(AnomalyDetector detector, Optional<Deployment> deployment,
+            Optional<Deployment> gateway) {
         List<Pod> pods = client.pods().inNamespace(detector.getMetadata().getNamespace())
                 .withLabels(DetectorResources.podSelector(detector)).list().getItems();
         List<Pod> relevant = pods.stream()
@@ -35,7 +41,7 @@ public class DetectorObserver {
                 .map(pod -> new ObservedPod(pod, isReady(pod),
                         Optional.ofNullable(reports.get(pod.getMetadata().getName()))))
                 .toList();
-        return new DetectorObservation(deployment, observed);
+        return new DetectorObservation(deployment, observed, gateway);
     }
 
     static boolean isReady(Pod pod) {

@@ -14,6 +14,11 @@ import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.dependent.DisruptionBudgetDependent;
+import io.refinevad.operator.dependent.GatewayDeploymentDependent;
+import io.refinevad.operator.dependent.GatewayDisruptionBudgetDependent;
+import io.refinevad.operator.dependent.GatewayEnabled;
+import io.refinevad.operator.dependent.GatewayRoleBindingDependent;
+import io.refinevad.operator.dependent.GatewayServiceAccountDependent;
 import io.refinevad.operator.dependent.GrpcServiceDependent;
 import io.refinevad.operator.dependent.HeadlessServiceDependent;
 import io.refinevad.operator.dependent.NetworkPolicyDependent;
@@ -41,15 +46,30 @@ import java.util.Objects;
 @ControllerConfiguration(name = "anomalydetector", finalizerName = AnomalyDetectorReconciler.FINALIZER)
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = "config", type = ServerConfigMapDependent.class),
-        @Dependent(name = "deployment", type = ScoringDeploymentDependent.class, dependsOn = "config"),
+        @Dependent(name = AnomalyDetectorReconciler.SCORING_DEPLOYMENT, type = ScoringDeploymentDependent.class,
+                dependsOn = "config"),
         @Dependent(name = "service", type = GrpcServiceDependent.class),
         @Dependent(name = "headless-service", type = HeadlessServiceDependent.class),
         @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class),
         @Dependent(name = "network-policy", type = NetworkPolicyDependent.class,
-                reconcilePrecondition = NetworkPolicyEnabled.class)})
+                reconcilePrecondition = NetworkPolicyEnabled.class),
+        @Dependent(name = "gateway-service-account", type = GatewayServiceAccountDependent.class,
+                reconcilePrecondition = GatewayEnabled.class),
+        @Dependent(name = "gateway-role-binding", type = GatewayRoleBindingDependent.class,
+                reconcilePrecondition = GatewayEnabled.class),
+        @Dependent(name = AnomalyDetectorReconciler.GATEWAY_DEPLOYMENT, type = GatewayDeploymentDependent.class,
+                reconcilePrecondition = GatewayEnabled.class),
+        @Dependent(name = "gateway-disruption-budget", type = GatewayDisruptionBudgetDependent.class,
+                reconcilePrecondition = GatewayEnabled.class)})
 public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, Cleaner<AnomalyDetector> {
 
     public static final String FINALIZER = "refinevad.io/operator";
+    /**
+     * The dependents' names, which name their informers' event sources too: there are two Deployment event sources,
+     * so the reconciler asks for each Deployment by its source's name.
+     */
+    static final String SCORING_DEPLOYMENT = "deployment";
+    static final String GATEWAY_DEPLOYMENT = "gateway-deployment";
 
     private final DetectorObserver observer;
     private final DetectorScaler scaler;
@@ -74,7 +94,9 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
     @Override
     public UpdateControl<AnomalyDetector> reconcile(AnomalyDetector detector, Context<AnomalyDetector> context) {
         Instant started = Instant.now();
-        DetectorObservation observation = observer.observe(detector, context.getSecondaryResource(Deployment.class));
+        DetectorObservation observation = observer.observe(detector,
+                context.getSecondaryResource(Deployment.class, SCORING_DEPLOYMENT),
+                context.getSecondaryResource(Deployment.class, GATEWAY_DEPLOYMENT));
         // This pass still counts an undrained pod as draining; the next one sees it serving.
         drainReversal.reverse(detector, observation);
         ScaleDecision decision = scaler.decide(detector, observation, started);
@@ -83,6 +105,8 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
         context.managedWorkflowAndDependentResourceContext()
                 .put(ScoringDeploymentDependent.DESIRED_REPLICAS, decision.desiredReplicas());
         context.managedWorkflowAndDependentResourceContext().put(ScoringDeploymentDependent.IMAGES, settings.images());
+        context.managedWorkflowAndDependentResourceContext()
+                .put(GatewayRoleBindingDependent.CLUSTER_ROLE, settings.gatewayClusterRole());
         settings.operatorPods().ifPresent(pods -> context.managedWorkflowAndDependentResourceContext()
                 .put(NetworkPolicyDependent.OPERATOR_PODS, pods));
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();

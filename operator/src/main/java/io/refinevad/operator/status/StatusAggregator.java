@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.crd.GatewaySpec;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.load.DetectorObservation;
 import io.refinevad.operator.load.ObservedPod;
@@ -64,10 +65,24 @@ public final class StatusAggregator {
         }
 
         List<Condition> conditions = new ArrayList<>();
-        boolean allReady = ready >= desired && ready > 0;
+        GatewaySpec gateway = detector.getSpec().getGateway();
+        int gatewayReady = observation.readyGatewayPods();
+        boolean scoringReady = ready >= desired && ready > 0;
+        // One gateway pod is enough to reach the scoring pods; GatewayReady says whether all are there.
+        boolean reachable = !gateway.isEnabled() || gatewayReady > 0;
+        boolean allReady = scoringReady && reachable;
+        String gatewayPods = gatewayReady + " of " + gateway.getReplicas() + " gateway pods ready";
         conditions.add(condition(previous, ConditionType.READY, allReady,
-                allReady ? "PodsReady" : "PodsNotReady",
-                ready + " of " + desired + " scoring pods ready", generation, now));
+                allReady ? "PodsReady" : scoringReady ? "GatewayNotReady" : "PodsNotReady",
+                ready + " of " + desired + " scoring pods ready" + (gateway.isEnabled() ? ", " + gatewayPods : ""),
+                generation, now));
+        boolean gatewayAllReady = gatewayReady >= gateway.getReplicas();
+        conditions.add(gateway.isEnabled()
+                ? condition(previous, ConditionType.GATEWAY_READY, gatewayAllReady,
+                        gatewayAllReady ? "PodsReady" : "PodsNotReady", gatewayPods, generation, now)
+                : condition(previous, ConditionType.GATEWAY_READY, true, "Disabled",
+                        "spec.gateway.enabled is false: the detector's Service selects the scoring pods", generation,
+                        now));
         Optional<PodProblems.Problem> modelProblem = problem.filter(p -> MODEL_PROBLEMS.contains(p.reason()));
         conditions.add(condition(previous, ConditionType.MODEL_READY, ready > 0,
                 ready > 0 ? "Loaded" : modelProblem.map(PodProblems.Problem::reason).orElse("Loading"),

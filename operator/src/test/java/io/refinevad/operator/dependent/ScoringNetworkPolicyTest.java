@@ -22,24 +22,39 @@ class ScoringNetworkPolicyTest {
             .addToMatchLabels("refinevad.io/gateway-for", "cams").endPodSelector().build();
 
     @Test
-    void theAdminPortAdmitsTheOperatorsPodsOnly() {
+    void theAdminPortAdmitsTheOperatorsPodsAndTheGatewaysThatPlaceStreamsByLoad() {
         NetworkPolicy policy = ScoringNetworkPolicy.of(detector(), Optional.of(OPERATOR));
 
         assertThat(policy.getSpec().getPodSelector().getMatchLabels())
                 .isEqualTo(Map.of("refinevad.io/detector", "cams", "app.kubernetes.io/component", "scorer"));
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
-        assertThat(from(policy, DetectorResources.ADMIN_PORT)).singleElement().satisfies(peer -> {
+        assertThat(from(policy, DetectorResources.ADMIN_PORT)).satisfiesExactly(peer -> {
             assertThat(peer.getNamespaceSelector().getMatchLabels())
                     .isEqualTo(Map.of("kubernetes.io/metadata.name", "vad-system"));
             assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR.labels());
-        });
+        }, peer -> assertThat(peer).isEqualTo(GATEWAY));
     }
 
     @Test
-    void anOperatorThatDoesNotKnowItsPodsAdmitsNobodyToTheAdminPort() {
-        NetworkPolicy policy = ScoringNetworkPolicy.of(detector(), Optional.empty());
+    void withTheGatewayOffTheAdminPortAdmitsTheOperatorsPodsOnly() {
+        AnomalyDetector detector = detector();
+        detector.getSpec().getGateway().setEnabled(false);
 
-        assertThat(policy.getSpec().getIngress()).flatExtracting(NetworkPolicyIngressRule::getPorts)
+        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.of(OPERATOR)), DetectorResources.ADMIN_PORT))
+                .singleElement().satisfies(peer ->
+                        assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR.labels()));
+    }
+
+    @Test
+    void anOperatorThatDoesNotKnowItsPodsLeavesTheAdminPortToTheGatewayAndWithoutOneToNobody() {
+        AnomalyDetector detector = detector();
+        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.empty()), DetectorResources.ADMIN_PORT))
+                .containsExactly(GATEWAY);
+
+        detector.getSpec().getGateway().setEnabled(false);
+        assertThat(ScoringNetworkPolicy.of(detector, Optional.empty()).getSpec().getIngress())
+                .as("no rule for the admin port: a rule without peers would admit everyone")
+                .flatExtracting(NetworkPolicyIngressRule::getPorts)
                 .extracting(port -> port.getPort().getIntVal())
                 .containsExactlyInAnyOrder(DetectorResources.GRPC_PORT, DetectorResources.HTTP_PORT);
     }

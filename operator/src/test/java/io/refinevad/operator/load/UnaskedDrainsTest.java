@@ -20,7 +20,7 @@ class UnaskedDrainsTest {
                 pod("drained-by-someone", false, Optional.of(report(true))),
                 pod("scaled-down", true, Optional.of(report(true))),
                 pod("serving", false, Optional.of(report(false))),
-                pod("silent", false, Optional.empty())));
+                pod("silent", false, Optional.empty())), Optional.empty());
 
         assertThat(UnaskedDrains.in(observation)).extracting(ObservedPod::name).containsExactly("drained-by-someone");
     }

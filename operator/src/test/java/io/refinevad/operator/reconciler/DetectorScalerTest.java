@@ -66,7 +66,7 @@ class DetectorScalerTest {
     }
 
     private static DetectorObservation noDeploymentYet() {
-        return new DetectorObservation(Optional.empty(), List.of());
+        return new DetectorObservation(Optional.empty(), List.of(), Optional.empty());
     }
 
     /** A Deployment of {@code replicas} and one Ready pod that reports {@code streams} active streams. */
@@ -74,6 +74,7 @@ class DetectorScalerTest {
         Deployment deployment = new DeploymentBuilder().withNewSpec().withReplicas(replicas).endSpec().build();
         Pod pod = new PodBuilder().withNewMetadata().withName("cams-pod").endMetadata().build();
         LoadReport load = LoadReport.newBuilder().setActiveStreams(streams).setStreamCapacity(64).build();
-        return new DetectorObservation(Optional.of(deployment), List.of(new ObservedPod(pod, true, Optional.of(load))));
+        return new DetectorObservation(Optional.of(deployment), List.of(new ObservedPod(pod, true, Optional.of(load))),
+                Optional.empty());
     }
 }

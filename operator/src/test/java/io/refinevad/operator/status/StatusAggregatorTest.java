@@ -44,6 +44,55 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void theGatewayIsReadyWhenAllItsPodsAreAndTheDetectorOnceOneIs() {
+        AnomalyDetectorStatus all = StatusAggregator.aggregate(detector(), observation(
+                readyPod("a", load(3, false)), readyPod("b", load(1, false))), STEADY, T0);
+        assertThat(condition(all, ConditionType.GATEWAY_READY).getStatus()).isEqualTo("True");
+        assertThat(condition(all, ConditionType.GATEWAY_READY).getMessage()).isEqualTo("2 of 2 gateway pods ready");
+        assertThat(condition(all, ConditionType.READY).getMessage())
+                .isEqualTo("2 of 2 scoring pods ready, 2 of 2 gateway pods ready");
+
+        AnomalyDetectorStatus one = StatusAggregator.aggregate(detector(), observation(Optional.of(gateway(1)),
+                readyPod("a", load(3, false)), readyPod("b", load(1, false))), STEADY, T0);
+        assertThat(condition(one, ConditionType.GATEWAY_READY).getStatus()).isEqualTo("False");
+        assertThat(condition(one, ConditionType.GATEWAY_READY).getReason()).isEqualTo("PodsNotReady");
+        assertThat(condition(one, ConditionType.GATEWAY_READY).getMessage()).isEqualTo("1 of 2 gateway pods ready");
+        assertThat(condition(one, ConditionType.READY).getStatus()).as("one gateway pod reaches every scoring pod")
+                .isEqualTo("True");
+        assertThat(one.getEndpoint()).isEqualTo("cams.video.svc:9000");
+    }
+
+    @Test
+    void withoutAReadyGatewayPodTheDetectorIsNotReadyWhateverItsScoringPods() {
+        for (Optional<Deployment> gateway : List.of(Optional.of(gateway(0)), Optional.<Deployment>empty())) {
+            AnomalyDetectorStatus status = StatusAggregator.aggregate(detector(), observation(gateway,
+                    readyPod("a", load(3, false)), readyPod("b", load(1, false))), STEADY, T0);
+
+            Condition ready = condition(status, ConditionType.READY);
+            assertThat(ready.getStatus()).isEqualTo("False");
+            assertThat(ready.getReason()).isEqualTo("GatewayNotReady");
+            assertThat(ready.getMessage()).isEqualTo("2 of 2 scoring pods ready, 0 of 2 gateway pods ready");
+            assertThat(condition(status, ConditionType.GATEWAY_READY).getStatus()).isEqualTo("False");
+        }
+    }
+
+    @Test
+    void aDisabledGatewayIsReadyDisabledAndTheScoringPodsAloneMakeTheDetectorReady() {
+        AnomalyDetector detector = detector();
+        detector.getSpec().getGateway().setEnabled(false);
+        AnomalyDetectorStatus status = StatusAggregator.aggregate(detector, observation(Optional.empty(),
+                readyPod("a", load(3, false)), readyPod("b", load(1, false))), STEADY, T0);
+
+        Condition gateway = condition(status, ConditionType.GATEWAY_READY);
+        assertThat(gateway.getStatus()).isEqualTo("True");
+        assertThat(gateway.getReason()).isEqualTo("Disabled");
+        assertThat(condition(status, ConditionType.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(status, ConditionType.READY).getMessage()).isEqualTo("2 of 2 scoring pods ready");
+        assertThat(status.getEndpoint()).as("the same endpoint, now in front of the scoring pods")
+                .isEqualTo("cams.video.svc:9000");
+    }
+
+    @Test
     void anUnchangedWorldGivesAnEqualStatusSoNothingIsWritten() {
         AnomalyDetector detector = detector();
         DetectorObservation observation = observation(readyPod("a", load(3, false)), readyPod("b", load(1, false)));
@@ -174,10 +223,21 @@ class StatusAggregatorTest {
         return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
     }
 
+    /** These scoring pods, and the default two gateway pods, both Ready. */
     private static DetectorObservation observation(ObservedPod... pods) {
+        return observation(Optional.of(gateway(2)), pods);
+    }
+
+    private static DetectorObservation observation(Optional<Deployment> gateway, ObservedPod... pods) {
         Deployment deployment = new DeploymentBuilder().withNewSpec().withReplicas(pods.length).endSpec()
                 .withNewStatus().withReplicas(pods.length).endStatus().build();
-        return new DetectorObservation(Optional.of(deployment), List.of(pods));
+        return new DetectorObservation(Optional.of(deployment), List.of(pods), gateway);
+    }
+
+    /** The gateway's Deployment of two replicas, this many of them Ready. */
+    private static Deployment gateway(int ready) {
+        return new DeploymentBuilder().withNewSpec().withReplicas(2).endSpec()
+                .withNewStatus().withReplicas(2).withReadyReplicas(ready == 0 ? null : ready).endStatus().build();
     }
 
     private static ObservedPod readyPod(String name, LoadReport load) {
