@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
  * The product's images as `make images` builds them, in one registry: the one the build names (the parent pom's
  * image.registry, filled in here by the build: this file is a template), or the one a platform team copied them to
  * with `make push REGISTRY=...` (the operator's refinevad.operator.images.registry, the chart's image.registry).
- * The tag is always this build's (image.tag, the project's version less -SNAPSHOT): an operator runs the server and
- * the model fetcher of its own version. ProductImagesTest holds the chart, the examples and the scripts, which
+ * The tag is always this build's (image.tag, the project's version less -SNAPSHOT): an operator runs the server, the
+ * model fetcher and the gateway of its own version. ProductImagesTest holds the chart, the examples and the scripts, which
  * cannot be generated, to the same names.
  *
  * @param registry where the images are: a registry host (with its port, if any) and the path under it, such as
@@ -51,8 +51,8 @@ public record ProductImages(String registry) {
         return image("model-fetcher");
     }
 
-    /** The stream gateway's image (gateway/, docs/GATEWAY.md), which the operator is to deploy in front of a
-     *  detector's scoring pods (issue 15). */
+    /** The stream gateway's image (gateway/, docs/GATEWAY.md), which the operator deploys in front of a detector's
+     *  scoring pods (GatewayPodTemplate). */
     public String gateway() {
         return image("gateway");
     }
