@@ -2,6 +2,7 @@ package io.refinevad.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -14,11 +15,19 @@ import io.refinevad.api.v1.GetModelInfoRequest;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.api.v1.StreamRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A gateway whose only pod does not answer: nothing can be placed, and callers are told for which detector. */
+/**
+ * A gateway whose only pod does not answer: nothing can be placed, and callers are told for which detector; the
+ * gateway stays live and ready all the same, so that its Service keeps sending cameras to be told so.
+ */
 @QuarkusTest
 @TestProfile(NoReadyPodTest.UnreachablePod.class)
 class NoReadyPodTest {
@@ -28,6 +37,17 @@ class NoReadyPodTest {
         public Map<String, String> getConfigOverrides() {
             // port 1 on this host: nothing listens, so the load report fails and the pod is never placeable.
             return Map.of("refinevad.gateway.pods.static", "localhost:1:1", "refinevad.gateway.detector", "parking");
+        }
+    }
+
+    @Test
+    void liveAndReadyWithoutAReadyPod() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String probe : List.of("live", "ready")) {
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(
+                    "http://localhost:8091/q/health/" + probe)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), probe + ": " + health.body());
+            assertTrue(health.body().contains("\"status\": \"UP\""), probe + ": " + health.body());
         }
     }
 

@@ -31,7 +31,7 @@ public final class EndpointSliceDiscovery implements PodDiscovery, AutoCloseable
     /** Each slice's pods and whether each is ready, as last told to the listener. */
     private final Map<String, Map<Pod, Boolean>> slices = new HashMap<>();
     private PodListener listener;
-    private SharedIndexInformer<EndpointSlice> informer;
+    private volatile SharedIndexInformer<EndpointSlice> informer;
 
     public EndpointSliceDiscovery(KubernetesClient client, String namespace, String service, int adminPort) {
         this.client = client;
@@ -101,6 +101,12 @@ public final class EndpointSliceDiscovery implements PodDiscovery, AutoCloseable
             }
         }
         return pods;
+    }
+
+    @Override
+    public boolean listed() {
+        SharedIndexInformer<EndpointSlice> watching = informer;
+        return watching != null && watching.hasSynced();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.List;
  */
 final class StaticPodList implements PodDiscovery {
     private final List<Pod> pods;
+    private volatile boolean listed;
 
     StaticPodList(List<String> entries, int adminPort) {
         this.pods = entries.stream().map(entry -> Pod.parse(entry, adminPort)).toList();
@@ -16,5 +17,11 @@ final class StaticPodList implements PodDiscovery {
     @Override
     public void start(PodListener listener) {
         pods.forEach(listener::ready);
+        listed = true;
+    }
+
+    @Override
+    public boolean listed() {
+        return listed;
     }
 }

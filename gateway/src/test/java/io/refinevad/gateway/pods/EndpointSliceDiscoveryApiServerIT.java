@@ -2,6 +2,7 @@ package io.refinevad.gateway.pods;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -81,8 +82,10 @@ class EndpointSliceDiscoveryApiServerIT {
         try (EndpointSliceDiscovery discovery = new EndpointSliceDiscovery(
                 new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build(),
                 NAMESPACE, SERVICE, 9002)) {
+            assertFalse(discovery.listed(), "listed before it started");
             discovery.start(recorder);
             awaitEvents("ready 192.0.2.2:9000 admin 9002", "not ready 192.0.2.3:9000");
+            await().atMost(CHANGE_SEEN).until(discovery::listed);  // the gateway's readiness waits for this
 
             // the second pod turns Ready, the first leaves (scale-in), a third comes in another slice
             apply(slice(SERVICE, "a", endpoint("192.0.2.3", true)));
