@@ -3,6 +3,7 @@ package io.refinevad.gateway;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,8 @@ public interface GatewayConfig {
     Streams streams();
 
     Rebalance rebalance();
+
+    Tls tls();
 
     interface Pods {
         /**
@@ -62,6 +65,22 @@ public interface GatewayConfig {
         /** How long a stream that lost its pod waits for another one to be ready before it ends with UNAVAILABLE. */
         @WithDefault("10s")
         Duration moveTimeout();
+    }
+
+    /**
+     * TLS on the gRPC port (docs/GATEWAY.md, "TLS"): unset, plaintext. The directories are Secrets mounted as volumes,
+     * so their files change when the Secret rotates: they are read again every {@link #reloadPeriod()}.
+     */
+    interface Tls {
+        /** A directory with tls.crt (the chain, leaf first) and tls.key (PEM): a kubernetes.io/tls Secret. */
+        Optional<Path> certDir();
+
+        /** A directory with ca.crt (PEM): when set, cameras must present a certificate it signed (mutual TLS). */
+        Optional<Path> clientCaDir();
+
+        /** How often the files are read again; a rotated certificate is served to new connections within it. */
+        @WithDefault("30s")
+        Duration reloadPeriod();
     }
 
     /** Moving streams to pods that became placeable after others took them (a surge): docs/GATEWAY.md. */
