@@ -2,7 +2,8 @@
 # Installs what a fresh Debian 12 machine lacks to build and test the project, and nothing twice.
 #
 # Python: Debian's python3-torch (1.13, CPU) with OpenBLAS, wrapped in a virtualenv that sees the system
-# packages and adds the PyPI packages Debian lacks (onnxruntime, to check exported ONNX files against PyTorch).
+# packages and adds the PyPI packages Debian lacks (onnxruntime, to check exported ONNX files against PyTorch; grpcio
+# and grpcio-tools, for the gateway's test of a plain Python gRPC camera, gateway/src/test/python).
 # PyPI's torch is avoided on purpose: it pulls gigabytes of CUDA libraries.
 #
 # The virtualenv lives outside the repository, keyed by the versions it pins, so CI and later runs reuse it.
@@ -11,8 +12,9 @@ set -euo pipefail
 
 ORT_VERSION=1.24.2
 PYTEST_VERSION=8.3.5
+GRPCIO_VERSION=1.85.1
 CACHE_DIR=${REFINEVAD_CACHE:-$HOME/.cache/refinevad}
-VENV_DIR="$CACHE_DIR/pyenv-torchdeb-ort$ORT_VERSION-pytest$PYTEST_VERSION"
+VENV_DIR="$CACHE_DIR/pyenv-torchdeb-ort$ORT_VERSION-pytest$PYTEST_VERSION-grpcio$GRPCIO_VERSION"
 APT_PACKAGES=(python3-torch python3-numpy python3-sklearn python3-venv python3-pip libopenblas0-pthread bc
   openjdk-17-jdk-headless maven curl unzip openssl iproute2 util-linux procps
   mmdebstrap skopeo umoci jq  # these four: make images, make push, images/test-images.sh (docs/IMAGES.md)
@@ -44,7 +46,8 @@ install_apt_packages() {
 }
 
 create_venv() {
-  if [ -x "$VENV_DIR/bin/python" ] && "$VENV_DIR/bin/python" -c "import torch, onnxruntime, pytest" 2>/dev/null; then
+  if [ -x "$VENV_DIR/bin/python" ] && "$VENV_DIR/bin/python" -c "import torch, onnxruntime, pytest, grpc, grpc_tools" \
+      2>/dev/null; then
     log "python environment present: $VENV_DIR"
     return
   fi
@@ -53,8 +56,8 @@ create_venv() {
   mkdir -p "$CACHE_DIR"
   /usr/bin/python3 -m venv --system-site-packages "$VENV_DIR" >&2
   "$VENV_DIR/bin/python" -m pip install -q --disable-pip-version-check \
-    "onnxruntime==$ORT_VERSION" "pytest==$PYTEST_VERSION" >&2
-  "$VENV_DIR/bin/python" -c "import torch, onnxruntime, numpy, sklearn, pytest" >&2
+    "onnxruntime==$ORT_VERSION" "pytest==$PYTEST_VERSION" "grpcio==$GRPCIO_VERSION" "grpcio-tools==$GRPCIO_VERSION" >&2
+  "$VENV_DIR/bin/python" -c "import torch, onnxruntime, numpy, sklearn, pytest, grpc, grpc_tools" >&2
 }
 
 start=$(date +%s)

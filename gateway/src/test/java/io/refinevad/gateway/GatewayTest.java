@@ -22,19 +22,15 @@ import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.DrainRequest;
 import io.refinevad.api.v1.Features;
 import io.refinevad.api.v1.GetModelInfoRequest;
+import io.refinevad.api.v1.ModelInfo;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.ScoreRequest;
 import io.refinevad.api.v1.ScoringGrpc;
-import io.refinevad.api.v1.SegmentScore;
 import io.refinevad.api.v1.Segments;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.api.v1.UndrainRequest;
 import io.refinevad.testsupport.PrometheusText;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +55,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class GatewayTest {
     private static final ManagedChannel GATEWAY = ManagedChannelBuilder.forAddress("localhost", 9011).usePlaintext()
             .build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration STREAM_END = Duration.ofMinutes(1);
     /** Segments a second: the golden clip's 50 take 2.5 s, long enough to move a stream in the middle. */
     private static final double RATE = 20;
@@ -153,6 +148,36 @@ class GatewayTest {
                 () -> inference(GATEWAY).modelInfer(unknownInput));
         assertEquals(direct.getStatus().getCode(), through.getStatus().getCode());
         assertEquals(direct.getStatus().getDescription(), through.getStatus().getDescription());
+    }
+
+    @Test
+    @Order(3)
+    void aModelThePodsDoNotServeIsNotFoundAtTheGatewayNamingTheServedOne() throws Exception {
+        ModelInfo served = ScoringGrpc.newBlockingStub(pods.get(0).channel())
+                .getModelInfo(GetModelInfoRequest.getDefaultInstance());
+        String servedModels = "its scoring pods serve '" + served.getName() + "' version '" + served.getVersion()
+                + "' (leave the model empty for the served one)";
+
+        Status stream = streamEnd(GATEWAY, List.of(StreamRequest.newBuilder()
+                .setOpen(OpenStream.newBuilder().setStreamId("other-model").setModel("other")).build()));
+        assertEquals(Status.Code.NOT_FOUND, stream.getCode());
+        assertEquals("model 'other' is not served by detector lobby; " + servedModels, stream.getDescription());
+
+        StatusRuntimeException score = assertThrows(StatusRuntimeException.class, () -> ScoringGrpc
+                .newBlockingStub(GATEWAY).score(ScoreRequest.newBuilder().setModel("other").build()));
+        assertEquals(Status.Code.NOT_FOUND, score.getStatus().getCode());
+        assertEquals("model 'other' is not served by detector lobby; " + servedModels,
+                score.getStatus().getDescription());
+
+        StatusRuntimeException wrongVersion = assertThrows(StatusRuntimeException.class, () -> inference(GATEWAY)
+                .modelInfer(infer("x", 1).toBuilder().setModelVersion("no-such-version").build()));
+        assertEquals(Status.Code.NOT_FOUND, wrongVersion.getStatus().getCode());
+        assertEquals("model 'refinevad' version 'no-such-version' is not served by detector lobby; " + servedModels,
+                wrongVersion.getStatus().getDescription());
+
+        // naming the served model is as good as naming none
+        assertEquals(Status.Code.OK, streamEnd(GATEWAY, List.of(StreamRequest.newBuilder().setOpen(OpenStream
+                .newBuilder().setStreamId("served-model").setModel(served.getName())).build())).getCode());
     }
 
     @Test
@@ -291,24 +316,17 @@ class GatewayTest {
     /** One StreamOpened, then every segment's score once, in order, equal to the reference's causal-window score. */
     private static void assertEveryAnswerOnceInOrderAsTheReference(Camera camera) {
         assertEquals(1, camera.answers.stream().filter(StreamResponse::hasOpened).count(), "StreamOpened answers");
-        List<SegmentScore> scores = camera.answers.stream().filter(StreamResponse::hasScore)
-                .map(StreamResponse::getScore).toList();
-        assertEquals(Golden.segments(), scores.size(), "scores: " + scores.stream().map(SegmentScore::getSequence)
+        Golden.assertEveryScoreOnceInOrder(camera.answers.stream().filter(StreamResponse::hasScore)
+                .map(answer -> new ProgramCamera.Answer(answer.getScore().getSequence(), answer.getScore().getScore()))
                 .toList());
-        for (int t = 0; t < scores.size(); t++) {
-            assertEquals(t, scores.get(t).getSequence(), "the answer in place " + t);
-            assertEquals(Golden.SCORES[t], scores.get(t).getScore(), Golden.TOLERANCE, "segment " + t);
-        }
     }
 
     private static TestPod podWithTheStream() {
-        List<TestPod> busy = livePods().stream().filter(pod -> pod.loadReport().getActiveStreams() > 0).toList();
-        assertEquals(1, busy.size(), "pods with a stream");
-        return busy.get(0);
+        return TestPod.withTheStream(pods);
     }
 
     private static List<TestPod> livePods() {
-        return pods.stream().filter(TestPod::alive).toList();
+        return TestPod.live(pods);
     }
 
     /** Opens a stream through the gateway and returns once it is open. */
@@ -344,8 +362,7 @@ class GatewayTest {
     }
 
     private static String gatewayMetrics() throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:8091/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return TestPod.gatewayMetrics();
     }
 
     private static double rebalancingMoves() throws Exception {

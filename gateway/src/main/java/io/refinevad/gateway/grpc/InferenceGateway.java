@@ -1,5 +1,6 @@
 package io.refinevad.gateway.grpc;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.refinevad.api.oip.GRPCInferenceServiceGrpc;
@@ -17,10 +18,12 @@ import io.refinevad.api.oip.ServerReadyRequest;
 import io.refinevad.api.oip.ServerReadyResponse;
 import io.refinevad.gateway.pods.ScoringPod;
 import io.refinevad.gateway.pods.ScoringPods;
+import java.util.Optional;
 
 /**
  * The Open Inference Protocol for cameras: every request about the model, ModelInfer included, goes to the next
- * ready pod in turn; ServerLive and ServerReady are the gateway's own (ready: some pod can take work).
+ * ready pod in turn; ServerLive and ServerReady are the gateway's own (ready: some pod can take work). A ModelInfer
+ * naming a model the pods do not serve is refused here, NOT_FOUND.
  */
 @GrpcService
 public class InferenceGateway extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
@@ -59,6 +62,11 @@ public class InferenceGateway extends GRPCInferenceServiceGrpc.GRPCInferenceServ
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> responses) {
+        Optional<Status> notServed = pods.notServed(request.getModelName(), request.getModelVersion());
+        if (notServed.isPresent()) {
+            responses.onError(notServed.get().asRuntimeException());
+            return;
+        }
         PerRequest.forward(pods, (pod, answers) -> stub(pod).modelInfer(request, answers), responses);
     }
 

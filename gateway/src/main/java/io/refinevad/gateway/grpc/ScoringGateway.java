@@ -16,10 +16,12 @@ import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.gateway.pods.ScoringPods;
 import io.refinevad.gateway.stream.StreamRelays;
+import java.util.Optional;
 
 /**
  * refinevad.v1.Scoring for cameras, served by the detector's scoring pods: streams placed by load and moved when
- * their pod leaves (StreamRelays), Score and GetModelInfo sent to the pods in turn.
+ * their pod leaves (StreamRelays), Score and GetModelInfo sent to the pods in turn. A stream or Score naming a model
+ * the pods do not serve is refused here, NOT_FOUND.
  */
 @GrpcService
 public class ScoringGateway extends ScoringGrpc.ScoringImplBase {
@@ -33,6 +35,11 @@ public class ScoringGateway extends ScoringGrpc.ScoringImplBase {
 
     @Override
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> responses) {
+        Optional<Status> notServed = pods.notServed(request.getModel(), "");
+        if (notServed.isPresent()) {
+            responses.onError(notServed.get().asRuntimeException());
+            return;
+        }
         PerRequest.forward(pods, (pod, answers) -> ScoringGrpc.newStub(pod.channel()).score(request, answers),
                 responses);
     }

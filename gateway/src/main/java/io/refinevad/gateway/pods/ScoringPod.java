@@ -3,6 +3,8 @@ package io.refinevad.gateway.pods;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.refinevad.api.v1.LoadReport;
+import io.refinevad.api.v1.ModelInfo;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +19,8 @@ public final class ScoringPod {
     private final AtomicLong placed = new AtomicLong();
     private volatile boolean ready;
     private volatile LoadReport report;
+    /** What it serves, asked once (GetModelInfo): a pod's model does not change, a new model comes with new pods. */
+    private volatile ModelInfo model;
     private volatile long placedBeforeReport;
     private volatile boolean reportFailed;
     /** When a stream saw this pod hand it back or fail (0: never since the last report): no new streams until then. */
@@ -65,6 +69,14 @@ public final class ScoringPod {
         }
     }
 
+    Optional<ModelInfo> model() {
+        return Optional.ofNullable(model);
+    }
+
+    void served(ModelInfo model) {
+        this.model = model;
+    }
+
     void reportFailed() {
         reportFailed = true;
     }
@@ -83,10 +95,10 @@ public final class ScoringPod {
         placed.decrementAndGet();
     }
 
-    /** Ready, its load known, not draining, and nothing since its report says otherwise. */
+    /** Ready, its load and model known, not draining, and nothing since its report says otherwise. */
     boolean placeable() {
         LoadReport last = report;
-        return ready && last != null && !last.getDraining() && !reportFailed && suspectSince == 0;
+        return ready && last != null && model != null && !last.getDraining() && !reportFailed && suspectSince == 0;
     }
 
     /** Its last report's streams plus the streams placed on it since that report was asked for. */

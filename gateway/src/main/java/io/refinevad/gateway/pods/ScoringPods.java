@@ -11,7 +11,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.refinevad.api.v1.AdminGrpc;
 import io.refinevad.api.v1.GetLoadReportRequest;
+import io.refinevad.api.v1.GetModelInfoRequest;
 import io.refinevad.api.v1.LoadReport;
+import io.refinevad.api.v1.ModelInfo;
+import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.gateway.DaemonScheduler;
 import io.refinevad.gateway.GatewayConfig;
 import jakarta.enterprise.event.Observes;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -154,6 +158,24 @@ public class ScoringPods implements PodListener {
         return Status.UNAVAILABLE.withDescription("no ready scoring pod for detector " + config.detector());
     }
 
+    /**
+     * NOT_FOUND when a call names a model ({@code name}, and {@code version} unless empty) that none of the pods known
+     * to serve a model serves, saying what they serve; empty when it is served, when it names none (the served one),
+     * or when no pod's model is known yet (the call then finds no ready pod, and is told that instead).
+     */
+    public Optional<Status> notServed(String name, String version) {
+        List<ModelInfo> served = pods.values().stream().flatMap(pod -> pod.model().stream()).toList();
+        if (name.isEmpty() || served.isEmpty() || served.stream().anyMatch(model -> model.getName().equals(name)
+                && (version.isEmpty() || model.getVersion().equals(version)))) {
+            return Optional.empty();
+        }
+        Set<String> models = new TreeSet<>();
+        served.forEach(model -> models.add("'" + model.getName() + "' version '" + model.getVersion() + "'"));
+        return Optional.of(Status.NOT_FOUND.withDescription("model '" + name + "'" + (version.isEmpty() ? ""
+                : " version '" + version + "'") + " is not served by detector " + config.detector() + "; its "
+                + "scoring pods serve " + String.join(", ", models) + " (leave the model empty for the served one)"));
+    }
+
     /** Whether some pod can take a new stream or request now. */
     public boolean anyPlaceable() {
         return placeableCount() > 0;
@@ -169,6 +191,9 @@ public class ScoringPods implements PodListener {
     }
 
     private void poll(ScoringPod pod) {
+        if (pod.model().isEmpty()) {
+            askModel(pod);
+        }
         long placedBefore = pod.placedSoFar();
         long askedAt = System.nanoTime();
         AdminGrpc.newStub(pod.adminChannel())
@@ -188,6 +213,28 @@ public class ScoringPods implements PodListener {
                     @Override
                     public void onCompleted() {
                         updateHealth();
+                    }
+                });
+    }
+
+    /** Asks a pod what it serves, until it has answered once; the pod takes no stream before. */
+    private void askModel(ScoringPod pod) {
+        ScoringGrpc.newStub(pod.channel())
+                .withDeadlineAfter(config.pods().loadReportPeriod().toMillis(), TimeUnit.MILLISECONDS)
+                .getModelInfo(GetModelInfoRequest.getDefaultInstance(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(ModelInfo model) {
+                        pod.served(model);
+                        updateHealth();
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        // asked again with its next load report
+                    }
+
+                    @Override
+                    public void onCompleted() {
                     }
                 });
     }

@@ -103,9 +103,17 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
         }
     }
 
-    /** The call's first message: an OpenStream takes a slot and a pod; anything else goes to a pod to refuse. */
+    /**
+     * The call's first message: an OpenStream naming a model the pods serve (or none) takes a slot and a pod; anything
+     * else goes to a pod to refuse.
+     */
     private void first(StreamRequest request) {
         if (request.hasOpen()) {
+            Optional<Status> notServed = pods.notServed(request.getOpen().getModel(), "");
+            if (notServed.isPresent()) {
+                finish(notServed.get());
+                return;
+            }
             try {
                 slots.take();
             } catch (StatusRuntimeException full) {
@@ -237,9 +245,8 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
                 settings.retries().schedule(this::retryMove, RETRY_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             }
-            finish(pods.noReadyPod().augmentDescription("the stream had to leave pod " + tokenPod + "; every "
-                    + "segment before " + Long.toUnsignedString(nextAnswer) + " was answered: resume from it "
-                    + "(OpenStream.first_sequence) after replaying the W - 1 segments before it"));
+            finish(pods.noReadyPod().augmentDescription("the stream had to leave pod " + tokenPod + "; "
+                    + whereToResume()));
             return;
         }
         reopenOn(pod.get());
@@ -273,6 +280,23 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
         upstream.leaving = true;
         upstream.closeInput();
         return true;
+    }
+
+    /**
+     * The gateway is shutting down: the stream ends UNAVAILABLE saying where to resume, on another gateway replica,
+     * instead of losing its connection with no word.
+     */
+    synchronized void gatewayStopping() {
+        if (!finished) {
+            finish(Status.UNAVAILABLE.withDescription("this gateway is shutting down; open the stream again on another "
+                    + "gateway replica" + (open == null ? "" : ": " + whereToResume())));
+        }
+    }
+
+    /** What a camera must do to go on elsewhere: the protocol every client that resumes follows (docs/GATEWAY.md). */
+    private String whereToResume() {
+        return "every segment before " + Long.toUnsignedString(nextAnswer) + " was answered: resume from it "
+                + "(OpenStream.first_sequence) after replaying the W - 1 segments before it";
     }
 
     private synchronized void retryMove() {

@@ -10,7 +10,9 @@ import io.refinevad.gateway.GatewayConfig;
 import io.refinevad.gateway.pods.Pod;
 import io.refinevad.gateway.pods.ScoringPod;
 import io.refinevad.gateway.pods.ScoringPods;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Singleton;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +47,12 @@ public class StreamRelays {
         return open.stream().anyMatch(relay -> relay.moveTo(from, to));
     }
 
-    void stop(@Observes ShutdownEvent stopping) {
+    /**
+     * Ends every camera stream, saying so and where to resume, before anything else stops: the pods' channels close
+     * after this (ScoringPods), and a stream whose pod call failed then would try to move rather than end.
+     */
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent stopping) {
         settings.retries().shutdownNow();
+        open.forEach(StreamRelay::gatewayStopping);
     }
 }
