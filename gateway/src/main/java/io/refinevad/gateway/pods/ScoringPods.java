@@ -45,13 +45,14 @@ public class ScoringPods implements PodListener {
     private final PodDiscovery discovery;
     private final GrpcHealthStorage health;
     private final MeterRegistry metrics;
+    private final Gauge readyPods;
 
     public ScoringPods(GatewayConfig config, PodDiscovery discovery, GrpcHealthStorage health, MeterRegistry metrics) {
         this.config = config;
         this.discovery = discovery;
         this.health = health;
         this.metrics = metrics;
-        Gauge.builder("refinevad_gateway_ready_pods", this, ScoringPods::placeableCount)
+        readyPods = Gauge.builder("refinevad_gateway_ready_pods", this, ScoringPods::placeableCount)
                 .description("scoring pods that can take a new stream").register(metrics);
     }
 
@@ -62,10 +63,17 @@ public class ScoringPods implements PodListener {
         poller.scheduleWithFixedDelay(this::pollAll, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Also takes this bean's gauges out of the registry: it may outlive the application (Quarkus keeps the global
+     * composite registry across a restart in one JVM), and a gauge registered again under the same name would be
+     * the old one, reading this object weakly and so answering NaN once it is collected.
+     */
     void stop(@Observes ShutdownEvent stopping) {
         discovery.close();
         poller.shutdownNow();
         pods.values().forEach(ScoringPod::close);
+        metrics.remove(readyPods);
+        podGauges.values().forEach(metrics::remove);
     }
 
     @Override
