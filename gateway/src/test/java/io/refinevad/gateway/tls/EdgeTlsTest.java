@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.refinevad.testsupport.Certificates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

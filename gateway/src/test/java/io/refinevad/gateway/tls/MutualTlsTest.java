@@ -3,6 +3,7 @@ package io.refinevad.gateway.tls;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.refinevad.testsupport.Certificates;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

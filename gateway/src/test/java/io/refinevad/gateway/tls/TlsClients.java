@@ -14,6 +14,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.refinevad.api.oip.GRPCInferenceServiceGrpc;
 import io.refinevad.api.oip.ServerLiveRequest;
+import io.refinevad.testsupport.Certificates;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,7 @@
 package io.refinevad.gateway.tls;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.refinevad.testsupport.Certificates;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.refinevad.gateway.tls;
+package io.refinevad.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,18 +12,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Certificate authorities and the certificates they sign, made by openssl in the test (no key is committed). Keys are
- * EC in PKCS#8, or RSA in PKCS#1 as cert-manager writes them by default ({@link #rsaPkcs1}).
+ * EC in PKCS#8, or RSA in PKCS#1 as cert-manager writes them by default.
  */
-final class Certificates {
+public final class Certificates {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A PEM certificate and its key, as files. */
-    record Issued(Path certificate, Path key) {
-        byte[] certificateBytes() {
+    public record Issued(Path certificate, Path key) {
+        public byte[] certificateBytes() {
             return read(certificate);
         }
 
-        byte[] keyBytes() {
+        public byte[] keyBytes() {
             return read(key);
         }
     }
@@ -32,7 +32,7 @@ final class Certificates {
     }
 
     /** A self-signed CA named {@code name}, in {@code dir}. */
-    static Issued authority(Path dir, String name) {
+    public static Issued authority(Path dir, String name) {
         Issued ca = files(dir, name);
         openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", ca.key().toString(), "-out", ca.certificate().toString(), "-days", "1",
@@ -40,8 +40,11 @@ final class Certificates {
         return ca;
     }
 
-    /** A certificate named {@code name}, also valid for localhost and 127.0.0.1, signed by {@code ca}. */
-    static Issued issue(Issued ca, Path dir, String name, boolean rsaPkcs1) {
+    /**
+     * A certificate named {@code name}, valid for localhost, 127.0.0.1 and {@code alsoFor} (subjectAltName entries:
+     * DNS:name or IP:address), signed by {@code ca}; its key RSA in PKCS#1 if {@code rsaPkcs1}, else EC in PKCS#8.
+     */
+    public static Issued issue(Issued ca, Path dir, String name, boolean rsaPkcs1, String... alsoFor) {
         Issued issued = files(dir, name);
         if (rsaPkcs1) {
             openssl(dir, "genrsa", "-traditional", "-out", issued.key().toString(), "2048");
@@ -51,7 +54,9 @@ final class Certificates {
         }
         Path request = dir.resolve(name + ".csr");
         Path extensions = dir.resolve(name + ".ext");
-        write(extensions, "subjectAltName=DNS:localhost,IP:127.0.0.1\n".getBytes(StandardCharsets.US_ASCII));
+        List<String> altNames = new ArrayList<>(List.of("DNS:localhost", "IP:127.0.0.1"));
+        altNames.addAll(List.of(alsoFor));
+        write(extensions, ("subjectAltName=" + String.join(",", altNames) + "\n").getBytes(StandardCharsets.US_ASCII));
         openssl(dir, "req", "-new", "-key", issued.key().toString(), "-subj", "/CN=" + name,
                 "-out", request.toString());
         openssl(dir, "x509", "-req", "-in", request.toString(), "-CA", ca.certificate().toString(),
@@ -86,7 +91,7 @@ final class Certificates {
         }
     }
 
-    static byte[] read(Path file) {
+    public static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
@@ -94,7 +99,7 @@ final class Certificates {
         }
     }
 
-    static void write(Path file, byte[] content) {
+    public static void write(Path file, byte[] content) {
         try {
             Files.write(file, content);
         } catch (IOException e) {
