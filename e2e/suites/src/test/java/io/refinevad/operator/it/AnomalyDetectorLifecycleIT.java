@@ -1,9 +1,9 @@
 package io.refinevad.operator.it;
 
 import static io.refinevad.operator.it.OperatorTestSupport.FEATURE_DIM;
+import static io.refinevad.operator.it.OperatorTestSupport.activeStreams;
 import static io.refinevad.operator.it.OperatorTestSupport.assertObservedLatestGeneration;
 import static io.refinevad.operator.it.OperatorTestSupport.condition;
-import static io.refinevad.operator.it.OperatorTestSupport.firstReadyPod;
 import static io.refinevad.operator.it.OperatorTestSupport.live;
 import static io.refinevad.operator.it.OperatorTestSupport.randomFeatures;
 import static io.refinevad.operator.it.OperatorTestSupport.readyPods;
@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.StatusRuntimeException;
 import io.refinevad.client.ScoringClient;
 import io.refinevad.client.StreamResult;
 import io.refinevad.e2e.cluster.LocalCluster;
@@ -100,8 +101,8 @@ class AnomalyDetectorLifecycleIT {
     @Order(2)
     void streamsScaleThePodsUpAndTheirEndScalesDownKeepingTheBusyPod(KubernetesClient client, TestNamespace namespace)
             throws Exception {
-        Pod first = firstReadyPod(client, namespace.name(), NAME);
-        // Through the Service, as a user streams: its one pod takes the connection, and so the streams.
+        // Through the Service, as a user streams: the detector's gateway places the streams on its one pod, and
+        // moves some onto the pods the surge adds.
         String target = serviceTarget(client, namespace.name(), NAME);
         float[] features = randomFeatures(600, 7);
         List<CompletableFuture<StreamResult>> results = new ArrayList<>();
@@ -120,14 +121,18 @@ class AnomalyDetectorLifecycleIT {
             for (CompletableFuture<StreamResult> shortStream : results.subList(1, 5)) {
                 assertAllAnswered(shortStream.get(60, TimeUnit.SECONDS));
             }
-            // One stream left: the window passes, the Deployment shrinks, and the idle pods are the ones removed.
+            // One stream left, on one pod (a single stream is even already: the gateway does not move it) ...
+            String busy = await().atMost(TIMEOUT).ignoreException(StatusRuntimeException.class)
+                    .until(() -> readyPods(client, namespace.name(), NAME).stream()
+                            .filter(pod -> activeStreams(pod) > 0).map(pod -> pod.getMetadata().getName()).toList(),
+                            pods -> pods.size() == 1).get(0);
+            // ... the window passes, the Deployment shrinks, and the idle pods are the ones removed.
             await().atMost(TIMEOUT).untilAsserted(() -> {
                 assertThat(status(client, namespace.name(), NAME).getDesiredReplicas()).isEqualTo(1);
                 assertThat(readyPods(client, namespace.name(), NAME))
-                        .extracting(p -> p.getMetadata().getName())
-                        .containsExactly(first.getMetadata().getName());
+                        .extracting(p -> p.getMetadata().getName()).containsExactly(busy);
             });
-            Pod kept = client.pods().inNamespace(namespace.name()).withName(first.getMetadata().getName()).get();
+            Pod kept = client.pods().inNamespace(namespace.name()).withName(busy).get();
             assertThat(kept).as("the busy pod").isNotNull();
             assertThat(kept.getMetadata().getAnnotations()).containsEntry(PodDeletionCosts.ANNOTATION, "1");
             assertAllAnswered(results.get(0).get(90, TimeUnit.SECONDS));

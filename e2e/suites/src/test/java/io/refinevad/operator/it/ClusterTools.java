@@ -26,11 +26,19 @@ final class ClusterTools {
 
     /** Runs the tool and returns its exit code, standard output and standard error, whatever the exit code. */
     static Result call(LocalCluster cluster, String... command) throws IOException, InterruptedException {
+        return call(cluster, null, command);
+    }
+
+    /** The same, with the tool's standard input read from {@code input} (null: none). */
+    static Result call(LocalCluster cluster, Path input, String... command) throws IOException, InterruptedException {
         List<String> words = new ArrayList<>(List.of(command));
         words.set(0, cluster.toolsDir().resolve(command[0]).toString());
         Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
         Path errors = Files.createTempFile(target, "tool-", ".err");
         ProcessBuilder builder = new ProcessBuilder(words).redirectError(errors.toFile());
+        if (input != null) {
+            builder.redirectInput(input.toFile());
+        }
         builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
         builder.environment().put("HELM_CACHE_HOME", target.resolve("helm/cache").toString());
         builder.environment().put("HELM_CONFIG_HOME", target.resolve("helm/config").toString());

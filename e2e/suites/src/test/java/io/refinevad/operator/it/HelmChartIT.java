@@ -15,6 +15,7 @@ import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.testsupport.Pods;
@@ -44,6 +45,8 @@ class HelmChartIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(150);
     private static final String RELEASE = "vad";
+    /** The ClusterRole the chart gives the detectors' gateways, which the operator may bind and nothing more. */
+    private static final String GATEWAY_ROLE = "vad-refinevad-operator-gateway";
     /** The verbs RBAC knows: those of the API's resources, plus the special ones of RBAC and certificates. */
     private static final Set<String> API_VERBS = Set.of("get", "list", "watch", "create", "update", "patch",
             "delete", "deletecollection", "use", "bind", "escalate", "impersonate", "approve", "sign");
@@ -61,7 +64,8 @@ class HelmChartIT {
         for (List<String> values : List.of(List.<String>of(), List.of("--set", "replicas=2"),
                 List.of("--set", "metrics.service.enabled=false", "--set", "serviceAccount.name=custom"))) {
             List<String> template = new ArrayList<>(List.of("helm", "template", RELEASE, chart(cluster).toString(),
-                    "--namespace", namespace.name(), "--kube-version", "1.34.4", "--include-crds"));
+                    "--namespace", namespace.name(), "--kube-version", OperatorTestSupport.kubeVersion(cluster),
+                    "--include-crds"));
             template.addAll(values);
             Path rendered = Files.createTempFile(Path.of("target").toAbsolutePath(), "chart-", ".yaml");
             Files.writeString(rendered, ClusterTools.run(cluster, template.toArray(String[]::new)));
@@ -88,9 +92,14 @@ class HelmChartIT {
             detector.getMetadata().setNamespace(namespace.name());
             client.resource(detector).create();
         }
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(OperatorTestSupport.condition(
-                OperatorTestSupport.status(client, namespace.name(), "cameras"), ConditionType.READY).getStatus())
-                .isEqualTo("True"));
+        // GatewayReady (every gateway pod ready) shows the chart's operator could bind the gateway's role: without
+        // it no gateway would list the scoring pods' EndpointSlices, and none would be ready.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            AnomalyDetectorStatus status = OperatorTestSupport.status(client, namespace.name(), "cameras");
+            assertThat(OperatorTestSupport.condition(status, ConditionType.READY).getStatus()).isEqualTo("True");
+            assertThat(OperatorTestSupport.condition(status, ConditionType.GATEWAY_READY).getStatus())
+                    .isEqualTo("True");
+        });
         assertTheAdminPortAdmitsThisOperatorPod(client, namespace);
         streamThroughTheDetectorsService(cluster, client, namespace);
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName("cameras").delete();
@@ -106,11 +115,15 @@ class HelmChartIT {
         String account = "system:serviceaccount:" + namespace.name() + ":vad-refinevad-operator";
         for (String allowed : List.of("create deployments.apps", "patch anomalydetectors.refinevad.io/status",
                 "patch pods", "create pods --subresource=eviction", "create events",
-                "watch poddisruptionbudgets.policy")) {
+                "watch poddisruptionbudgets.policy", "create serviceaccounts",
+                "create rolebindings.rbac.authorization.k8s.io",
+                "bind clusterroles.rbac.authorization.k8s.io/" + GATEWAY_ROLE)) {
             assertThat(canI(cluster, account, allowed)).as(allowed).isTrue();
         }
         for (String denied : List.of("list secrets", "delete pods", "create pods", "delete nodes",
                 "create clusterroles.rbac.authorization.k8s.io",
+                "bind clusterroles.rbac.authorization.k8s.io/cluster-admin",
+                "escalate clusterroles.rbac.authorization.k8s.io", "list endpointslices.discovery.k8s.io",
                 "delete customresourcedefinitions.apiextensions.k8s.io", "create leases.coordination.k8s.io")) {
             assertThat(canI(cluster, account, denied)).as(denied).isFalse();
         }
@@ -128,6 +141,7 @@ class HelmChartIT {
                     .isNull();
             assertThat(client.rbac().clusterRoles().withName("vad-refinevad-operator").get()).isNull();
             assertThat(client.rbac().clusterRoleBindings().withName("vad-refinevad-operator").get()).isNull();
+            assertThat(client.rbac().clusterRoles().withName(GATEWAY_ROLE).get()).isNull();
             assertThat(operatorPods(client, namespace)).isEmpty();
         });
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("anomalydetectors.refinevad.io")

@@ -56,7 +56,7 @@ class ModelFetchAndFailuresIT {
             }
         });
         modelServer.start();
-        OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
+        OperatorTestSupport.installClusterResources(cluster);
         operator = OperatorTestSupport.startOperator(cluster.admin());
     }
 

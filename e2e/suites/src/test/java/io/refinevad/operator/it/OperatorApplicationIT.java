@@ -32,7 +32,7 @@ class OperatorApplicationIT {
 
     @BeforeAll
     static void startTwoReplicas(LocalCluster cluster, TestNamespace namespace) throws Exception {
-        OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
+        OperatorTestSupport.installClusterResources(cluster);
         for (int i = 0; i < 2; i++) {
             int port = PackagedApp.freePort();
             replicas.add(OperatorTestSupport.packagedOperator(cluster, cluster.kubeconfig(), port,

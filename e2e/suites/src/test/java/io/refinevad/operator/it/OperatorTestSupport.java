@@ -10,10 +10,17 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.refinevad.api.oip.GRPCInferenceServiceGrpc;
+import io.refinevad.api.oip.ServerReadyRequest;
+import io.refinevad.api.v1.AdminGrpc;
+import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
@@ -24,6 +31,7 @@ import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.testsupport.DetectorFixture;
 import io.refinevad.testsupport.PackagedApp;
 import io.refinevad.testsupport.Pods;
+import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +41,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +73,26 @@ final class OperatorTestSupport {
                             .anyMatch(cond -> "Established".equals(cond.getType())
                                     && "True".equals(cond.getStatus())), 30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * What an operator run outside the chart needs cluster-wide, from the chart's own sources: the CRD, and the
+     * ClusterRole that the operator binds each detector's gateway ServiceAccount to, rendered by helm under the name
+     * the operator assumes by default (the chart's for a release named refinevad).
+     */
+    static void installClusterResources(LocalCluster cluster) throws IOException, InterruptedException {
+        installCrd(cluster.admin(), cluster.repository());
+        String role = ClusterTools.run(cluster, "helm", "template", "refinevad",
+                cluster.repository().resolve("helm/refinevad-operator").toString(), "--kube-version",
+                kubeVersion(cluster), "--show-only", "templates/gateway-clusterrole.yaml");
+        ClusterRole gatewayRole = cluster.admin().rbac().clusterRoles()
+                .load(new ByteArrayInputStream(role.getBytes(StandardCharsets.UTF_8))).item();
+        cluster.admin().resource(gatewayRole).forceConflicts().serverSideApply();
+    }
+
+    /** The local cluster's Kubernetes version, for helm template (offline, it assumes an old one). */
+    static String kubeVersion(LocalCluster cluster) {
+        return cluster.admin().getKubernetesVersion().getGitVersion();
     }
 
     static DetectorOperator startOperator(KubernetesClient client) {
@@ -110,10 +139,15 @@ final class OperatorTestSupport {
                 client.resources(AnomalyDetector.class).inNamespace(namespace).list().getItems()).isEmpty());
     }
 
-    /** The detector's scoring pods that are Ready and not being deleted (none yet is an empty list). */
+    /**
+     * The detector's scoring pods that are Ready and not being deleted (none yet is an empty list): by the scoring
+     * pods' own selector, which the detector's gateway pods do not match.
+     */
     static List<Pod> readyPods(KubernetesClient client, String namespace, String detector) {
-        return client.pods().inNamespace(namespace).withLabel(DetectorResources.DETECTOR_LABEL, detector).list()
-                .getItems().stream().filter(Pods::isReady).toList();
+        return client.pods().inNamespace(namespace)
+                .withLabels(DetectorResources.podSelector(DetectorFixture.minimal(AnomalyDetector.class, namespace,
+                        detector)))
+                .list().getItems().stream().filter(Pods::isReady).toList();
     }
 
     /** One of the detector's Ready scoring pods, waiting until there is one. */
@@ -125,8 +159,9 @@ final class OperatorTestSupport {
     /**
      * The detector's scoring address as a user reaches it from outside the pods: its Service's ClusterIP and port
      * (kube-proxy's rules serve it on this host; there is no cluster DNS for status.endpoint's name here). Returns
-     * once it accepts a connection: kube-proxy follows the Service's endpoints on its own time, and refuses
-     * connections until it has a ready one.
+     * once every Ready pod behind the Service says it can take work (the Open Inference Protocol's ServerReady: a
+     * gateway once it knows a scoring pod's model and load, a scoring pod once its model is loaded), and the
+     * ClusterIP accepts a connection: kube-proxy follows the Service's endpoints on its own time.
      */
     static String serviceTarget(KubernetesClient client, String namespace, String detector) {
         Service service = await().atMost(Duration.ofSeconds(60))
@@ -134,6 +169,11 @@ final class OperatorTestSupport {
         String host = service.getSpec().getClusterIP();
         int port = service.getSpec().getPorts().get(0).getPort();
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> {
+            List<Pod> behind = client.pods().inNamespace(namespace).withLabels(service.getSpec().getSelector()).list()
+                    .getItems().stream().filter(Pods::isReady).toList();
+            assertThat(behind).as("Ready pods behind Service %s", detector).isNotEmpty()
+                    .allSatisfy(pod -> assertThat(serverReady(pod))
+                            .as("ServerReady of %s", pod.getMetadata().getName()).isTrue());
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), 2000);
             }
@@ -141,9 +181,36 @@ final class OperatorTestSupport {
         return host + ":" + port;
     }
 
+    /** The pod's own answer on its port named grpc, which the Service targets. */
+    private static boolean serverReady(Pod pod) {
+        int port = pod.getSpec().getContainers().stream().flatMap(container -> container.getPorts().stream())
+                .filter(containerPort -> "grpc".equals(containerPort.getName())).findFirst().orElseThrow()
+                .getContainerPort();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(pod.getStatus().getPodIP(), port).usePlaintext()
+                .build();
+        try {
+            return GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .serverReady(ServerReadyRequest.getDefaultInstance()).getReady();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
     /** The pod's scoring address, host:port, for a client aimed at this one pod. */
     static String grpcTarget(Pod pod) {
         return pod.getStatus().getPodIP() + ":" + DetectorResources.GRPC_PORT;
+    }
+
+    /** The streams open on a scoring pod, from its own load report (the node's host reaches pod addresses). */
+    static int activeStreams(Pod pod) {
+        ManagedChannel admin = ManagedChannelBuilder.forAddress(pod.getStatus().getPodIP(),
+                DetectorResources.ADMIN_PORT).usePlaintext().build();
+        try {
+            return AdminGrpc.newBlockingStub(admin).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .getLoadReport(GetLoadReportRequest.getDefaultInstance()).getActiveStreams();
+        } finally {
+            admin.shutdownNow();
+        }
     }
 
     /** The detector, asserted present (an AssertionError, so Awaitility retries until it exists). */
