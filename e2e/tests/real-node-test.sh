@@ -173,7 +173,8 @@ dial_fails_locally() {
 # ------------------------------------------------------------------------------------------------ scoring pods
 
 # Two detectors of the embedded model, one pod each: `one-cpu` with a CPU limit of 1, `small` with a memory limit
-# the server cannot live in.
+# the server cannot live in. Their scoring pods are what these checks are about: no gateway (the suites' GatewayIT
+# runs it on this node, with the chart's ClusterRole, which an operator run as a process here does not have).
 detectors_manifest() {
   cat <<EOF
 apiVersion: v1
@@ -191,6 +192,7 @@ spec:
     image: $SERVER_IMAGE
     resources: {requests: {cpu: 500m, memory: 512Mi}, limits: {cpu: "1", memory: 1Gi}}
   scaling: {minReplicas: 1, maxReplicas: 1}
+  gateway: {enabled: false}
 ---
 apiVersion: refinevad.io/v1alpha1
 kind: AnomalyDetector
@@ -201,6 +203,7 @@ spec:
     image: $SERVER_IMAGE
     resources: {requests: {cpu: 100m, memory: $TOO_LITTLE_MEMORY}, limits: {memory: $TOO_LITTLE_MEMORY}}
   scaling: {minReplicas: 1, maxReplicas: 1}
+  gateway: {enabled: false}
 EOF
 }
 
@@ -219,7 +222,8 @@ stop_operator() {
 # A field of a detector's status. Usage: detector_field <name> <jsonpath inside .status>
 detector_field() { kc -n "$SCORING_NAMESPACE" get anomalydetector "$1" -o jsonpath="{.status.$2}" 2>/dev/null; }
 scoring_pod() {
-  kc -n "$SCORING_NAMESPACE" get pods -l "refinevad.io/detector=$1" -o jsonpath='{.items[0].metadata.name}'
+  kc -n "$SCORING_NAMESPACE" get pods -l "refinevad.io/detector=$1,app.kubernetes.io/component=scorer" \
+    -o jsonpath='{.items[0].metadata.name}'
 }
 scoring_exec() { kc -n "$SCORING_NAMESPACE" exec "$(scoring_pod one-cpu)" -c scorer -- "$@"; }
 is_oom_reported() {
