@@ -1,5 +1,7 @@
 package io.refinevad.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -70,6 +72,14 @@ final class Camera implements StreamObserver<StreamResponse> {
         }
         return Segments.newBuilder().setFirstSequence(t).setFeatures(Features.newBuilder().setSegments(1)
                 .setFeatureDim(dim).setData(ByteString.copyFrom(row.array()))).build();
+    }
+
+    /** One StreamOpened, then every segment's score once, in order, equal to the reference's causal-window score. */
+    void assertEveryAnswerOnceInOrderAsTheReference() {
+        assertEquals(1, answers.stream().filter(StreamResponse::hasOpened).count(), "StreamOpened answers");
+        Golden.assertEveryScoreOnceInOrder(answers.stream().filter(StreamResponse::hasScore)
+                .map(answer -> new ProgramCamera.Answer(answer.getScore().getSequence(), answer.getScore().getScore()))
+                .toList());
     }
 
     long scored() {

@@ -34,7 +34,6 @@ class GatewayShutdownIT {
                 "inference-server/target/quarkus-app/quarkus-run.jar"), Path.of("target/shutdown-pod.log"))) {
             int grpcPort = PackagedApp.freePort();
             int httpPort = PackagedApp.freePort();
-            String adminAuthority = pod.adminChannel().authority();
             PackagedApp gateway = PackagedApp.builder(Golden.REPOSITORY.resolve(
                             "gateway/target/quarkus-app/quarkus-run.jar"))
                     .log(Path.of("target/shutdown-gateway.log").toAbsolutePath())
@@ -42,8 +41,7 @@ class GatewayShutdownIT {
                     .property("quarkus.http.port", httpPort)
                     .property("refinevad.gateway.detector", "lobby")
                     .property("refinevad.gateway.pods.load-report-period", "200ms")
-                    .property("refinevad.gateway.pods.static", pod.target() + ":"
-                            + adminAuthority.substring(adminAuthority.lastIndexOf(':') + 1))
+                    .property("refinevad.gateway.pods.static", pod.target() + ":" + pod.adminPort())
                     .start();
             ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", grpcPort).usePlaintext().build();
             try {

@@ -216,7 +216,7 @@ class GatewayTest {
         try {
             AdminGrpc.newBlockingStub(pod.adminChannel()).drain(DrainRequest.getDefaultInstance());
             assertEquals(Status.Code.OK, camera.ended.get(STREAM_END.toSeconds(), TimeUnit.SECONDS).getCode());
-            assertEveryAnswerOnceInOrderAsTheReference(camera);
+            camera.assertEveryAnswerOnceInOrderAsTheReference();
             assertTrue(PrometheusText.value(gatewayMetrics(), "refinevad_gateway_stream_moves_total{reason=\"drain\"}")
                     >= 1, "no stream moved on a drain");
         } finally {
@@ -238,7 +238,7 @@ class GatewayTest {
             AdminGrpc.newBlockingStub(drained.adminChannel()).drain(DrainRequest.getDefaultInstance());
             for (Camera camera : cameras) {
                 assertEquals(Status.Code.OK, camera.ended.get(STREAM_END.toSeconds(), TimeUnit.SECONDS).getCode());
-                assertEveryAnswerOnceInOrderAsTheReference(camera);
+                camera.assertEveryAnswerOnceInOrderAsTheReference();
             }
             assertTrue(handedBack >= 1, "the drained pod had no stream to hand back");
         } finally {
@@ -276,7 +276,7 @@ class GatewayTest {
         cameras.forEach(camera -> camera.resumed.complete(null));
         for (Camera camera : cameras) {
             assertEquals(Status.Code.OK, camera.ended.get(STREAM_END.toSeconds(), TimeUnit.SECONDS).getCode());
-            assertEveryAnswerOnceInOrderAsTheReference(camera);
+            camera.assertEveryAnswerOnceInOrderAsTheReference();
         }
         // from 9/0/0 the fewest moves to within one of 3/3/3 are 5 (to 4/3/2 or 4/2/3)
         assertTrue(rebalancingMoves() - movesBefore >= 5, "rebalancing moves " + (rebalancingMoves() - movesBefore));
@@ -292,7 +292,7 @@ class GatewayTest {
         pod.process().onExit().get(STREAM_END.toSeconds(), TimeUnit.SECONDS);
 
         assertEquals(Status.Code.OK, camera.ended.get(STREAM_END.toSeconds(), TimeUnit.SECONDS).getCode());
-        assertEveryAnswerOnceInOrderAsTheReference(camera);
+        camera.assertEveryAnswerOnceInOrderAsTheReference();
         assertTrue(PrometheusText.value(gatewayMetrics(), "refinevad_gateway_stream_moves_total{reason=\"failure\"}")
                 >= 1, "no stream moved on a failure");
     }
@@ -311,14 +311,6 @@ class GatewayTest {
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype("FP32")
                         .addShape(1).addShape(segments).addShape(Golden.featureDim()))
                 .addRawInputContents(rows).build();
-    }
-
-    /** One StreamOpened, then every segment's score once, in order, equal to the reference's causal-window score. */
-    private static void assertEveryAnswerOnceInOrderAsTheReference(Camera camera) {
-        assertEquals(1, camera.answers.stream().filter(StreamResponse::hasOpened).count(), "StreamOpened answers");
-        Golden.assertEveryScoreOnceInOrder(camera.answers.stream().filter(StreamResponse::hasScore)
-                .map(answer -> new ProgramCamera.Answer(answer.getScore().getSequence(), answer.getScore().getScore()))
-                .toList());
     }
 
     private static TestPod podWithTheStream() {

@@ -30,19 +30,13 @@ public class ThreeScoringPods implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 PIDS, pods.stream().map(pod -> String.valueOf(pod.process().pid())).collect(Collectors.joining(",")),
                 "refinevad.gateway.pods.static", pods.stream()
-                        .map(pod -> pod.target() + ":" + adminPort(pod))
+                        .map(pod -> pod.target() + ":" + pod.adminPort())
                         .collect(Collectors.joining(",")),
                 "refinevad.gateway.pods.load-report-period", "200ms",
                 "refinevad.gateway.streams.limit", String.valueOf(STREAM_LIMIT),
                 "refinevad.gateway.rebalance.period", "500ms",
                 "refinevad.gateway.rebalance.moves-per-second", "4",
                 "refinevad.gateway.detector", "lobby");
-    }
-
-    /** The launcher does not say its admin port; the admin channel's authority (localhost:port) does. */
-    private static String adminPort(PackagedScoringServer pod) {
-        String authority = pod.adminChannel().authority();
-        return authority.substring(authority.lastIndexOf(':') + 1);
     }
 
     private static PackagedScoringServer startPod(int index) {

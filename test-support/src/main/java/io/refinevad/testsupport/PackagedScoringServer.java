@@ -88,6 +88,11 @@ public final class PackagedScoringServer implements AutoCloseable {
         return channel;
     }
 
+    /** The admin plane's port (refinevad.admin.port). */
+    public int adminPort() {
+        return adminPort;
+    }
+
     /** A channel to the admin plane (refinevad.v1.Admin: load report, drain, undrain). */
     public ManagedChannel adminChannel() {
         return adminChannel;

@@ -101,6 +101,15 @@ public final class ScoringPod {
         return ready && last != null && model != null && !last.getDraining() && !reportFailed && suspectSince == 0;
     }
 
+    /**
+     * Ready by discovery and reachable so far, but its model or its first load report is still being asked for: a
+     * new stream may wait for it rather than be told there is no pod (the moment after the gateway or the pod
+     * started).
+     */
+    boolean learning() {
+        return ready && !reportFailed && (report == null || model == null);
+    }
+
     /** Its last report's streams plus the streams placed on it since that report was asked for. */
     public long streams() {
         LoadReport last = report;

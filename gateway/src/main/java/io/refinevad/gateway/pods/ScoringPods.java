@@ -189,6 +189,11 @@ public class ScoringPods implements PodListener {
         return placeableCount() > 0;
     }
 
+    /** Whether some pod that discovery calls ready is still being asked its model or first load report. */
+    public boolean anyLearning() {
+        return pods.values().stream().anyMatch(ScoringPod::learning);
+    }
+
     private long placeableCount() {
         return pods.values().stream().filter(ScoringPod::placeable).count();
     }

@@ -14,7 +14,9 @@ import io.refinevad.gateway.pods.Pod;
 import io.refinevad.gateway.pods.ScoringPod;
 import io.refinevad.gateway.pods.ScoringPods;
 import io.refinevad.gateway.stream.StreamMetrics.MoveReason;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +65,11 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
     private ScoringPod plannedPod;
     /** Since the stream's last progress lost its pod: when it stops looking for another (nanoTime); else 0. */
     private long moveDeadline;
+    /**
+     * While the stream's first pod is still being learnt (ScoringPods.anyLearning): the camera's messages so far, its
+     * OpenStream first, sent as they are once a pod takes the stream; null otherwise.
+     */
+    private List<StreamRequest> awaitingFirstPod;
 
     StreamRelay(ServerCallStreamObserver<StreamResponse> camera, ScoringPods pods, StreamSlots slots,
                 StreamMetrics metrics, StreamSettings settings, Set<StreamRelay> openRelays) {
@@ -100,6 +107,14 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
         }
         if (upstream != null && upstream.accepting()) {
             upstream.send(request);  // as the camera sent it: a pod refuses a bad message with its own words
+        } else if (awaitingFirstPod != null) {
+            if (awaitingFirstPod.size() > settings.maxInFlight()) {
+                finish(Status.RESOURCE_EXHAUSTED.withDescription("stream '" + open.getStreamId() + "' sent "
+                        + awaitingFirstPod.size() + " messages before a pod could take it; this gateway holds at most "
+                        + settings.maxInFlight() + " (refinevad.gateway.streams.max-in-flight)"));
+                return;
+            }
+            awaitingFirstPod.add(request);
         }
     }
 
@@ -125,12 +140,43 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
             nextAnswer = open.getFirstSequence();
         }
         Optional<ScoringPod> pod = pods.placeStream(Set.of());
+        if (pod.isEmpty() && open != null && pods.anyLearning()) {
+            awaitingFirstPod = new ArrayList<>(List.of(request));
+            moveDeadline = System.nanoTime() + settings.moveTimeout().toNanos();
+            settings.retries().schedule(this::retryFirstPlacement, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
         if (pod.isEmpty()) {
             finish(pods.noReadyPod());
             return;
         }
         upstream = Upstream.open(pod.get(), this);
         upstream.send(request);
+    }
+
+    /**
+     * The stream's first pod, once one that was being learnt can take it: the camera's messages go to it as they came.
+     * It waits while some pod is still being learnt, for at most the move timeout; then, or when none is, the camera
+     * is told there is no ready pod, as it would have been at once.
+     */
+    private synchronized void retryFirstPlacement() {
+        if (finished) {
+            return;
+        }
+        Optional<ScoringPod> pod = pods.placeStream(Set.of());
+        if (pod.isPresent()) {
+            upstream = Upstream.open(pod.get(), this);
+            awaitingFirstPod.forEach(upstream::send);
+            awaitingFirstPod = null;
+            moveDeadline = 0;
+            if (cameraInputDone) {
+                upstream.closeInput();
+            }
+        } else if (pods.anyLearning() && System.nanoTime() - moveDeadline < 0) {
+            settings.retries().schedule(this::retryFirstPlacement, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            finish(pods.noReadyPod());
+        }
     }
 
     @Override
