@@ -1,15 +1,18 @@
 package io.refinevad.testsupport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +24,10 @@ import java.util.concurrent.TimeUnit;
 public final class PackagedApp implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final int FIRST_PORT = 15000;
+    private static final int PORTS = 15000;
+    private static final Random RANDOM = new Random();
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private final String name;
     private final Process process;
@@ -36,12 +43,30 @@ public final class PackagedApp implements AutoCloseable {
         return new Builder(jar);
     }
 
-    /** A port that was free a moment ago, for the application to bind. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
+    /**
+     * A port nothing listens on now, for the application to bind, never handed out twice in this JVM. Taken below
+     * the kernel's ephemeral range (32768 and up), not from it as {@code new ServerSocket(0)} would: every outgoing
+     * connection on this machine takes a local port from that range, and one did take such a port between this
+     * answer and the application's bind (CI, 2026-12-02: "Address already in use"). Not from 30000-32767 either,
+     * where the local cluster's kube-proxy serves NodePort Services.
+     */
+    public static synchronized int freePort() {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = FIRST_PORT + RANDOM.nextInt(PORTS);
+            if (HANDED_OUT.add(port) && bindable(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(port));  // the wildcard address, as the applications bind
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 
