@@ -66,8 +66,8 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
     /** Since the stream's last progress lost its pod: when it stops looking for another (nanoTime); else 0. */
     private long moveDeadline;
     /**
-     * While the stream's first pod is still being learnt (ScoringPods.anyLearning): the camera's messages so far, its
-     * OpenStream first, sent as they are once a pod takes the stream; null otherwise.
+     * Until the stream has its first pod (it may wait for one still being learnt, ScoringPods.anyLearning): the
+     * camera's messages so far, the first one first, sent as they are once a pod takes the stream; null after.
      */
     private List<StreamRequest> awaitingFirstPod;
 
@@ -139,27 +139,17 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
             open = request.getOpen();
             nextAnswer = open.getFirstSequence();
         }
-        Optional<ScoringPod> pod = pods.placeStream(Set.of());
-        if (pod.isEmpty() && open != null && pods.anyLearning()) {
-            awaitingFirstPod = new ArrayList<>(List.of(request));
-            moveDeadline = System.nanoTime() + settings.moveTimeout().toNanos();
-            settings.retries().schedule(this::retryFirstPlacement, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-            return;
-        }
-        if (pod.isEmpty()) {
-            finish(pods.noReadyPod());
-            return;
-        }
-        upstream = Upstream.open(pod.get(), this);
-        upstream.send(request);
+        awaitingFirstPod = new ArrayList<>(List.of(request));
+        moveDeadline = System.nanoTime() + settings.moveTimeout().toNanos();
+        placeFirst();
     }
 
     /**
-     * The stream's first pod, once one that was being learnt can take it: the camera's messages go to it as they came.
-     * It waits while some pod is still being learnt, for at most the move timeout; then, or when none is, the camera
-     * is told there is no ready pod, as it would have been at once.
+     * Places the stream on its first pod and sends it the camera's messages so far, as they came. With no pod to take
+     * it yet, an opened stream waits while some pod is still being learnt, for at most the move timeout; then, or when
+     * none is, the camera is told there is no ready pod, as it would have been at once.
      */
-    private synchronized void retryFirstPlacement() {
+    private synchronized void placeFirst() {
         if (finished) {
             return;
         }
@@ -172,8 +162,8 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
             if (cameraInputDone) {
                 upstream.closeInput();
             }
-        } else if (pods.anyLearning() && System.nanoTime() - moveDeadline < 0) {
-            settings.retries().schedule(this::retryFirstPlacement, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } else if (open != null && pods.anyLearning() && System.nanoTime() - moveDeadline < 0) {
+            settings.retries().schedule(this::placeFirst, RETRY_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             finish(pods.noReadyPod());
         }
