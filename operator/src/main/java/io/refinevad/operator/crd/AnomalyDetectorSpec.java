@@ -13,6 +13,10 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 @ValidationRule(value = "self.scaling.targetStreamsPerReplica <= self.runtime.streamCapacity",
         message = "scaling.targetStreamsPerReplica must not exceed runtime.streamCapacity: a pod cannot hold more"
                 + " streams than its capacity")
+@ValidationRule(value = "!has(self.replicas) || (self.replicas >= self.scaling.minReplicas"
+        + " && self.replicas <= self.scaling.maxReplicas)",
+        message = "replicas must lie within scaling.minReplicas..scaling.maxReplicas; raise maxReplicas (as far as the"
+                + " platform allows) to pin more pods")
 public class AnomalyDetectorSpec {
 
     @Required

@@ -25,6 +25,10 @@ public final class DetectorResources {
      */
     public static final String SCORER_SELECTOR = MANAGED_SELECTOR + "," + COMPONENT + "=" + SCORER;
     public static final String GATEWAY_SELECTOR = MANAGED_SELECTOR + "," + COMPONENT + "=" + GATEWAY;
+    /** The suffixes of derived names; the CRD refuses detector names that end in one (AnomalyDetector). */
+    public static final String CONFIG_SUFFIX = "-config";
+    public static final String HEADLESS_SUFFIX = "-pods";
+    public static final String GATEWAY_SUFFIX = "-gateway";
     public static final int GRPC_PORT = 9000;
     /** The scoring pods' admin plane (load reports, drain): no Service exposes it, only the operator dials it. */
     public static final int ADMIN_PORT = 9002;
@@ -38,7 +42,7 @@ public final class DetectorResources {
     }
 
     public static String configMapName(AnomalyDetector detector) {
-        return detector.getMetadata().getName() + "-config";
+        return detector.getMetadata().getName() + CONFIG_SUFFIX;
     }
 
     public static String deploymentName(AnomalyDetector detector) {
@@ -50,7 +54,7 @@ public final class DetectorResources {
     }
 
     public static String headlessServiceName(AnomalyDetector detector) {
-        return detector.getMetadata().getName() + "-pods";
+        return detector.getMetadata().getName() + HEADLESS_SUFFIX;
     }
 
     public static String disruptionBudgetName(AnomalyDetector detector) {
@@ -63,7 +67,7 @@ public final class DetectorResources {
 
     /** The gateway's Deployment, PodDisruptionBudget, ServiceAccount and RoleBinding. */
     public static String gatewayName(AnomalyDetector detector) {
-        return detector.getMetadata().getName() + "-gateway";
+        return detector.getMetadata().getName() + GATEWAY_SUFFIX;
     }
 
     /** Labels of every object of the detector but the gateway's. */
