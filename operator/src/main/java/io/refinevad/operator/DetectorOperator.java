@@ -26,8 +26,14 @@ public final class DetectorOperator implements AutoCloseable {
 
     private final Operator operator;
 
+    /** An operator that watches every namespace (tests, and a run outside the chart with nothing set). */
     public DetectorOperator(KubernetesClient client, MeterRegistry registry, OperatorSettings settings,
             Optional<LeaderElectionConfiguration> leaderElection) {
+        this(client, registry, settings, leaderElection, WatchedNamespaces.ALL);
+    }
+
+    public DetectorOperator(KubernetesClient client, MeterRegistry registry, OperatorSettings settings,
+            Optional<LeaderElectionConfiguration> leaderElection, WatchedNamespaces namespaces) {
         operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client).withCloseClientOnStop(false);
             leaderElection.ifPresent(overrider::withLeaderElectionConfiguration);
@@ -46,7 +52,7 @@ public final class DetectorOperator implements AutoCloseable {
                 new PodDeletionCosts(client),
                 events,
                 metrics,
-                settings));
+                settings), namespaces::applyTo);
     }
 
     /** Blocks until the informers have synced; throws if one cannot list (CRD missing, RBAC denied). */

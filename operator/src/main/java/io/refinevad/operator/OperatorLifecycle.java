@@ -10,6 +10,7 @@ import io.refinevad.operator.reconciler.OperatorSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -32,6 +33,7 @@ public class OperatorLifecycle {
     private final Optional<OperatorPods> operatorPods;
     private final ProductImages images;
     private final String gatewayClusterRole;
+    private final WatchedNamespaces watchedNamespaces;
     private volatile OperatorRun run;
 
     public OperatorLifecycle(KubernetesClient client, MeterRegistry registry,
@@ -41,7 +43,8 @@ public class OperatorLifecycle {
             @ConfigProperty(name = "refinevad.operator.pods.namespace") Optional<String> podsNamespace,
             @ConfigProperty(name = "refinevad.operator.pods.labels") Optional<String> podsLabels,
             @ConfigProperty(name = "refinevad.operator.images.registry") Optional<String> imageRegistry,
-            @ConfigProperty(name = "refinevad.operator.gateway-cluster-role") String gatewayClusterRole) {
+            @ConfigProperty(name = "refinevad.operator.gateway-cluster-role") String gatewayClusterRole,
+            @ConfigProperty(name = "refinevad.operator.watch-namespaces") Optional<List<String>> watchNamespaces) {
         this.client = client;
         this.registry = registry;
         this.pollInterval = pollInterval;
@@ -52,6 +55,7 @@ public class OperatorLifecycle {
         // repeated in application.properties).
         this.images = imageRegistry.map(ProductImages::new).orElse(ProductImages.AS_BUILT);
         this.gatewayClusterRole = gatewayClusterRole;
+        this.watchedNamespaces = WatchedNamespaces.of(watchNamespaces);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -61,6 +65,7 @@ public class OperatorLifecycle {
                     + " port, so where the network enforces them this operator cannot read load reports or drain"
                     + " pods. Set both, or spec.networkPolicy.enabled: false.");
         }
+        LOG.infof("watching AnomalyDetectors in %s", watchedNamespaces);
         LOG.infof("images: %s (scoring pods that name no image of their own), %s (model fetch), %s (gateway);"
                 + " gateways bound to ClusterRole %s", images.inferenceServer(), images.modelFetcher(),
                 images.gateway(), gatewayClusterRole);
@@ -68,7 +73,7 @@ public class OperatorLifecycle {
                 .map(namespace -> new LeaderElectionConfiguration("refinevad-operator", namespace));
         run = OperatorRun.startInBackground(new DetectorOperator(client, registry,
                 new OperatorSettings(pollInterval, loadReportTimeout, operatorPods, images, gatewayClusterRole),
-                leaderElection));
+                leaderElection, watchedNamespaces));
     }
 
     /** The operator's run, once the application has started it (for the health checks). */
