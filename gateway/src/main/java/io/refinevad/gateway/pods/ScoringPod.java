@@ -1,11 +1,10 @@
 package io.refinevad.gateway.pods;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.netty.channel.EventLoop;
 import io.refinevad.api.v1.LoadReport;
 import io.refinevad.api.v1.ModelInfo;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ScoringPod {
     private final Pod pod;
-    private final ManagedChannel channel;
-    private final ManagedChannel adminChannel;
+    private final PodChannels scoring;
+    private final PodChannels admin;
     private final AtomicLong placed = new AtomicLong();
     private volatile boolean ready;
     private volatile LoadReport report;
@@ -28,19 +27,8 @@ public final class ScoringPod {
 
     ScoringPod(Pod pod) {
         this.pod = pod;
-        this.channel = channel(pod.host(), pod.port());
-        this.adminChannel = channel(pod.host(), pod.adminPort());
-    }
-
-    /**
-     * Pings a silent connection as the pods' keepalive permits (every 5 s at most), so a dead path is found. The
-     * pods' answers are handled on the connection's own event loop (directExecutor): what the gateway does with an
-     * answer never blocks (it relays it, or counts a load report), and handing each answer to another thread first
-     * cost a thread wake-up per segment.
-     */
-    private static ManagedChannel channel(String host, int port) {
-        return ManagedChannelBuilder.forAddress(host, port).usePlaintext().directExecutor()
-                .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS).build();
+        this.scoring = new PodChannels(pod.host(), pod.port());
+        this.admin = new PodChannels(pod.host(), pod.adminPort());
     }
 
     public Pod pod() {
@@ -49,11 +37,19 @@ public final class ScoringPod {
 
     /** The scoring port: refinevad.v1.Scoring. */
     public ManagedChannel channel() {
-        return channel;
+        return scoring.shared();
+    }
+
+    /**
+     * The scoring port for a stream whose camera's calls run on {@code cameraLoop}: the connection that loop serves
+     * (PodChannels), or the shared one for a stream opened elsewhere.
+     */
+    public ManagedChannel streamChannel(Optional<EventLoop> cameraLoop) {
+        return cameraLoop.map(scoring::on).orElseGet(scoring::shared);
     }
 
     ManagedChannel adminChannel() {
-        return adminChannel;
+        return admin.shared();
     }
 
     void ready(boolean ready) {
@@ -127,7 +123,7 @@ public final class ScoringPod {
     }
 
     void close() {
-        channel.shutdownNow();
-        adminChannel.shutdownNow();
+        scoring.close();
+        admin.close();
     }
 }

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoop;
 import io.quarkus.logging.Log;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.SegmentScore;
@@ -39,6 +40,8 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
     private static final long RETRY_MILLIS = 200;
 
     private final ServerCallStreamObserver<StreamResponse> camera;
+    /** The event loop running the camera's call, if one of the gateway's: its pod calls use that loop's connection. */
+    private final Optional<EventLoop> cameraLoop;
     private final ScoringPods pods;
     private final StreamSlots slots;
     private final StreamMetrics metrics;
@@ -71,9 +74,10 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
      */
     private List<StreamRequest> awaitingFirstPod;
 
-    StreamRelay(ServerCallStreamObserver<StreamResponse> camera, ScoringPods pods, StreamSlots slots,
-                StreamMetrics metrics, StreamSettings settings, Set<StreamRelay> openRelays) {
+    StreamRelay(ServerCallStreamObserver<StreamResponse> camera, Optional<EventLoop> cameraLoop, ScoringPods pods,
+                StreamSlots slots, StreamMetrics metrics, StreamSettings settings, Set<StreamRelay> openRelays) {
         this.camera = camera;
+        this.cameraLoop = cameraLoop;
         this.pods = pods;
         this.slots = slots;
         this.metrics = metrics;
@@ -155,7 +159,7 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
         }
         Optional<ScoringPod> pod = pods.placeStream(Set.of());
         if (pod.isPresent()) {
-            upstream = Upstream.open(pod.get(), this);
+            upstream = Upstream.open(pod.get(), cameraLoop, this);
             awaitingFirstPod.forEach(upstream::send);
             awaitingFirstPod = null;
             moveDeadline = 0;
@@ -341,7 +345,7 @@ final class StreamRelay implements StreamObserver<StreamRequest> {
 
     private void reopenOn(ScoringPod pod) {
         long resumeFrom = log.isEmpty() ? nextAnswer : Math.max(log.first(), nextAnswer - (window - 1));
-        upstream = Upstream.open(pod, this);
+        upstream = Upstream.open(pod, cameraLoop, this);
         upstream.send(StreamRequest.newBuilder().setOpen(open.toBuilder().setFirstSequence(resumeFrom)
                 .setResumeToken(pod.pod().equals(tokenPod) ? token : "")).build());
         for (Segments segments : log.from(resumeFrom, REPLAY_ROWS)) {

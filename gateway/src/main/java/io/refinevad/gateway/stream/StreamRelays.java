@@ -7,6 +7,7 @@ import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.gateway.DaemonScheduler;
 import io.refinevad.gateway.GatewayConfig;
+import io.refinevad.gateway.pods.GatewayLoops;
 import io.refinevad.gateway.pods.Pod;
 import io.refinevad.gateway.pods.ScoringPod;
 import io.refinevad.gateway.pods.ScoringPods;
@@ -24,19 +25,23 @@ public class StreamRelays {
     private final StreamSlots slots;
     private final StreamMetrics metrics;
     private final StreamSettings settings;
+    private final GatewayLoops loops;
     private final Set<StreamRelay> open = ConcurrentHashMap.newKeySet();
 
-    public StreamRelays(GatewayConfig config, ScoringPods pods, StreamSlots slots, StreamMetrics metrics) {
+    public StreamRelays(GatewayConfig config, ScoringPods pods, StreamSlots slots, StreamMetrics metrics,
+                        GatewayLoops loops) {
         this.pods = pods;
+        this.loops = loops;
         this.slots = slots;
         this.metrics = metrics;
         this.settings = new StreamSettings(config.streams().maxInFlight(), config.streams().moveTimeout(),
                 DaemonScheduler.named("stream-moves"));
     }
 
+    /** Called on the thread that runs the camera's call: its event loop. */
     public StreamObserver<StreamRequest> relay(StreamObserver<StreamResponse> camera) {
-        return new StreamRelay((ServerCallStreamObserver<StreamResponse>) camera, pods, slots, metrics, settings,
-                open);
+        return new StreamRelay((ServerCallStreamObserver<StreamResponse>) camera, loops.current(), pods, slots,
+                metrics, settings, open);
     }
 
     /**

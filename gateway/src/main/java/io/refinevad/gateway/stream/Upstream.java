@@ -3,10 +3,12 @@ package io.refinevad.gateway.stream;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.netty.channel.EventLoop;
 import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.gateway.pods.ScoringPod;
+import java.util.Optional;
 
 /** One StreamScores call from the gateway to a pod, on behalf of a camera's stream; reports to its relay. */
 final class Upstream implements ClientResponseObserver<StreamRequest, StreamResponse> {
@@ -29,9 +31,9 @@ final class Upstream implements ClientResponseObserver<StreamRequest, StreamResp
         this.relay = relay;
     }
 
-    static Upstream open(ScoringPod pod, StreamRelay relay) {
+    static Upstream open(ScoringPod pod, Optional<EventLoop> cameraLoop, StreamRelay relay) {
         Upstream upstream = new Upstream(pod, relay);
-        ScoringGrpc.newStub(pod.channel()).streamScores(upstream);
+        ScoringGrpc.newStub(pod.streamChannel(cameraLoop)).streamScores(upstream);
         return upstream;
     }
 
