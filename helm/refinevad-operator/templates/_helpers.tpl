@@ -35,3 +35,79 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "refinevad-operator.gatewayClusterRole" -}}
 {{- printf "%s-gateway" (include "refinevad-operator.fullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
+
+{{/* The namespaces the operator watches in the namespace-scoped mode, comma-separated: watchNamespaces, or the
+     release namespace alone when the list is empty. */}}
+{{- define "refinevad-operator.watchNamespaces" -}}
+{{- join "," (default (list .Release.Namespace) .Values.watchNamespaces) -}}
+{{- end -}}
+
+{{/* What the operator may do in a namespace it watches: the same rules in a Role per watched namespace
+     (role.yaml) or, in the cluster-wide mode, in the ClusterRole (clusterrole.yaml). Each verb is one the code
+     uses: JOSDK writes the dependents with server-side apply (a PATCH; creating through apply also takes create)
+     and the detector's finalizer and status with patches too, and fabric8's edit() is a GET and a PATCH, so only
+     ConfigMaps, which JOSDK writes without server-side apply, take update (a PUT). */}}
+{{- define "refinevad-operator.rules" -}}
+# patch: JOSDK adds its finalizer (refinevad.io/operator) to each detector and removes it once the operator has
+# dropped a deleted detector's scaling history; without it deletions would hang.
+- apiGroups: [refinevad.io]
+  resources: [anomalydetectors]
+  verbs: [get, list, watch, patch]
+- apiGroups: [refinevad.io]
+  resources: [anomalydetectors/status]
+  verbs: [patch]
+# delete: the operator removes a detector's NetworkPolicy when spec.networkPolicy.enabled turns false, and the
+# gateway's objects when spec.gateway.enabled does; the rest go with their detector (owner references).
+- apiGroups: [""]
+  resources: [services]
+  verbs: [get, list, watch, create, patch, delete]
+# The scoring server's configuration: JOSDK creates and replaces ConfigMaps (POST, PUT) rather than applying them,
+# its default for ConfigMaps and Secrets.
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get, list, watch, create, update, delete]
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [get, list, watch, create, patch, delete]
+# The scoring pods: listed for their load reports, read and patched for the pod-deletion-cost annotation; never
+# created, updated (PUT) or deleted. RBAC cannot narrow patch to annotations: it would let the operator change a
+# pod's image as well, which is why this rule, like every one here, holds in the watched namespaces only
+# (docs/OPERATOR.md, "RBAC").
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, patch]
+# The scoring pods' ReplicaSets, listed to tell a detector's own pods (controlled by one its Deployment controls)
+# from look-alikes that only copy their labels.
+- apiGroups: [apps]
+  resources: [replicasets]
+  verbs: [list]
+# A pod that drains although nobody is deleting it, and that fails Admin.Undrain, is evicted so that its Deployment
+# replaces it: an eviction honours the detector's PodDisruptionBudget, and deleting pods stays denied.
+- apiGroups: [""]
+  resources: [pods/eviction]
+  verbs: [create]
+# The detectors' events, each created once under a name of its own.
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+# Each detector's gateway runs as a ServiceAccount of its own, bound (a RoleBinding in the detector's namespace) to
+# the gateways' ClusterRole, so that it may watch the scoring pods' EndpointSlices.
+- apiGroups: [""]
+  resources: [serviceaccounts]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [rolebindings]
+  verbs: [get, list, watch, create, patch, delete]
+# bind: the API server lets a RoleBinding grant only what its author may do, or a role the author may bind. The
+# operator may bind this one role by name; it is not itself given what the role allows, nor any other role.
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterroles]
+  verbs: [bind]
+  resourceNames: [{{ include "refinevad-operator.gatewayClusterRole" . | quote }}]
+{{- end -}}

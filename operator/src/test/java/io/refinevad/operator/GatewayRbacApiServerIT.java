@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -20,11 +20,13 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.policy.DetectorPolicies;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.testsupport.DetectorFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,9 +34,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Helm chart's RBAC for the gateway, on a real API server's authorizer: the operator, running under the chart's
- * ServiceAccount and ClusterRole (impersonated), creates a detector's gateway ServiceAccount, RoleBinding and
- * Deployment; it may bind the gateways' ClusterRole and no other (not even a copy of it under another name);
- * and a gateway's ServiceAccount may watch EndpointSlices in its detector's namespace and do nothing else.
+ * ServiceAccount and its namespace-scoped Roles (impersonated), watching the namespaces the chart names, creates a
+ * detector's gateway ServiceAccount, RoleBinding and Deployment; it may bind the gateways' ClusterRole, which its
+ * Roles grant by name, and no other (not even a copy of it under another name); and a gateway's ServiceAccount may
+ * watch EndpointSlices in its detector's namespace and do nothing else.
  */
 class GatewayRbacApiServerIT {
 
@@ -54,8 +57,9 @@ class GatewayRbacApiServerIT {
         API.createNamespace(DETECTORS);
         API.createNamespace("elsewhere");
         String operatorAccount = null;
-        for (HasMetadata object : HelmChart.template(admin)) {
-            if (object instanceof ClusterRole || object instanceof ClusterRoleBinding
+        WatchedNamespaces watched = null;
+        for (HasMetadata object : HelmChart.template(admin, "--set", "watchNamespaces={" + DETECTORS + ",elsewhere}")) {
+            if (object instanceof ClusterRole || object instanceof Role || object instanceof RoleBinding
                     || object instanceof ServiceAccount) {
                 admin.resource(object).create();
             }
@@ -63,18 +67,20 @@ class GatewayRbacApiServerIT {
                 operatorAccount = object.getMetadata().getName();
             }
             if (object instanceof Deployment deployment) {
-                gatewayRole = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                        .filter(env -> env.getName().equals("REFINEVAD_OPERATOR_GATEWAY_CLUSTER_ROLE"))
-                        .findFirst().orElseThrow().getValue();
+                gatewayRole = environment(deployment, "REFINEVAD_OPERATOR_GATEWAY_CLUSTER_ROLE");
+                watched = WatchedNamespaces.of(Optional.of(
+                        List.of(environment(deployment, "REFINEVAD_OPERATOR_WATCH_NAMESPACES").split(","))));
             }
         }
+        assertThat(watched).isEqualTo(new WatchedNamespaces(Set.of(DETECTORS, "elsewhere")));
         assertThat(admin.rbac().clusterRoles().withName(gatewayRole).get())
                 .as("the ClusterRole the chart tells the operator, %s, is one the chart installs", gatewayRole)
                 .isNotNull();
         asOperator = impersonating(HelmChart.NAMESPACE, operatorAccount);
         operator = new DetectorOperator(asOperator, new SimpleMeterRegistry(), new OperatorSettings(
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.empty(), ProductImages.AS_BUILT, gatewayRole),
-                Optional.empty());
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.empty(), ProductImages.AS_BUILT, gatewayRole,
+                DetectorPolicies.unrestricted()),
+                Optional.empty(), watched);
         operator.start();
     }
 
@@ -121,6 +127,11 @@ class GatewayRbacApiServerIT {
         for (String other : List.of("endpointslice-reader", "cluster-admin")) {
             assertForbidden(() -> asOperator.resource(binding("other-" + other, other)).create());
         }
+    }
+
+    private static String environment(Deployment deployment, String name) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(env -> env.getName().equals(name)).findFirst().orElseThrow().getValue();
     }
 
     private static RoleBinding binding(String name, String clusterRole) {
