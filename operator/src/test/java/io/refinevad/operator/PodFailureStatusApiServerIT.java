@@ -74,10 +74,12 @@ class PodFailureStatusApiServerIT {
         });
     }
 
-    /** A pod of the detector's with a 128Mi limit, Running, its server's status as given. */
+    /** A pod of the detector's (its ReplicaSet's) with a 128Mi limit, Running, its server's status as given. */
     private void scoringPod(AnomalyDetector detector, String name, ContainerStatus server) {
         Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(OPERATOR.namespace())
-                .withLabels(DetectorResources.podSelector(detector)).endMetadata().withNewSpec().addNewContainer()
+                .withLabels(DetectorResources.podSelector(detector))
+                .withOwnerReferences(ScoringReplicaSet.controllerOfPodsOf(client, detector)).endMetadata()
+                .withNewSpec().addNewContainer()
                 .withName("scorer").withImage("scorer").withNewResources()
                 .addToLimits("memory", new Quantity("128Mi")).endResources().endContainer().endSpec().build())
                 .create();

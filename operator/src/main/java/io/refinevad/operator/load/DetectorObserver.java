@@ -11,17 +11,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The observe step: the detector's Deployment (from the dependent's cache), its pods, and a load report from each
- * pod that is Ready or draining (a pod that stops being Ready because it drains still holds streams); the gateway's
- * Deployment rides along for the status.
+ * The observe step: the detector's Deployment (from the dependent's cache), its own pods (not every pod that carries
+ * its labels: {@link ScoringPodOwnership}), and a load report from each pod that is Ready or draining (a pod that
+ * stops being Ready because it drains still holds streams); the gateway's Deployment rides along for the status.
  */
 public class DetectorObserver {
 
     private final KubernetesClient client;
+    private final ScoringPodOwnership ownership;
     private final PodLoadProbe probe;
 
     public DetectorObserver(KubernetesClient client, PodLoadProbe probe) {
         this.client = client;
+        this.ownership = new ScoringPodOwnership(client);
         this.probe = probe;
     }
 
@@ -31,8 +33,9 @@ public class DetectorObserver {
      */
     public DetectorObservation observe(AnomalyDetector detector, Optional<Deployment> deployment,
             Optional<Deployment> gateway) {
-        List<Pod> pods = client.pods().inNamespace(detector.getMetadata().getNamespace())
-                .withLabels(DetectorResources.podSelector(detector)).list().getItems();
+        List<Pod> pods = ownership.owned(detector, deployment, client.pods()
+                .inNamespace(detector.getMetadata().getNamespace())
+                .withLabels(DetectorResources.podSelector(detector)).list().getItems());
         List<Pod> relevant = pods.stream()
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null || isRunning(pod))
                 .toList();

@@ -1,5 +1,6 @@
 package io.refinevad.operator.load;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
@@ -30,10 +31,8 @@ public class PodDeletionCosts {
                 continue;
             }
             try {
-                client.pods().inNamespace(namespace).withName(pod.name()).edit(p -> {
-                    p.getMetadata().getAnnotations().put(ANNOTATION, cost);
-                    return p;
-                });
+                client.pods().inNamespace(namespace).withName(pod.name()).edit(p -> new PodBuilder(p)
+                        .editMetadata().addToAnnotations(ANNOTATION, cost).endMetadata().build());
             } catch (KubernetesClientException e) {
                 // The pod went away meanwhile, or a conflict: the next pass writes it again.
             }
