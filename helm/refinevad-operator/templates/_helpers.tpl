@@ -111,3 +111,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: [bind]
   resourceNames: [{{ include "refinevad-operator.gatewayClusterRole" . | quote }}]
 {{- end -}}
+
+{{/* The platform policy's placements as the operator reads them (refinevad.operator.policy.placements): JSON. */}}
+{{- define "refinevad-operator.policyPlacements" -}}
+{{- toJson .Values.policy.placements -}}
+{{- end -}}

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.refinevad.operator.dependent.OperatorPods;
+import io.refinevad.operator.policy.DetectorPolicies;
+import io.refinevad.operator.policy.DetectorPolicy;
+import io.refinevad.operator.policy.PolicySettings;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -33,6 +36,7 @@ public class OperatorLifecycle {
     private final Optional<OperatorPods> operatorPods;
     private final ProductImages images;
     private final String gatewayClusterRole;
+    private final DetectorPolicy policy;
     private final WatchedNamespaces watchedNamespaces;
     private volatile OperatorRun run;
 
@@ -44,6 +48,7 @@ public class OperatorLifecycle {
             @ConfigProperty(name = "refinevad.operator.pods.labels") Optional<String> podsLabels,
             @ConfigProperty(name = "refinevad.operator.images.registry") Optional<String> imageRegistry,
             @ConfigProperty(name = "refinevad.operator.gateway-cluster-role") String gatewayClusterRole,
+            PolicySettings policySettings,
             @ConfigProperty(name = "refinevad.operator.watch-namespaces") Optional<List<String>> watchNamespaces) {
         this.client = client;
         this.registry = registry;
@@ -55,6 +60,7 @@ public class OperatorLifecycle {
         // repeated in application.properties).
         this.images = imageRegistry.map(ProductImages::new).orElse(ProductImages.AS_BUILT);
         this.gatewayClusterRole = gatewayClusterRole;
+        this.policy = DetectorPolicies.from(policySettings, images);
         this.watchedNamespaces = WatchedNamespaces.of(watchNamespaces);
     }
 
@@ -66,13 +72,14 @@ public class OperatorLifecycle {
                     + " pods. Set both, or spec.networkPolicy.enabled: false.");
         }
         LOG.infof("watching AnomalyDetectors in %s", watchedNamespaces);
+        LOG.infof("platform policy: %s", policy);
         LOG.infof("images: %s (scoring pods that name no image of their own), %s (model fetch), %s (gateway);"
                 + " gateways bound to ClusterRole %s", images.inferenceServer(), images.modelFetcher(),
                 images.gateway(), gatewayClusterRole);
         Optional<LeaderElectionConfiguration> leaderElection = leaseNamespace
                 .map(namespace -> new LeaderElectionConfiguration("refinevad-operator", namespace));
         run = OperatorRun.startInBackground(new DetectorOperator(client, registry,
-                new OperatorSettings(pollInterval, loadReportTimeout, operatorPods, images, gatewayClusterRole),
+                new OperatorSettings(pollInterval, loadReportTimeout, operatorPods, images, gatewayClusterRole, policy),
                 leaderElection, watchedNamespaces));
     }
 

@@ -89,6 +89,17 @@ class OperatorDefaultsTest {
         });
     }
 
+    /** The placements are JSON in application.properties and YAML in values.yaml: the same map either way. */
+    @Test
+    void theChartsPlacementsAreTheDefaultOfApplicationProperties() throws IOException {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        Map<String, Object> values = serialization.unmarshal(Files.readString(VALUES), Map.class);
+        Object defaults = serialization.unmarshal(operatorDefaults().get("refinevad.operator.policy.placements"),
+                Map.class);
+
+        assertThat(valueAt(values, "policy.placements")).isEqualTo(defaults);
+    }
+
     @Test
     void theTestsGatewayClusterRoleIsTheDefault() throws IOException {
         assertThat(OperatorSettings.CHART_GATEWAY_CLUSTER_ROLE)

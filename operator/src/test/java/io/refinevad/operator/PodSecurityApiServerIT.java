@@ -14,6 +14,7 @@ import io.refinevad.operator.crd.GatewayTlsSpec;
 import io.refinevad.operator.dependent.GatewayPodTemplate;
 import io.refinevad.operator.dependent.ScoringPodTemplate;
 import io.refinevad.testsupport.DetectorFixture;
+import io.refinevad.operator.policy.Placement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,7 +48,7 @@ class PodSecurityApiServerIT {
         AnomalyDetector detector = DetectorFixture.withModel(AnomalyDetector.class, NAMESPACE, "cams",
                 "https://models.example/m.tgz");
         detector.getSpec().getModel().setSha256("ab".repeat(32));
-        var template = ScoringPodTemplate.deployment(detector, 1, ProductImages.AS_BUILT).getSpec().getTemplate();
+        var template = ScoringPodTemplate.deployment(detector, 1, ProductImages.AS_BUILT, Placement.ANYWHERE).getSpec().getTemplate();
         Pod pod = new PodBuilder().withMetadata(template.getMetadata()).withSpec(template.getSpec())
                 .editMetadata().withName("scoring").endMetadata().build();
 

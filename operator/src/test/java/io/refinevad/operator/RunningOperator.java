@@ -3,6 +3,8 @@ package io.refinevad.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.operator.dependent.OperatorPods;
+import io.refinevad.operator.policy.DetectorPolicies;
+import io.refinevad.operator.policy.DetectorPolicy;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,6 +32,7 @@ final class RunningOperator implements BeforeAllCallback, AfterAllCallback, Befo
     private final boolean perTest;
     private final String namespaceName;
     private final Optional<OperatorPods> operatorPods;
+    private final DetectorPolicy policy;
     /** False: the test starts the operator itself ({@link #startWith}). */
     private final boolean startBeforeTheTests;
     private int namespacesCreated;
@@ -38,31 +41,37 @@ final class RunningOperator implements BeforeAllCallback, AfterAllCallback, Befo
     private SimpleMeterRegistry meters;
 
     private RunningOperator(boolean perTest, String namespaceName, Optional<OperatorPods> operatorPods,
-            boolean startBeforeTheTests) {
+            DetectorPolicy policy, boolean startBeforeTheTests) {
         this.perTest = perTest;
         this.namespaceName = namespaceName;
         this.operatorPods = operatorPods;
+        this.policy = policy;
         this.startBeforeTheTests = startBeforeTheTests;
     }
 
     /** A new namespace ({@code <prefix>-1}, {@code <prefix>-2}, ...) and a new operator for each test. */
     static RunningOperator perTest(String namespacePrefix) {
-        return new RunningOperator(true, namespacePrefix, Optional.empty(), true);
+        return new RunningOperator(true, namespacePrefix, Optional.empty(), DetectorPolicies.unrestricted(), true);
     }
 
     /** One namespace and one operator shared by the class's tests. */
     static RunningOperator perClass(String namespace) {
-        return new RunningOperator(false, namespace, Optional.empty(), true);
+        return new RunningOperator(false, namespace, Optional.empty(), DetectorPolicies.unrestricted(), true);
     }
 
     /** An operator told that it runs as these pods (which its scoring pods' NetworkPolicy lets in). */
     RunningOperator withOperatorPods(OperatorPods pods) {
-        return new RunningOperator(perTest, namespaceName, Optional.of(pods), startBeforeTheTests);
+        return new RunningOperator(perTest, namespaceName, Optional.of(pods), policy, startBeforeTheTests);
+    }
+
+    /** An operator that holds detectors to this platform policy (the others limit nothing beyond the CRD). */
+    RunningOperator withPolicy(DetectorPolicy detectorPolicy) {
+        return new RunningOperator(perTest, namespaceName, operatorPods, detectorPolicy, startBeforeTheTests);
     }
 
     /** Only the namespace is made beforehand: the test starts the operator, with the images it chooses. */
     RunningOperator startedByTheTest() {
-        return new RunningOperator(perTest, namespaceName, operatorPods, false);
+        return new RunningOperator(perTest, namespaceName, operatorPods, policy, false);
     }
 
     @Override
@@ -106,7 +115,7 @@ final class RunningOperator implements BeforeAllCallback, AfterAllCallback, Befo
         stop();
         meters = new SimpleMeterRegistry();
         operator = new DetectorOperator(api.client(), meters, new OperatorSettings(QUICK, QUICK, operatorPods, images,
-                OperatorSettings.CHART_GATEWAY_CLUSTER_ROLE), Optional.empty());
+                OperatorSettings.CHART_GATEWAY_CLUSTER_ROLE, policy), Optional.empty());
         operator.start();
     }
 

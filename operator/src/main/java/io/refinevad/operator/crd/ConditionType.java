@@ -17,6 +17,11 @@ public final class ConditionType {
     public static final String GATEWAY_READY = "GatewayReady";
     /** Pods are being added or removed. */
     public static final String SCALING = "Scaling";
+    /**
+     * The spec is within the platform policy (reason WithinPolicy); False with reason PolicyViolation and the rules
+     * broken, while the operator leaves the detector's objects as they were.
+     */
+    public static final String ACCEPTED = "Accepted";
     /** Something needs a person: the reason says what (ModelFetchFailed, CrashLoop, PodsUnreachable, ...). */
     public static final String DEGRADED = "Degraded";
 

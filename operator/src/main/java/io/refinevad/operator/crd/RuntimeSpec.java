@@ -8,11 +8,8 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.Toleration;
-import java.util.List;
-import java.util.Map;
 
-/** How each scoring pod runs the model: engine, batching, stream window, image and placement. */
+/** How each scoring pod runs the model: engine, batching, stream window, image, resources and placement. */
 @ValidationRule(value = "self.engine != 'TensorRT' || self.gpus >= 1",
         message = "runtime.engine TensorRT needs runtime.gpus >= 1; without GPUs use OnnxRuntime or PyTorch")
 @ValidationRule(value = "self.precision != 'fp16' || self.engine == 'TensorRT'",
@@ -66,11 +63,15 @@ public class RuntimeSpec {
     @Max(16)
     private int gpus;
 
+    @JsonPropertyDescription("CPU and memory per pod, within the platform's maxima; a memory limit is always set"
+            + " (unset: derived from streamCapacity and window)")
     private ResourceRequirements resources;
 
-    private Map<String, String> nodeSelector;
-
-    private List<Toleration> tolerations;
+    @JsonPropertyDescription("where the pods run: the name of a placement the platform defines (node selector and"
+            + " tolerations, refinevad.operator.policy.placements); unset: anywhere untainted")
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 63)
+    private String placement;
 
     public Engine getEngine() {
         return engine;
@@ -144,19 +145,11 @@ public class RuntimeSpec {
         this.resources = resources;
     }
 
-    public Map<String, String> getNodeSelector() {
-        return nodeSelector;
+    public String getPlacement() {
+        return placement;
     }
 
-    public void setNodeSelector(Map<String, String> nodeSelector) {
-        this.nodeSelector = nodeSelector;
-    }
-
-    public List<Toleration> getTolerations() {
-        return tolerations;
-    }
-
-    public void setTolerations(List<Toleration> tolerations) {
-        this.tolerations = tolerations;
+    public void setPlacement(String placement) {
+        this.placement = placement;
     }
 }

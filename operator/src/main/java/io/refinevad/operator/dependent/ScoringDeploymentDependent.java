@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.refinevad.operator.ProductImages;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.policy.Placement;
 
 /**
  * The scoring pods. The replica count is the scaling decision the reconciler made in this pass (it runs the
@@ -22,6 +23,11 @@ public class ScoringDeploymentDependent extends CRUDKubernetesDependentResource<
      * Deployment and the gateway's.
      */
     public static final String IMAGES = "images";
+    /**
+     * Context key of the placement the detector names, resolved by the platform policy (the reconciler runs the
+     * workflow only for a detector within it).
+     */
+    public static final String PLACEMENT = "placement";
 
     public ScoringDeploymentDependent() {
         super(Deployment.class);
@@ -32,6 +38,7 @@ public class ScoringDeploymentDependent extends CRUDKubernetesDependentResource<
         int replicas = context.managedWorkflowAndDependentResourceContext()
                 .getMandatory(DESIRED_REPLICAS, Integer.class);
         return ScoringPodTemplate.deployment(detector, replicas,
-                context.managedWorkflowAndDependentResourceContext().getMandatory(IMAGES, ProductImages.class));
+                context.managedWorkflowAndDependentResourceContext().getMandatory(IMAGES, ProductImages.class),
+                context.managedWorkflowAndDependentResourceContext().getMandatory(PLACEMENT, Placement.class));
     }
 }

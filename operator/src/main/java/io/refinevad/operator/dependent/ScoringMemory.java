@@ -1,9 +1,11 @@
 package io.refinevad.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.refinevad.operator.crd.RuntimeSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The memory limit of a scoring pod when runtime.resources sets none, derived from what its server may hold: the
@@ -56,9 +58,21 @@ public final class ScoringMemory {
     private ScoringMemory() {
     }
 
-    /** The memory limit of a scoring pod whose spec sets no resources. */
-    public static Quantity limit(RuntimeSpec runtime) {
-        return new Quantity(divideRoundingUp(limitBytes(runtime), MIB) + "Mi");
+    /**
+     * The memory limit of a scoring pod: runtime.resources' own, else the one derived here, raised to the memory
+     * requested if that is more (a limit below the request would make the pod invalid). Always one: a pod without a
+     * limit could take its node's memory.
+     */
+    public static Quantity limitOf(RuntimeSpec runtime) {
+        Optional<ResourceRequirements> resources = Optional.ofNullable(runtime.getResources());
+        Optional<Quantity> own = resources.map(ResourceRequirements::getLimits).map(limits -> limits.get("memory"));
+        if (own.isPresent()) {
+            return own.get();
+        }
+        Quantity derived = new Quantity(divideRoundingUp(limitBytes(runtime), MIB) + "Mi");
+        return resources.map(ResourceRequirements::getRequests).map(requests -> requests.get("memory"))
+                .filter(requested -> requested.getNumericalAmount().compareTo(derived.getNumericalAmount()) > 0)
+                .orElse(derived);
     }
 
     static long limitBytes(RuntimeSpec runtime) {

@@ -17,6 +17,7 @@ import io.refinevad.operator.ProductImages;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
+import io.refinevad.operator.policy.Placement;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +28,7 @@ import java.util.List;
 /**
  * The Deployment of a detector's scoring pods: the model fetched and verified by an init container into a shared
  * volume (unless the model is built in), the server with its configuration, a TensorRT engine-cache volume, gRPC
- * health probes, GPUs and placement from the spec, and the restricted profile ({@link RestrictedProfile}).
+ * health probes, GPUs from the spec, the placement it names, and the restricted profile ({@link RestrictedProfile}).
  */
 public final class ScoringPodTemplate {
 
@@ -38,8 +39,10 @@ public final class ScoringPodTemplate {
     /**
      * @param images where the product's images are: the model fetcher's, and the server's for a detector that names
      *     none (spec.runtime.image unset)
+     * @param placement the node selector and tolerations of the platform's placement that the detector names
      */
-    public static Deployment deployment(AnomalyDetector detector, int replicas, ProductImages images) {
+    public static Deployment deployment(AnomalyDetector detector, int replicas, ProductImages images,
+            Placement placement) {
         AnomalyDetectorSpec spec = detector.getSpec();
         // Pods may take the drain timeout to hand their streams back, plus a margin for the JVM to exit.
         long gracePeriod = spec.getScaling().getDrainTimeoutSeconds() + 10L;
@@ -65,8 +68,8 @@ public final class ScoringPodTemplate {
                 .withTerminationGracePeriodSeconds(gracePeriod)
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(RestrictedProfile.pod())
-                .withNodeSelector(spec.getRuntime().getNodeSelector())
-                .withTolerations(spec.getRuntime().getTolerations())
+                .withNodeSelector(placement.nodeSelector())
+                .withTolerations(placement.tolerations())
                 .withInitContainers(spec.getModel().isBuiltin() ? List.of() : List.of(fetcher(spec, images)))
                 .withContainers(server(spec, serverImage(spec.getRuntime(), images)))
                 .withVolumes(volumes(detector))
@@ -153,8 +156,8 @@ public final class ScoringPodTemplate {
         ResourceRequirementsBuilder resources = runtime.getResources() == null
                 ? new ResourceRequirementsBuilder()
                         .addToRequests("cpu", new Quantity("1")).addToRequests("memory", new Quantity("768Mi"))
-                        .addToLimits("memory", ScoringMemory.limit(runtime))
                 : new ResourceRequirementsBuilder(runtime.getResources());
+        resources.addToLimits("memory", ScoringMemory.limitOf(runtime));
         if (runtime.getGpus() > 0) {
             resources.addToLimits("nvidia.com/gpu", new Quantity(String.valueOf(runtime.getGpus())));
         }

@@ -32,6 +32,7 @@ import io.refinevad.operator.scaling.ScaleDecision;
 import io.refinevad.operator.status.StatusAggregator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -94,6 +95,10 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
     @Override
     public UpdateControl<AnomalyDetector> reconcile(AnomalyDetector detector, Context<AnomalyDetector> context) {
         Instant started = Instant.now();
+        List<String> violations = settings.policy().violations(detector.getSpec());
+        if (!violations.isEmpty()) {
+            return refuse(detector, violations, started);
+        }
         DetectorObservation observation = observer.observe(detector,
                 context.getSecondaryResource(Deployment.class, SCORING_DEPLOYMENT),
                 context.getSecondaryResource(Deployment.class, GATEWAY_DEPLOYMENT));
@@ -105,6 +110,8 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
         context.managedWorkflowAndDependentResourceContext()
                 .put(ScoringDeploymentDependent.DESIRED_REPLICAS, decision.desiredReplicas());
         context.managedWorkflowAndDependentResourceContext().put(ScoringDeploymentDependent.IMAGES, settings.images());
+        context.managedWorkflowAndDependentResourceContext().put(ScoringDeploymentDependent.PLACEMENT,
+                settings.policy().placement(detector.getSpec().getRuntime()).orElseThrow());
         context.managedWorkflowAndDependentResourceContext()
                 .put(GatewayRoleBindingDependent.CLUSTER_ROLE, settings.gatewayClusterRole());
         settings.operatorPods().ifPresent(pods -> context.managedWorkflowAndDependentResourceContext()
@@ -127,6 +134,22 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
             control = UpdateControl.patchStatus(detector);
         }
         return control.rescheduleAfter(settings.pollInterval());
+    }
+
+    /**
+     * A spec outside the platform policy changes nothing the operator made (a tenant cannot get a pod onto a
+     * control-plane node by editing a running detector); the status and one Warning event say which rules it broke.
+     */
+    private UpdateControl<AnomalyDetector> refuse(AnomalyDetector detector, List<String> violations,
+            Instant started) {
+        AnomalyDetectorStatus status = StatusAggregator.refused(detector, violations, started);
+        reportDegradation(detector, status);
+        metrics.reconciled(Duration.between(started, Instant.now()), false);
+        if (status.equals(detector.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        detector.setStatus(status);
+        return UpdateControl.patchStatus(detector);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.refinevad.operator.reconciler;
 
 import io.refinevad.operator.ProductImages;
 import io.refinevad.operator.dependent.OperatorPods;
+import io.refinevad.operator.policy.DetectorPolicies;
+import io.refinevad.operator.policy.DetectorPolicy;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,10 +13,10 @@ import java.util.Optional;
  * them, are the only ones the detectors' NetworkPolicies let reach the scoring pods' admin port beside the
  * gateways. The images are where the scoring pods' server and model fetcher and the gateway come from (a detector
  * may name its own server image). The gateway's ClusterRole is the one each detector's gateway ServiceAccount is
- * bound to in the detector's namespace.
+ * bound to in the detector's namespace. The policy is what the platform lets a detector ask for.
  */
 public record OperatorSettings(Duration pollInterval, Duration loadReportTimeout,
-        Optional<OperatorPods> operatorPods, ProductImages images, String gatewayClusterRole) {
+        Optional<OperatorPods> operatorPods, ProductImages images, String gatewayClusterRole, DetectorPolicy policy) {
 
     /**
      * The gateways' ClusterRole as the Helm chart names it for a release named refinevad, which
@@ -23,8 +25,12 @@ public record OperatorSettings(Duration pollInterval, Duration loadReportTimeout
      */
     public static final String CHART_GATEWAY_CLUSTER_ROLE = "refinevad-operator-gateway";
 
-    /** An operator that does not run as a known pod (in tests, or outside the cluster), with the images as built. */
+    /**
+     * An operator that does not run as a known pod, with the images as built and a policy that limits nothing beyond
+     * the CRD: for tests about other things than the policy.
+     */
     public OperatorSettings(Duration pollInterval, Duration loadReportTimeout) {
-        this(pollInterval, loadReportTimeout, Optional.empty(), ProductImages.AS_BUILT, CHART_GATEWAY_CLUSTER_ROLE);
+        this(pollInterval, loadReportTimeout, Optional.empty(), ProductImages.AS_BUILT, CHART_GATEWAY_CLUSTER_ROLE,
+                DetectorPolicies.unrestricted());
     }
 }

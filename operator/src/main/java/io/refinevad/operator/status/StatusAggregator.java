@@ -27,6 +27,8 @@ public final class StatusAggregator {
 
     /** The Degraded reason of a pass that failed (an API error that JOSDK's retries did not get past). */
     public static final String RECONCILE_FAILED = "ReconcileFailed";
+    /** The reason of Accepted False, Degraded True (and Ready False before anything was made) for a refused spec. */
+    public static final String POLICY_VIOLATION = "PolicyViolation";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private static final List<String> MODEL_PROBLEMS = List.of("ModelChecksumMismatch", "ModelFetchFailed");
@@ -65,6 +67,8 @@ public final class StatusAggregator {
         }
 
         List<Condition> conditions = new ArrayList<>();
+        conditions.add(condition(previous, ConditionType.ACCEPTED, true, "WithinPolicy",
+                "the spec is within the platform policy", generation, now));
         GatewaySpec gateway = detector.getSpec().getGateway();
         int gatewayReady = observation.readyGatewayPods();
         boolean scoringReady = ready >= desired && ready > 0;
@@ -117,6 +121,30 @@ public final class StatusAggregator {
         conditions.add(condition(previous, ConditionType.DEGRADED, true, RECONCILE_FAILED,
                 "reconciliation failed: " + Optional.ofNullable(failure.getMessage()).orElse(failure.toString()),
                 generation, now));
+        status.setConditions(conditions);
+        return status;
+    }
+
+    /**
+     * The status of a detector whose spec the platform policy refuses: what the last pass within it observed (the
+     * operator changed nothing since), Accepted False and Degraded True naming the rules broken, and Ready False if
+     * nothing was ever made for it.
+     */
+    public static AnomalyDetectorStatus refused(AnomalyDetector detector, List<String> violations, Instant now) {
+        AnomalyDetectorStatus previous = Optional.ofNullable(detector.getStatus()).orElseGet(AnomalyDetectorStatus::new);
+        long generation = Optional.ofNullable(detector.getMetadata().getGeneration()).orElse(0L);
+        AnomalyDetectorStatus status = SERIALIZATION.clone(previous);
+        String message = "refused by the platform policy: " + String.join("; ", violations);
+        List<Condition> conditions = new ArrayList<>(status.getConditions());
+        conditions.removeIf(c -> ConditionType.ACCEPTED.equals(c.getType())
+                || ConditionType.DEGRADED.equals(c.getType()));
+        conditions.add(0, condition(previous, ConditionType.ACCEPTED, false, POLICY_VIOLATION, message, generation,
+                now));
+        if (conditions.stream().noneMatch(c -> ConditionType.READY.equals(c.getType()))) {
+            conditions.add(condition(previous, ConditionType.READY, false, POLICY_VIOLATION,
+                    "nothing was made for this detector: " + message, generation, now));
+        }
+        conditions.add(condition(previous, ConditionType.DEGRADED, true, POLICY_VIOLATION, message, generation, now));
         status.setConditions(conditions);
         return status;
     }

@@ -11,6 +11,7 @@ import io.refinevad.api.HealthServices;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.RuntimeSpec;
 import io.refinevad.testsupport.DetectorFixture;
+import io.refinevad.operator.policy.Placement;
 import org.junit.jupiter.api.Test;
 
 /** The desired Deployment and server configuration built from a spec, without a cluster. */
@@ -18,7 +19,7 @@ class DesiredStateTest {
 
     @Test
     void aBuiltinModelRunsLockedDownWithoutAFetch() {
-        Deployment deployment = ScoringPodTemplate.deployment(detector("builtin:default", null), 2, AS_BUILT);
+        Deployment deployment = ScoringPodTemplate.deployment(detector("builtin:default", null), 2, AS_BUILT, Placement.ANYWHERE);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container scorer = pod.getContainers().get(0);
 
@@ -41,7 +42,7 @@ class DesiredStateTest {
     @Test
     void aUrlModelIsFetchedAndVerifiedByAnInitContainer() {
         Deployment deployment =
-                ScoringPodTemplate.deployment(detector("https://models.example/m.tgz", "ab".repeat(32)), 1, AS_BUILT);
+                ScoringPodTemplate.deployment(detector("https://models.example/m.tgz", "ab".repeat(32)), 1, AS_BUILT, Placement.ANYWHERE);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
         Container fetcher = pod.getInitContainers().get(0);
@@ -59,7 +60,7 @@ class DesiredStateTest {
     @Test
     void aPvcModelMountsTheClaimReadOnlyForTheFetcher() {
         Deployment deployment =
-                ScoringPodTemplate.deployment(detector("pvc://models/refinevad/v3.tgz", "cd".repeat(32)), 1, AS_BUILT);
+                ScoringPodTemplate.deployment(detector("pvc://models/refinevad/v3.tgz", "cd".repeat(32)), 1, AS_BUILT, Placement.ANYWHERE);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
         assertThat(pod.getVolumes()).filteredOn(volume -> volume.getPersistentVolumeClaim() != null)
@@ -79,7 +80,7 @@ class DesiredStateTest {
         runtime.setPrecision(RuntimeSpec.Precision.fp16);
         runtime.setGpus(2);
 
-        Container scorer = ScoringPodTemplate.deployment(detector, 1, AS_BUILT).getSpec().getTemplate().getSpec()
+        Container scorer = ScoringPodTemplate.deployment(detector, 1, AS_BUILT, Placement.ANYWHERE).getSpec().getTemplate().getSpec()
                 .getContainers().get(0);
         assertThat(scorer.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
         assertThat(ServerProperties.of(detector.getSpec())).contains("refinevad.engine=OnnxRuntime",
@@ -118,7 +119,7 @@ class DesiredStateTest {
     }
 
     private static String annotation(AnomalyDetector detector) {
-        return ScoringPodTemplate.deployment(detector, 1, AS_BUILT).getSpec().getTemplate().getMetadata()
+        return ScoringPodTemplate.deployment(detector, 1, AS_BUILT, Placement.ANYWHERE).getSpec().getTemplate().getMetadata()
                 .getAnnotations()
                 .get(ScoringPodTemplate.CONFIG_HASH_ANNOTATION);
     }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.GatewayTlsSpec;
+import io.refinevad.operator.policy.Placement;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class GatewayDesiredStateTest {
     void theGatewayPodsWatchEndpointSlicesUnderTheirOwnServiceAccountInTheRestrictedProfile() {
         AnomalyDetector detector = detector();
         PodSpec pod = GatewayPodTemplate.deployment(detector, AS_BUILT).getSpec().getTemplate().getSpec();
-        PodSpec scoring = ScoringPodTemplate.deployment(detector, 1, AS_BUILT).getSpec().getTemplate().getSpec();
+        PodSpec scoring = ScoringPodTemplate.deployment(detector, 1, AS_BUILT, Placement.ANYWHERE).getSpec().getTemplate().getSpec();
         Container gateway = pod.getContainers().get(0);
 
         assertThat(pod.getServiceAccountName()).isEqualTo("cams-gateway");

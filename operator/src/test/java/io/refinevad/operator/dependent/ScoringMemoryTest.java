@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.RuntimeSpec;
+import io.refinevad.operator.policy.Placement;
 import org.junit.jupiter.api.Test;
 
 /** The scoring pod's memory limit follows from the server's budgets, its streams and the runtime. */
@@ -21,7 +22,7 @@ class ScoringMemoryTest {
         // native: the runtime, a fetched model, the batch's direct copy, one 4096-segment clip's attention
         long nativeMemory = 320 * MIB + 256 * MIB + 64 * MIB + 4096L * 4096 * 64;
         assertThat(ScoringMemory.limitBytes(new RuntimeSpec())).isEqualTo(heap + nativeMemory);
-        assertThat(ScoringMemory.limit(new RuntimeSpec())).isEqualTo(new Quantity("1936Mi"));
+        assertThat(ScoringMemory.limitOf(new RuntimeSpec())).isEqualTo(new Quantity("1936Mi"));
     }
 
     @Test
@@ -31,6 +32,19 @@ class ScoringMemoryTest {
         detector.getSpec().getRuntime().setResources(new ResourceRequirementsBuilder()
                 .addToLimits("memory", new Quantity("3Gi")).build());
         assertThat(scorer(detector).getResources().getLimits()).containsEntry("memory", new Quantity("3Gi"));
+    }
+
+    /** Issue 16: resources that set no memory limit used to leave the pod without one. */
+    @Test
+    void resourcesWithoutAMemoryLimitStillGetOneNeverBelowTheMemoryRequested() {
+        AnomalyDetector detector = DesiredStateTest.detector("builtin:default", null);
+        detector.getSpec().getRuntime().setResources(new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("2")).addToRequests("memory", new Quantity("1Gi")).build());
+        assertThat(scorer(detector).getResources().getLimits()).containsEntry("memory", new Quantity("1936Mi"));
+        assertThat(scorer(detector).getResources().getRequests()).containsEntry("cpu", new Quantity("2"));
+
+        detector.getSpec().getRuntime().getResources().getRequests().put("memory", new Quantity("4Gi"));
+        assertThat(scorer(detector).getResources().getLimits()).containsEntry("memory", new Quantity("4Gi"));
     }
 
     @Test
@@ -52,8 +66,8 @@ class ScoringMemoryTest {
     }
 
     private static Container scorer(AnomalyDetector detector) {
-        return ScoringPodTemplate.deployment(detector, 1, AS_BUILT).getSpec().getTemplate().getSpec().getContainers()
-                .stream()
+        return ScoringPodTemplate.deployment(detector, 1, AS_BUILT, Placement.ANYWHERE).getSpec().getTemplate()
+                .getSpec().getContainers().stream()
                 .filter(c -> c.getName().equals("scorer")).findFirst().orElseThrow();
     }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.refinevad.operator.ProductImages;
 import io.refinevad.api.HealthServices;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.policy.Placement;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class ScoringPodHardeningTest {
     }
 
     private static PodSpec pod(AnomalyDetector detector) {
-        return ScoringPodTemplate.deployment(detector, 1, ProductImages.AS_BUILT).getSpec().getTemplate().getSpec();
+        return ScoringPodTemplate.deployment(detector, 1, ProductImages.AS_BUILT, Placement.ANYWHERE).getSpec().getTemplate().getSpec();
     }
 
     private static String env(PodSpec pod, String name) {

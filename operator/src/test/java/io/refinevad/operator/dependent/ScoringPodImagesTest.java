@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.refinevad.operator.ProductImages;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.policy.Placement;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,6 @@ class ScoringPodImagesTest {
     }
 
     private static PodSpec pod(AnomalyDetector detector) {
-        return ScoringPodTemplate.deployment(detector, 1, PUSHED).getSpec().getTemplate().getSpec();
+        return ScoringPodTemplate.deployment(detector, 1, PUSHED, Placement.ANYWHERE).getSpec().getTemplate().getSpec();
     }
 }

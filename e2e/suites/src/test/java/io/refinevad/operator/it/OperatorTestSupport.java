@@ -26,7 +26,6 @@ import io.refinevad.operator.DetectorOperator;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.dependent.DetectorResources;
-import io.refinevad.operator.dependent.ScoringMemory;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.testsupport.DetectorFixture;
 import io.refinevad.testsupport.PackagedApp;
@@ -261,14 +260,13 @@ final class OperatorTestSupport {
 
     /**
      * The minimal detector, with small requests: the product's default of one CPU per scoring pod would let a
-     * 2-core node (this machine's real node) hold a single pod, and the suites scale to three. The memory limit
-     * stays the one the operator derives for the detector.
+     * 2-core node (this machine's real node) hold a single pod, and the suites scale to three. The operator adds the
+     * memory limit it derives for the detector, as to any resources that set none.
      */
     static AnomalyDetector detector(String namespace, String name) {
         AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, namespace, name);
         detector.getSpec().getRuntime().setResources(new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi"))
-                .addToLimits("memory", ScoringMemory.limit(detector.getSpec().getRuntime())).build());
+                .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("256Mi")).build());
         return detector;
     }
 }

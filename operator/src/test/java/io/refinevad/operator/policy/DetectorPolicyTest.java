@@ -1,0 +1,123 @@
+package io.refinevad.operator.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.AnomalyDetectorSpec;
+import io.refinevad.operator.crd.RuntimeSpec;
+import io.refinevad.operator.crd.ServiceSpec;
+import io.refinevad.testsupport.DetectorFixture;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The platform policy's rules, one by one, on hand-made specs (issue 16). */
+class DetectorPolicyTest {
+
+    private static final Placement GPU = new Placement(Map.of("nvidia.com/gpu.present", "true"),
+            List.of(new TolerationBuilder().withKey("nvidia.com/gpu").withOperator("Exists")
+                    .withEffect("NoSchedule").build()));
+    private static final DetectorPolicy POLICY = new DetectorPolicy(List.of("registry.example.com/vision/"),
+            Map.of("gpu", GPU), EnumSet.of(ServiceSpec.Type.ClusterIP), 8, new Quantity("4"), new Quantity("8Gi"), 2,
+            false);
+
+    @Test
+    void theMinimalDetectorIsWithinThePolicyAndRunsAnywhereUntainted() {
+        AnomalyDetectorSpec spec = spec();
+        assertThat(POLICY.violations(spec)).isEmpty();
+        assertThat(POLICY.placement(spec.getRuntime())).contains(Placement.ANYWHERE);
+    }
+
+    @Test
+    void anImageFromAnotherRegistryIsRefusedNamingTheAllowedPrefixes() {
+        AnomalyDetectorSpec spec = spec();
+        spec.getRuntime().setImage("registry.example.com/vision/scorer:2");
+        assertThat(POLICY.violations(spec)).isEmpty();
+        spec.getRuntime().setImage("registry.example.com/visionary/scorer:2");
+        assertThat(POLICY.violations(spec)).containsExactly("spec.runtime.image registry.example.com/visionary/"
+                + "scorer:2 is not from a registry the platform allows: registry.example.com/vision/"
+                + " (refinevad.operator.policy.image-prefixes)");
+    }
+
+    @Test
+    void aPlacementIsResolvedByNameAndAnUnknownOneRefused() {
+        AnomalyDetectorSpec spec = spec();
+        spec.getRuntime().setPlacement("gpu");
+        assertThat(POLICY.violations(spec)).isEmpty();
+        assertThat(POLICY.placement(spec.getRuntime())).contains(GPU);
+
+        spec.getRuntime().setPlacement("control-plane");
+        assertThat(POLICY.violations(spec)).containsExactly("spec.runtime.placement control-plane is not one the"
+                + " platform defines: gpu (refinevad.operator.policy.placements)");
+        assertThat(POLICY.placement(spec.getRuntime())).isEmpty();
+    }
+
+    @Test
+    void serviceTypesReplicasAndGpusBeyondThePolicyAreRefused() {
+        AnomalyDetectorSpec spec = spec();
+        spec.getService().setType(ServiceSpec.Type.LoadBalancer);
+        spec.getScaling().setMaxReplicas(9);
+        spec.getRuntime().setGpus(3);
+        assertThat(POLICY.violations(spec)).containsExactly(
+                "spec.service.type LoadBalancer is not allowed: ClusterIP (refinevad.operator.policy.service-types)",
+                "spec.scaling.maxReplicas 9 is above the platform's maximum of 8"
+                        + " (refinevad.operator.policy.max-replicas)",
+                "spec.runtime.gpus 3 is above the platform's maximum of 2 per pod"
+                        + " (refinevad.operator.policy.max-gpus)");
+    }
+
+    @Test
+    void cpuAndMemoryAboveTheMaximaAreRefusedWhetherAskedOrDerived() {
+        AnomalyDetectorSpec spec = spec();
+        spec.getRuntime().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("4"))
+                .addToLimits("cpu", new Quantity("4000m")).addToLimits("memory", new Quantity("8Gi")).build());
+        assertThat(POLICY.violations(spec)).as("at the maxima, in other units").isEmpty();
+
+        spec.getRuntime().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("5"))
+                .addToLimits("memory", new Quantity("9Gi")).build());
+        assertThat(POLICY.violations(spec)).containsExactly(
+                "spec.runtime.resources requests cpu 5, above the platform's maximum of 4 per pod"
+                        + " (refinevad.operator.policy.max-cpu)",
+                "the scoring pods' memory limit 9Gi (spec.runtime.resources, or derived from streamCapacity and"
+                        + " window when unset) is above the platform's maximum of 8Gi per pod"
+                        + " (refinevad.operator.policy.max-memory)");
+
+        RuntimeSpec many = spec.getRuntime();
+        many.setResources(null);
+        many.setStreamCapacity(10000);
+        assertThat(POLICY.violations(spec)).as("the limit derived for 10000 streams").singleElement()
+                .asString().startsWith("the scoring pods' memory limit ");
+    }
+
+    @Test
+    void aModelOverPlainHttpIsRefusedUnlessThePlatformAllowsIt() {
+        AnomalyDetectorSpec spec = spec();
+        spec.getModel().setUri("http://models.example/m.tgz");
+        spec.getModel().setAllowHttp(true);
+        assertThat(POLICY.violations(spec)).containsExactly("spec.model.allowHttp: the platform fetches models over"
+                + " https only (refinevad.operator.policy.allow-http-models)");
+        assertThat(DetectorPolicies.unrestricted().violations(spec)).isEmpty();
+    }
+
+    @Test
+    void placementsAreReadFromJsonAndAMisspeltFieldStopsTheOperator() {
+        Map<String, Placement> placements = DetectorPolicies.placements("{\"gpu\": {\"nodeSelector\":"
+                + " {\"nvidia.com/gpu.present\": \"true\"}, \"tolerations\": [{\"key\": \"nvidia.com/gpu\","
+                + " \"operator\": \"Exists\", \"effect\": \"NoSchedule\"}]}, \"edge\": {}}");
+        assertThat(placements).containsEntry("gpu", GPU).containsEntry("edge", Placement.ANYWHERE);
+
+        assertThatThrownBy(() -> DetectorPolicies.placements("{\"gpu\": {\"tolerration\": []}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("refinevad.operator.policy.placements must be JSON such as")
+                .hasMessageContaining("tolerration");
+    }
+
+    private static AnomalyDetectorSpec spec() {
+        return DetectorFixture.minimal(AnomalyDetector.class, "team-a", "lobby").getSpec();
+    }
+}
