@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.testsupport.DetectorFixture;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,14 +20,10 @@ class DetectorNameAndReplicasValidationApiServerIT {
 
     @RegisterExtension
     static final ApiServer API = ApiServer.withCrd();
-    private static KubernetesClient client;
-    private static String namespace;
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
-    @BeforeAll
-    static void createNamespace() {
-        client = API.client();
-        namespace = API.createNamespace("names");
-    }
+    private final KubernetesClient client = API.client();
+    private final String namespace = API.createNamespace("names-" + NAMESPACES.incrementAndGet());
 
     @Test
     void aNameEndingInADerivedSuffixIsRefusedSoThatNoTwoDetectorsShareAnObject() {
@@ -75,11 +71,11 @@ class DetectorNameAndReplicasValidationApiServerIT {
                 .getSpec().getReplicas()).isEqualTo(4);
     }
 
-    private static AnomalyDetector create(String name) {
+    private AnomalyDetector create(String name) {
         return client.resource(DetectorFixture.minimal(AnomalyDetector.class, namespace, name)).create();
     }
 
-    private static void assertRefused(String name, String message) {
+    private void assertRefused(String name, String message) {
         assertThatThrownBy(() -> create(name)).isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining(message);
     }

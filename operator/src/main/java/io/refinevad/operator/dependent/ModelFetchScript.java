@@ -16,7 +16,9 @@ import java.util.Optional;
  * an archive that fills the node's disk, whether large itself or a small archive that unpacks to a huge one (a
  * gzip bomb): the download and the unpacked total are each cut one byte past model.sizeLimitMiB. curl's
  * --max-filesize stops a download whose server announces its size; the pipe through head stops any other, since
- * curl before 8.4 does not check a transfer of unknown length.
+ * curl before 8.4 does not check a transfer of unknown length. An archive holding a link or a device is refused
+ * before anything is unpacked. What it prints, which the pod's log keeps, names the URL and the digest the detector
+ * asked for but nothing the server sent: not the digest of what came, nor curl's error text (only its exit code).
  */
 public final class ModelFetchScript {
 
@@ -75,7 +77,7 @@ public final class ModelFetchScript {
             case "$MODEL_URI" in
               http://*|https://*)
                 { status=0
-                  curl -fsS --retry 3 --proto "$MODEL_PROTOCOLS" --proto-redir "$MODEL_PROTOCOLS" \\
+                  curl -fs --retry 3 --proto "$MODEL_PROTOCOLS" --proto-redir "$MODEL_PROTOCOLS" \\
                     --connect-timeout %1$d --max-time %2$d --max-filesize "$limit" "$MODEL_URI" || status=$?
                   echo "$status" > /models/.curl-exit
                 } | head -c "$((limit + 1))" > /models/.archive
@@ -92,11 +94,17 @@ public final class ModelFetchScript {
             esac
             actual=$(sha256sum /models/.archive | cut -d ' ' -f 1)
             if [ "$actual" != "$MODEL_SHA256" ]; then
-              fail %6$d "model archive sha256 mismatch: expected $MODEL_SHA256, got $actual ($MODEL_URI)"
+              fail %6$d "model archive sha256 mismatch: expected $MODEL_SHA256 ($MODEL_URI)"
             fi
             unpacked=$(tar -xzOf /models/.archive 2>/dev/null | head -c "$((limit + 1))" | wc -c)
             if [ "$unpacked" -gt "$limit" ]; then
               fail %3$d "model archive unpacks to more than the size limit of $limit bytes: $MODEL_URI"
+            fi
+            # Regular files and folders only: a link could point the server at any file of the pod, and tar would
+            # follow a symbolic link unpacked before it when writing a later entry.
+            kinds=$(tar -tvzf /models/.archive 2>/dev/null | cut -c 1 | tr -d -- '-d\\n')
+            if [ -n "$kinds" ]; then
+              fail %7$d "the model archive holds a link or a special file; a model export holds regular files and folders only: $MODEL_URI"
             fi
             # --keep-old-files: an entry for an existing folder (the "./" of tar -C EXPORT .) leaves it as it is;
             # restoring /models' own mode and times is refused to the pod's user, who does not own the emptyDir.

@@ -33,6 +33,8 @@ import java.util.List;
 public final class ScoringPodTemplate {
 
     public static final String CONFIG_HASH_ANNOTATION = "refinevad.io/config-sha256";
+    /** Logs, the TensorRT engine cache and /tmp, beside the models volume. */
+    private static final long SCRATCH_BYTES = 512L * 1024 * 1024;
     private ScoringPodTemplate() {
     }
 
@@ -109,8 +111,22 @@ public final class ScoringPodTemplate {
                 .withSecurityContext(RestrictedProfile.container())
                 .withResources(new ResourceRequirementsBuilder()
                         .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("64Mi"))
-                        .addToLimits("memory", new Quantity("256Mi")).build())
+                        .addToLimits("memory", new Quantity("256Mi"))
+                        .addToLimits("ephemeral-storage", fetchStorageLimit(spec)).build())
                 .build();
+    }
+
+    /**
+     * The fetch's ephemeral storage: the models volume at its size limit (the archive and what it unpacks to), and
+     * room for logs and the server's scratch volumes. The kubelet holds the whole pod to the larger of its init
+     * containers' limits and the sum of its other containers' (which set none), so this bounds the pod's disk too.
+     */
+    static Quantity fetchStorageLimit(AnomalyDetectorSpec spec) {
+        return new Quantity(String.valueOf(modelsVolumeBytes(spec) + SCRATCH_BYTES));
+    }
+
+    private static long modelsVolumeBytes(AnomalyDetectorSpec spec) {
+        return 2 * ModelFetchScript.sizeLimitBytes(spec.getModel());
     }
 
     private static Container server(AnomalyDetectorSpec spec, String image) {
@@ -172,7 +188,7 @@ public final class ScoringPodTemplate {
                 // The archive and what it unpacks to, each at most the model's size limit (the fetch script stops
                 // either one byte past it); the kubelet evicts a pod whose volume outgrows this.
                 new VolumeBuilder().withName("models").withNewEmptyDir().withSizeLimit(
-                        new Quantity(String.valueOf(2 * ModelFetchScript.sizeLimitBytes(spec.getModel()))))
+                        new Quantity(String.valueOf(modelsVolumeBytes(spec))))
                         .endEmptyDir().build(),
                 PodVolumes.emptyDir("engine-cache"),
                 PodVolumes.emptyDir("tmp")));

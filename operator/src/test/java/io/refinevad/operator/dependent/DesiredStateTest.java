@@ -41,8 +41,8 @@ class DesiredStateTest {
 
     @Test
     void aUrlModelIsFetchedAndVerifiedByAnInitContainer() {
-        Deployment deployment =
-                ScoringPodTemplate.deployment(detector("https://models.example/m.tgz", "ab".repeat(32)), 1, AS_BUILT, Placement.ANYWHERE);
+        Deployment deployment = ScoringPodTemplate.deployment(detector("https://models.example/m.tgz",
+                "ab".repeat(32)), 1, AS_BUILT, Placement.ANYWHERE);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
         Container fetcher = pod.getInitContainers().get(0);
@@ -51,6 +51,12 @@ class DesiredStateTest {
             assertThat(e.getValue()).isEqualTo("ab".repeat(32));
         });
         assertThat(fetcher.getCommand().get(2)).isEqualTo(ModelFetchScript.SCRIPT);
+        // Issue 16: the pod's disk is bounded: the models volume (archive and unpacked, 1 GiB each) and 512 MiB more.
+        assertThat(fetcher.getResources().getLimits()).containsEntry("ephemeral-storage",
+                new Quantity(String.valueOf(2560L * 1024 * 1024)));
+        assertThat(pod.getVolumes()).filteredOn(volume -> volume.getName().equals("models")).singleElement()
+                .satisfies(volume -> assertThat(volume.getEmptyDir().getSizeLimit())
+                        .isEqualTo(new Quantity(String.valueOf(2048L * 1024 * 1024))));
         assertThat(pod.getContainers().get(0).getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("REFINEVAD_MODEL_DIR");
             assertThat(e.getValue()).isEqualTo("/models");

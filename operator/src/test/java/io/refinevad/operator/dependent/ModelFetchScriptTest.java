@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelFetchScriptTest {
 
     private static final int LIMIT = 256 * 1024;
+    /** Marks an entry of {@link #archive} as a symbolic link. */
+    private static final String SYMLINK_PREFIX = "symlink:";
     private static final String FETCHER_ROOTFS = System.getProperty("refinevad.model-fetcher.rootfs");
 
     @TempDir
@@ -162,6 +164,8 @@ class ModelFetchScriptTest {
         Result mismatch = fetch(model(url, "not the archive".getBytes(StandardCharsets.UTF_8), true));
         assertThat(mismatch.exitCode()).as(mismatch.output())
                 .isEqualTo(ModelFetchScript.Failure.CHECKSUM_MISMATCH.exitCode());
+        // Issue 16: nothing of what the server sent reaches the log, its digest included.
+        assertThat(mismatch.output()).contains("sha256 mismatch").doesNotContain(sha256(archive));
 
         Result noManifest = fetch(model(url, archive, true));
         assertThat(noManifest.exitCode()).as(noManifest.output())
@@ -176,6 +180,25 @@ class ModelFetchScriptTest {
 
         assertThat(result.exitCode()).as(result.output())
                 .isEqualTo(ModelFetchScript.Failure.DOWNLOAD_FAILED.exitCode());
+        assertThat(result.output()).as("curl's own error text").doesNotContain("curl:")
+                .contains("curl exit code 22");
+    }
+
+    /** Issue 16: a link in the archive would let the model point the server at any file of the pod. */
+    @Test
+    void anArchiveHoldingALinkIsRefusedAndNothingIsUnpacked() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+        files.put(SYMLINK_PREFIX + "model.onnx", "/etc/passwd".getBytes(StandardCharsets.UTF_8));
+        byte[] archive = archive(files);
+        bodies.put("/linked.tgz", archive);
+
+        Result result = fetch(model("http://127.0.0.1:" + port() + "/linked.tgz", archive, true));
+
+        assertThat(result.exitCode()).as(result.output())
+                .isEqualTo(ModelFetchScript.Failure.NOT_AN_ARCHIVE.exitCode());
+        assertThat(result.output()).contains("holds a link or a special file");
+        assertThat(models).isEmptyDirectory();
     }
 
     private record Result(int exitCode, String output) {
@@ -220,13 +243,22 @@ class ModelFetchScriptTest {
         return model;
     }
 
-    /** A .tar.gz of these files (a null content: a directory), written with the JDK (ustar headers, gzip). */
+    /**
+     * A .tar.gz of these files (a null content: a directory; a name starting with {@link #SYMLINK_PREFIX}: a
+     * symbolic link to the content), written with the JDK (ustar headers, gzip).
+     */
     private static byte[] archive(Map<String, byte[]> files) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 if (file.getValue() == null) {
                     gzip.write(tarHeader(file.getKey(), 0, '5', "0000755"));
+                    continue;
+                }
+                if (file.getKey().startsWith(SYMLINK_PREFIX)) {
+                    byte[] header = tarHeader(file.getKey().substring(SYMLINK_PREFIX.length()), 0, '2', "0000777",
+                            new String(file.getValue(), StandardCharsets.UTF_8));
+                    gzip.write(header);
                     continue;
                 }
                 gzip.write(tarHeader(file.getKey(), file.getValue().length, '0', "0000644"));
@@ -239,8 +271,13 @@ class ModelFetchScriptTest {
     }
 
     private static byte[] tarHeader(String name, long size, char type, String mode) {
+        return tarHeader(name, size, type, mode, "");
+    }
+
+    private static byte[] tarHeader(String name, long size, char type, String mode, String linkTarget) {
         byte[] header = new byte[512];
         put(header, 0, name);
+        put(header, 157, linkTarget);
         put(header, 100, mode);
         put(header, 108, "0001750");
         put(header, 116, "0001750");
