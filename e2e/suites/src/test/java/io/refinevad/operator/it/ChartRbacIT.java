@@ -112,12 +112,15 @@ class ChartRbacIT {
 
     /**
      * Cluster-wide, the operator's rules hold in every namespace, kube-system included: that is what the mode grants
-     * (values.yaml, docs/OPERATOR.md). The verbs the rules leave out stay denied everywhere.
+     * (values.yaml, docs/OPERATOR.md). The verbs the rules leave out stay denied everywhere, and the chart's
+     * admission policy refuses what RBAC allows in the protected system namespaces (server-side dry runs as the
+     * operator: a ConfigMap and a Deployment created in kube-system are refused, the same in its own namespace pass).
      */
     @Test
     void clusterWideTheOperatorMayDoWhatItNeedsEverywhereAndNoMore(LocalCluster cluster, TestNamespace namespace)
             throws Exception {
-        Path rbac = render(cluster, namespace, "wide", "templates/clusterrole.yaml", "--set", "clusterWide=true");
+        Path rbac = render(cluster, namespace, "wide", "templates/clusterrole.yaml", "--set", "clusterWide=true",
+                "--show-only", "templates/system-namespaces-policy.yaml");
         try {
             ClusterTools.run(cluster, "kubectl", "apply", "-f", rbac.toString());
             String account = account(namespace, "wide");
@@ -129,6 +132,15 @@ class ChartRbacIT {
             }
             assertAll(cluster, account, ALL_NAMESPACES, NEVER, false);
             assertAll(cluster, account, ALL_NAMESPACES, NEVER_CLUSTER_SCOPED, false);
+
+            String refused = "the RefineVAD operator may not write in a protected system namespace";
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(createAs(cluster, account,
+                    KUBE_SYSTEM, "configmap", "planted").errors()).contains(refused));
+            assertThat(createAs(cluster, account, KUBE_SYSTEM, "deployment", "planted").errors()).contains(refused);
+            for (String kind : List.of("configmap", "deployment")) {
+                ClusterTools.Result own = createAs(cluster, account, namespace.name(), kind, "planted");
+                assertThat(own.exit()).as("%s in the operator's namespace: %s", kind, own.errors()).isZero();
+            }
         } finally {
             ClusterTools.run(cluster, "kubectl", "delete", "--ignore-not-found", "-f", rbac.toString());
         }
@@ -171,6 +183,17 @@ class ChartRbacIT {
             client.pods().inNamespace(namespace.name()).withName("bystander").delete();
             ClusterTools.run(cluster, "kubectl", "delete", "--ignore-not-found", "-f", rbac.toString());
         }
+    }
+
+    /** kubectl create (a server-side dry run) of a ConfigMap or a Deployment, as the account. */
+    private static ClusterTools.Result createAs(LocalCluster cluster, String account, String where, String kind,
+            String name) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kubectl", "create", kind, name, "--namespace", where,
+                "--as", account, "--dry-run=server"));
+        if (kind.equals("deployment")) {
+            command.add("--image=localhost/refinevad/pause:3.10.1");
+        }
+        return ClusterTools.call(cluster, command.toArray(String[]::new));
     }
 
     private static ClusterTools.Result patchPod(LocalCluster cluster, String account, TestNamespace namespace,
