@@ -38,8 +38,8 @@ public final class StatusAggregator {
 
     public static AnomalyDetectorStatus aggregate(AnomalyDetector detector, DetectorObservation observation,
             ScaleDecision decision, Instant now) {
-        AnomalyDetectorStatus previous = Optional.ofNullable(detector.getStatus()).orElseGet(AnomalyDetectorStatus::new);
-        long generation = Optional.ofNullable(detector.getMetadata().getGeneration()).orElse(0L);
+        AnomalyDetectorStatus previous = previousStatus(detector);
+        long generation = generation(detector);
         int ready = observation.readyPods();
         int desired = decision.desiredReplicas();
         int current = observation.currentReplicas();
@@ -113,8 +113,8 @@ public final class StatusAggregator {
      * for {@link #RECONCILE_FAILED} and the failure's message.
      */
     public static AnomalyDetectorStatus failed(AnomalyDetector detector, Exception failure, Instant now) {
-        AnomalyDetectorStatus previous = Optional.ofNullable(detector.getStatus()).orElseGet(AnomalyDetectorStatus::new);
-        long generation = Optional.ofNullable(detector.getMetadata().getGeneration()).orElse(0L);
+        AnomalyDetectorStatus previous = previousStatus(detector);
+        long generation = generation(detector);
         AnomalyDetectorStatus status = SERIALIZATION.clone(previous);
         List<Condition> conditions = new ArrayList<>(status.getConditions());
         conditions.removeIf(c -> ConditionType.DEGRADED.equals(c.getType()));
@@ -131,8 +131,8 @@ public final class StatusAggregator {
      * nothing was ever made for it.
      */
     public static AnomalyDetectorStatus refused(AnomalyDetector detector, List<String> violations, Instant now) {
-        AnomalyDetectorStatus previous = Optional.ofNullable(detector.getStatus()).orElseGet(AnomalyDetectorStatus::new);
-        long generation = Optional.ofNullable(detector.getMetadata().getGeneration()).orElse(0L);
+        AnomalyDetectorStatus previous = previousStatus(detector);
+        long generation = generation(detector);
         AnomalyDetectorStatus status = SERIALIZATION.clone(previous);
         String message = "refused by the platform policy: " + String.join("; ", violations);
         List<Condition> conditions = new ArrayList<>(status.getConditions());
@@ -147,6 +147,15 @@ public final class StatusAggregator {
         conditions.add(condition(previous, ConditionType.DEGRADED, true, POLICY_VIOLATION, message, generation, now));
         status.setConditions(conditions);
         return status;
+    }
+
+    /** The status the detector has now, or an empty one before the first pass wrote any. */
+    private static AnomalyDetectorStatus previousStatus(AnomalyDetector detector) {
+        return Optional.ofNullable(detector.getStatus()).orElseGet(AnomalyDetectorStatus::new);
+    }
+
+    private static long generation(AnomalyDetector detector) {
+        return Optional.ofNullable(detector.getMetadata().getGeneration()).orElse(0L);
     }
 
     /** Every container's restarts in the observed pods, init containers included (a fetch that failed and ran again). */
