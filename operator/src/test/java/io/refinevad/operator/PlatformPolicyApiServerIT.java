@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.crd.ServiceSpec;
@@ -87,11 +89,11 @@ class PlatformPolicyApiServerIT {
         String image = await().atMost(TIMEOUT).until(() -> deployment("lobby"), d -> d != null).getSpec()
                 .getTemplate().getSpec().getContainers().get(0).getImage();
 
+        // A merge patch, not a read-then-write edit: the operator writes the detector meanwhile (its finalizer, its
+        // status), and an edit carrying the version it read then fails with 409 Conflict.
         client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace()).withName("lobby")
-                .edit(live -> {
-                    live.getSpec().getRuntime().setImage("evil.example/miner:latest");
-                    return live;
-                });
+                .patch(PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\": {\"runtime\": {\"image\": \"evil.example/miner:latest\"}}}");
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(live("lobby"), ConditionType.ACCEPTED)
                 .getReason()).isEqualTo(StatusAggregator.POLICY_VIOLATION));
