@@ -80,7 +80,9 @@ class PlatformPolicyApiServerIT {
                 .getSpec();
         assertThat(pods.getNodeSelector()).isEqualTo(GPU.nodeSelector());
         assertThat(pods.getTolerations()).isEqualTo(GPU.tolerations());
-        assertThat(condition(live("gpu"), ConditionType.ACCEPTED).getStatus()).isEqualTo("True");
+        // The status is written after the Deployment, so it may not be there yet when the Deployment is.
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(live("gpu"), ConditionType.ACCEPTED)
+                .getStatus()).isEqualTo("True"));
     }
 
     @Test
