@@ -116,3 +116,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "refinevad-operator.policyPlacements" -}}
 {{- toJson .Values.policy.placements -}}
 {{- end -}}
+
+{{- define "refinevad-operator.policyModelHosts" -}}
+{{- toJson .Values.policy.modelHosts -}}
+{{- end -}}
+
+{{- define "refinevad-operator.policyDns" -}}
+{{- toJson .Values.policy.dns -}}
+{{- end -}}

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The NetworkPolicy the operator creates for a detector, on a real API server: the server accepts it as rendered
- * (with the operator's pods and the gateway on the admin port and listed clients on the scoring port), and switching
- * spec.networkPolicy.enabled off deletes it, on again brings it back. (Nothing here enforces it: that takes a
+ * (with the operator's pods and the gateway on the admin port, listed clients on the scoring port, and egress to DNS
+ * and the model hosts for a fetched model), and switching spec.networkPolicy.enabled off drops its ingress rules but
+ * keeps the platform's egress rules, on again brings the ingress back. (Nothing here enforces it: that takes a
  * policy-capable network plugin.)
  */
 class NetworkPolicyApiServerIT {
@@ -35,8 +36,10 @@ class NetworkPolicyApiServerIT {
     private final KubernetesClient client = OPERATOR.client();
 
     @Test
-    void theApiServerAcceptsThePolicyTheOperatorRendersAndSwitchingItOffDeletesIt() {
-        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "guarded");
+    void theApiServerAcceptsThePolicyTheOperatorRendersAndSwitchingItOffKeepsTheEgressRulesOnly() {
+        AnomalyDetector detector = DetectorFixture.withModel(AnomalyDetector.class, OPERATOR.namespace(), "guarded",
+                "https://models.example:8443/vad.tar.gz");
+        detector.getSpec().getModel().setSha256("ab".repeat(32));
         detector.getSpec().getNetworkPolicy().setAllowedClients(List.of(new NetworkPolicyPeerBuilder()
                 .withNewIpBlock().withCidr("10.20.0.0/16").endIpBlock().build()));
         client.resource(detector).create();
@@ -46,6 +49,7 @@ class NetworkPolicyApiServerIT {
             assertThat(policy).as("the stored policy").isNotNull();
             assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
                     .satisfies(owner -> assertThat(owner.getName()).isEqualTo("guarded"));
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
             assertThat(policy.getSpec().getIngress()).anySatisfy(rule -> {
                 assertThat(rule.getPorts()).singleElement().satisfies(port ->
                         assertThat(port.getPort().getIntVal()).isEqualTo(DetectorResources.ADMIN_PORT));
@@ -55,29 +59,36 @@ class NetworkPolicyApiServerIT {
             });
             assertThat(policy.getSpec().getIngress()).anySatisfy(rule -> assertThat(rule.getFrom())
                     .anySatisfy(peer -> assertThat(peer.getIpBlock()).isNotNull()));
+            assertThat(policy.getSpec().getEgress()).as("DNS, then the model hosts on 443 and 8443")
+                    .extracting(rule -> rule.getPorts().size()).containsExactly(2, 2);
         });
 
         setEnabled("guarded", false);
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(policy("guarded")).as("switched off").isNull());
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            NetworkPolicy policy = policy("guarded");
+            assertThat(policy.getSpec().getPolicyTypes()).as("switched off").containsExactly("Egress");
+            assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
+            assertThat(policy.getSpec().getEgress()).hasSize(2);
+        });
 
         setEnabled("guarded", true);
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(policy("guarded")).as("switched on").isNotNull());
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(policy("guarded").getSpec().getPolicyTypes())
+                .as("switched on").containsExactly("Ingress", "Egress"));
     }
 
     @Test
-    void aDetectorCreatedWithThePolicyOffGetsNone() {
+    void aDetectorCreatedWithThePolicyOffGetsEgressRulesOnlyAndWithABuiltInModelNone() {
         AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "open");
         detector.getSpec().getNetworkPolicy().setEnabled(false);
         client.resource(detector).create();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            AnomalyDetector live = client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace())
-                    .withName("open").get();
-            assertThat(live.getStatus()).as("reconciled").isNotNull();
-            assertThat(client.apps().deployments().inNamespace(OPERATOR.namespace()).withName("open").get())
-                    .isNotNull();
+            NetworkPolicy policy = policy("open");
+            assertThat(policy).as("the stored policy").isNotNull();
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
+            assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
+            assertThat(policy.getSpec().getEgress()).as("no rule: the pods connect nowhere").isNullOrEmpty();
         });
-        assertThat(policy("open")).isNull();
     }
 
     private NetworkPolicy policy(String detector) {

@@ -2,7 +2,13 @@ package io.refinevad.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.refinevad.operator.crd.ServiceSpec;
+import io.refinevad.operator.policy.DetectorPolicies;
+import io.refinevad.operator.policy.DetectorPolicy;
+import io.refinevad.operator.policy.PolicySettings;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -13,11 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The operator's defaults have one source, application.properties. The code declares none of its own, and the
@@ -89,15 +98,68 @@ class OperatorDefaultsTest {
         });
     }
 
-    /** The placements are JSON in application.properties and YAML in values.yaml: the same map either way. */
-    @Test
-    void theChartsPlacementsAreTheDefaultOfApplicationProperties() throws IOException {
+    /**
+     * The policy settings of Kubernetes shapes are JSON in application.properties and YAML in values.yaml, which the
+     * chart turns into JSON: the same value either way.
+     */
+    @ParameterizedTest
+    @CsvSource({"placements, policy.placements", "model-hosts, policy.modelHosts", "dns, policy.dns"})
+    void theChartsJsonPolicySettingsAreTheDefaultsOfApplicationProperties(String setting, String helmValue)
+            throws IOException {
         KubernetesSerialization serialization = new KubernetesSerialization();
         Map<String, Object> values = serialization.unmarshal(Files.readString(VALUES), Map.class);
-        Object defaults = serialization.unmarshal(operatorDefaults().get("refinevad.operator.policy.placements"),
-                Map.class);
+        Object defaults = new ObjectMapper().readValue(operatorDefaults().get("refinevad.operator.policy." + setting),
+                Object.class);
 
-        assertThat(valueAt(values, "policy.placements")).isEqualTo(defaults);
+        assertThat(defaults).as("application.properties sets %s", setting).isNotNull();
+        assertThat(valueAt(values, helmValue)).isEqualTo(defaults);
+    }
+
+    /** The default policy is one the operator starts with: its JSON settings parse, strictly, into what they say. */
+    @Test
+    void theDefaultPolicyIsOneTheOperatorStartsWith() throws IOException {
+        Map<String, String> defaults = operatorDefaults();
+        String policy = PREFIX + "policy.";
+        PolicySettings settings = new PolicySettings() {
+            public Optional<List<String>> imagePrefixes() {
+                return Optional.empty();
+            }
+            public String placements() {
+                return defaults.get(policy + "placements");
+            }
+            public List<ServiceSpec.Type> serviceTypes() {
+                return List.of(ServiceSpec.Type.valueOf(defaults.get(policy + "service-types")));
+            }
+            public int maxReplicas() {
+                return Integer.parseInt(defaults.get(policy + "max-replicas"));
+            }
+            public String maxCpu() {
+                return defaults.get(policy + "max-cpu");
+            }
+            public String maxMemory() {
+                return defaults.get(policy + "max-memory");
+            }
+            public int maxGpus() {
+                return Integer.parseInt(defaults.get(policy + "max-gpus"));
+            }
+            public boolean allowHttpModels() {
+                return Boolean.parseBoolean(defaults.get(policy + "allow-http-models"));
+            }
+            public String modelHosts() {
+                return defaults.get(policy + "model-hosts");
+            }
+            public String dns() {
+                return defaults.get(policy + "dns");
+            }
+        };
+
+        DetectorPolicy parsed = DetectorPolicies.from(settings, ProductImages.AS_BUILT);
+        assertThat(parsed.placements()).containsOnlyKeys("gpu");
+        assertThat(parsed.modelEgress().modelHosts()).extracting(IPBlock::getCidr).containsExactly("0.0.0.0/0", "::/0");
+        assertThat(parsed.modelEgress().modelHosts().get(0).getExcept()).as("cloud metadata and the cluster's ranges")
+                .contains("169.254.0.0/16", "10.0.0.0/8");
+        assertThat(parsed.modelEgress().dns()).singleElement().satisfies(peer ->
+                assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns"));
     }
 
     @Test

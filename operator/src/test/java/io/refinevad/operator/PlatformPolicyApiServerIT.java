@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.crd.ServiceSpec;
+import io.refinevad.operator.policy.DetectorPolicies;
 import io.refinevad.operator.policy.DetectorPolicy;
 import io.refinevad.operator.policy.Placement;
 import io.refinevad.operator.status.StatusAggregator;
@@ -41,7 +42,8 @@ class PlatformPolicyApiServerIT {
     @RegisterExtension
     static final RunningOperator OPERATOR = RunningOperator.perTest("policy")
             .withPolicy(new DetectorPolicy(List.of("registry.example.com/vision/"), Map.of("gpu", GPU),
-                    EnumSet.of(ServiceSpec.Type.ClusterIP), 8, new Quantity("4"), new Quantity("8Gi"), 2, false));
+                    EnumSet.of(ServiceSpec.Type.ClusterIP), 8, new Quantity("4"), new Quantity("8Gi"), 2, false,
+                    DetectorPolicies.unrestricted().modelEgress()));
 
     private final KubernetesClient client = OPERATOR.client();
 

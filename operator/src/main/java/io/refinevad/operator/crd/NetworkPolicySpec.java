@@ -6,13 +6,15 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.util.List;
 
 /**
- * The NetworkPolicy the operator puts on the scoring pods: who may reach which port. Kubernetes stores it whatever
- * the cluster's network; only a policy-capable network plugin (Calico, Cilium, ...) enforces it.
+ * The tenant's part of the NetworkPolicy the operator puts on the scoring pods: who may reach which port (where the
+ * pods may connect to is the platform's, {@link io.refinevad.operator.policy.ModelEgress}). Kubernetes stores it
+ * whatever the cluster's network; only a policy-capable network plugin (Calico, Cilium, ...) enforces it.
  */
 public class NetworkPolicySpec {
 
-    @JsonPropertyDescription("create the NetworkPolicy (default); false deletes it and leaves the pods open to any"
-            + " client the network lets through")
+    @JsonPropertyDescription("restrict who may reach the scoring pods (default); false drops the NetworkPolicy's"
+            + " ingress rules and leaves the pods open to any client the network lets through (its egress rules,"
+            + " the platform's, stay)")
     @Default("true")
     private boolean enabled = true;
 

@@ -8,7 +8,8 @@ import io.refinevad.operator.crd.AnomalyDetector;
 
 /**
  * spec.gateway.enabled, as the reconcile precondition of each of the gateway's dependents: when it fails, the
- * workflow deletes them (as {@link NetworkPolicyEnabled} does the NetworkPolicy).
+ * workflow deletes them. (Not an activation condition: JOSDK 5.3 skips a dependent whose activation condition fails
+ * but leaves what it created in place.)
  */
 public class GatewayEnabled implements Condition<HasMetadata, AnomalyDetector> {
 

@@ -2,9 +2,13 @@ package io.refinevad.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.refinevad.operator.crd.ModelSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The model fetch init container's script, its environment, and the exit codes by which it says why it failed, so
@@ -26,6 +30,8 @@ public final class ModelFetchScript {
     static final int CONNECT_TIMEOUT_SECONDS = 10;
     /** Longest a whole download may take, retries included: 1 GiB at under 2 MB/s. */
     static final int DOWNLOAD_TIMEOUT_SECONDS = 600;
+    private static final int HTTPS_PORT = 443;
+    private static final int HTTP_PORT = 80;
 
     /** Why the script failed: its exit code, the condition reason, and what a person should check. */
     public enum Failure {
@@ -127,6 +133,32 @@ public final class ModelFetchScript {
                 new EnvVar("MODEL_SIZE_LIMIT_BYTES", String.valueOf(sizeLimitBytes(model)), null),
                 // curl's protocol list, for the first request and for every redirect.
                 new EnvVar("MODEL_PROTOCOLS", model.isAllowHttp() ? "=http,https" : "=https", null));
+    }
+
+    /**
+     * The TCP ports the fetch may connect to: none when model.uri is not an http(s) URL (nothing is fetched), else
+     * the URL's own port and those of the protocols it may be redirected over (443, and 80 with model.allowHttp).
+     */
+    static Set<Integer> ports(ModelSpec model) {
+        String uri = model.getUri();
+        if (!uri.startsWith("https://") && !uri.startsWith("http://")) {
+            return Set.of();
+        }
+        Set<Integer> ports = new TreeSet<>();
+        ports.add(HTTPS_PORT);
+        if (model.isAllowHttp()) {
+            ports.add(HTTP_PORT);
+        }
+        // The CRD checks only the scheme: a URL too broken to name its port still fetches from the default ports.
+        try {
+            int port = new URI(uri).getPort();
+            if (port > 0) {
+                ports.add(port);
+            }
+        } catch (URISyntaxException e) {
+            // curl refuses it too, and the status says so; the default ports are all the policy needs to name.
+        }
+        return ports;
     }
 
     static long sizeLimitBytes(ModelSpec model) {

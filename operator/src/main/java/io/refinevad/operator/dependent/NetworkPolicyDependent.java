@@ -6,16 +6,19 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.policy.ModelEgress;
 
 /**
- * The scoring pods' NetworkPolicy ({@link ScoringNetworkPolicy}). It exists while spec.networkPolicy.enabled holds
- * ({@link NetworkPolicyEnabled}, the workflow's reconcile precondition, which deletes it otherwise).
+ * The scoring pods' NetworkPolicy ({@link ScoringNetworkPolicy}). It always exists: spec.networkPolicy.enabled
+ * switches its ingress rules, and its egress rules are the platform's, which a tenant cannot switch off.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.MANAGED_SELECTOR))
 public class NetworkPolicyDependent extends CRUDKubernetesDependentResource<NetworkPolicy, AnomalyDetector> {
 
     /** Context key of the operator's own pods ({@link OperatorPods}), absent when the operator does not know them. */
     public static final String OPERATOR_PODS = "operatorPods";
+    /** Context key of where the platform lets scoring pods connect to ({@link ModelEgress}). */
+    public static final String MODEL_EGRESS = "modelEgress";
 
     public NetworkPolicyDependent() {
         super(NetworkPolicy.class);
@@ -24,6 +27,7 @@ public class NetworkPolicyDependent extends CRUDKubernetesDependentResource<Netw
     @Override
     protected NetworkPolicy desired(AnomalyDetector detector, Context<AnomalyDetector> context) {
         return ScoringNetworkPolicy.of(detector,
-                context.managedWorkflowAndDependentResourceContext().get(OPERATOR_PODS, OperatorPods.class));
+                context.managedWorkflowAndDependentResourceContext().get(OPERATOR_PODS, OperatorPods.class),
+                context.managedWorkflowAndDependentResourceContext().getMandatory(MODEL_EGRESS, ModelEgress.class));
     }
 }

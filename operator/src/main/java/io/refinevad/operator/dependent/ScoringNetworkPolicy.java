@@ -3,20 +3,27 @@ package io.refinevad.operator.dependent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.ModelSpec;
 import io.refinevad.operator.crd.ServiceSpec;
+import io.refinevad.operator.policy.ModelEgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Who may reach the scoring pods, port by port (ingress only: the pods' own connections, such as the model fetch,
- * are not restricted).
+ * Who may reach the scoring pods, port by port, and where they may connect to.
+ * <p>Ingress, while spec.networkPolicy.enabled holds (the tenant's choice):
  * <ul>
  * <li>The scoring port: the detector's gateway (pods labelled {@value DetectorResources#GATEWAY_LABEL}: the
  * detector's name, in its namespace) and spec.networkPolicy.allowedClients. Left unset, that list means every pod
@@ -30,23 +37,25 @@ import java.util.Optional;
  * port serves nothing but reads.</li>
  * </ul>
  * Kubelet probes need no rule: a NetworkPolicy always lets a pod's own node reach it.
+ * <p>Egress, always (the platform's policy, {@link ModelEgress}, which a tenant cannot switch off): a scoring pod
+ * serves and opens no connection of its own, except its init container's model fetch when model.uri is an http(s)
+ * URL. So: nothing at all for a built-in or volume model; for a fetched one, the cluster's DNS on port 53 and the
+ * platform's model hosts on the URL's port and the ports of the protocols the fetch may follow redirects over (443,
+ * and 80 when model.allowHttp), since a redirect to another port would otherwise fail in a way the log cannot
+ * explain. The rule covers the server's container too: a NetworkPolicy selects pods, not containers.
  */
 public final class ScoringNetworkPolicy {
 
     /** The label Kubernetes puts on every namespace, naming it: how a policy selects one namespace by name. */
     private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+    private static final int DNS_PORT = 53;
 
     private ScoringNetworkPolicy() {
     }
 
-    public static NetworkPolicy of(AnomalyDetector detector, Optional<OperatorPods> operatorPods) {
-        List<NetworkPolicyIngressRule> rules = new ArrayList<>();
-        rules.add(rule(DetectorResources.GRPC_PORT, scoringClients(detector)));
-        List<NetworkPolicyPeer> admins = adminClients(detector, operatorPods);
-        if (!admins.isEmpty()) {
-            rules.add(rule(DetectorResources.ADMIN_PORT, admins));
-        }
-        rules.add(rule(DetectorResources.HTTP_PORT, List.of()));
+    public static NetworkPolicy of(AnomalyDetector detector, Optional<OperatorPods> operatorPods,
+            ModelEgress allowed) {
+        boolean ingress = detector.getSpec().getNetworkPolicy().isEnabled();
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
                 .withName(DetectorResources.networkPolicyName(detector))
@@ -55,10 +64,45 @@ public final class ScoringNetworkPolicy {
                 .endMetadata()
                 .withNewSpec()
                 .withNewPodSelector().withMatchLabels(DetectorResources.podSelector(detector)).endPodSelector()
-                .withPolicyTypes("Ingress")
-                .withIngress(rules)
+                .withPolicyTypes(ingress ? List.of("Ingress", "Egress") : List.of("Egress"))
+                .withIngress(ingress ? ingress(detector, operatorPods) : List.of())
+                .withEgress(egress(detector.getSpec().getModel(), allowed))
                 .endSpec()
                 .build();
+    }
+
+    private static List<NetworkPolicyIngressRule> ingress(AnomalyDetector detector,
+            Optional<OperatorPods> operatorPods) {
+        List<NetworkPolicyIngressRule> rules = new ArrayList<>();
+        rules.add(rule(DetectorResources.GRPC_PORT, scoringClients(detector)));
+        List<NetworkPolicyPeer> admins = adminClients(detector, operatorPods);
+        if (!admins.isEmpty()) {
+            rules.add(rule(DetectorResources.ADMIN_PORT, admins));
+        }
+        rules.add(rule(DetectorResources.HTTP_PORT, List.of()));
+        return rules;
+    }
+
+    /** No rule at all (no connection anywhere) unless the model is fetched by URL. */
+    private static List<NetworkPolicyEgressRule> egress(ModelSpec model, ModelEgress allowed) {
+        Set<Integer> fetchPorts = ModelFetchScript.ports(model);
+        if (fetchPorts.isEmpty()) {
+            return List.of();
+        }
+        return List.of(
+                new NetworkPolicyEgressRuleBuilder()
+                        .withPorts(port("UDP", DNS_PORT), port("TCP", DNS_PORT))
+                        .withTo(allowed.dns())
+                        .build(),
+                new NetworkPolicyEgressRuleBuilder()
+                        .withPorts(fetchPorts.stream().map(number -> port("TCP", number)).toList())
+                        .withTo(allowed.modelHosts().stream()
+                                .map(block -> new NetworkPolicyPeerBuilder().withIpBlock(block).build()).toList())
+                        .build());
+    }
+
+    private static NetworkPolicyPort port(String protocol, int number) {
+        return new NetworkPolicyPortBuilder().withProtocol(protocol).withPort(new IntOrString(number)).build();
     }
 
     /**
@@ -104,7 +148,7 @@ public final class ScoringNetworkPolicy {
     /** Traffic to one TCP port from these peers; no peers means from anywhere, as in the NetworkPolicy API. */
     private static NetworkPolicyIngressRule rule(int port, List<NetworkPolicyPeer> from) {
         return new NetworkPolicyIngressRuleBuilder()
-                .addNewPort().withProtocol("TCP").withPort(new IntOrString(port)).endPort()
+                .withPorts(port("TCP", port))
                 .withFrom(from)
                 .build();
     }

@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * What the platform team lets a detector ask for, from the operator's configuration (refinevad.operator.policy.*),
  * not from each tenant's spec: the registries its server image may come from, the placements it may name, the
  * Service types it may expose, how many pods and how much CPU, memory and GPU each may take, and whether its model
- * may be fetched over plain http. A detector outside the policy is refused as a whole, each violation naming the
- * setting that forbids it; what the operator made for it before stays as it was.
+ * may be fetched over plain http; and where its scoring pods may connect to. A detector outside the policy is
+ * refused as a whole, each violation naming the setting that forbids it; what the operator made for it before stays
+ * as it was.
  *
  * @param imagePrefixes the prefixes spec.runtime.image must start with (registry and path, e.g. ghcr.io/refinevad/)
  * @param placements the placements detectors may name, by name
@@ -29,10 +30,11 @@ import java.util.TreeSet;
  * @param maxMemory the highest memory limit of a scoring pod (the limit the operator derives included)
  * @param maxGpus the most GPUs per scoring pod
  * @param allowHttpModels whether a detector may fetch its model over plain http (it must also say model.allowHttp)
+ * @param modelEgress where scoring pods may connect to (their NetworkPolicy's egress rules; nothing to refuse)
  */
 public record DetectorPolicy(List<String> imagePrefixes, Map<String, Placement> placements,
         Set<ServiceSpec.Type> serviceTypes, int maxReplicas, Quantity maxCpu, Quantity maxMemory, int maxGpus,
-        boolean allowHttpModels) {
+        boolean allowHttpModels, ModelEgress modelEgress) {
 
     private static final String SETTING = "refinevad.operator.policy.";
 

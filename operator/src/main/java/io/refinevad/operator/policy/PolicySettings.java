@@ -30,4 +30,10 @@ public interface PolicySettings {
     int maxGpus();
 
     boolean allowHttpModels();
+
+    /** The address blocks models may be fetched from, as JSON: a list of NetworkPolicy ipBlocks. */
+    String modelHosts();
+
+    /** The cluster's DNS servers, as JSON: a list of NetworkPolicy peers. */
+    String dns();
 }

@@ -22,7 +22,6 @@ import io.refinevad.operator.dependent.GatewayServiceAccountDependent;
 import io.refinevad.operator.dependent.GrpcServiceDependent;
 import io.refinevad.operator.dependent.HeadlessServiceDependent;
 import io.refinevad.operator.dependent.NetworkPolicyDependent;
-import io.refinevad.operator.dependent.NetworkPolicyEnabled;
 import io.refinevad.operator.dependent.ScoringDeploymentDependent;
 import io.refinevad.operator.dependent.ServerConfigMapDependent;
 import io.refinevad.operator.load.DetectorObservation;
@@ -52,8 +51,7 @@ import java.util.Objects;
         @Dependent(name = "service", type = GrpcServiceDependent.class),
         @Dependent(name = "headless-service", type = HeadlessServiceDependent.class),
         @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class),
-        @Dependent(name = "network-policy", type = NetworkPolicyDependent.class,
-                reconcilePrecondition = NetworkPolicyEnabled.class),
+        @Dependent(name = "network-policy", type = NetworkPolicyDependent.class),
         @Dependent(name = "gateway-service-account", type = GatewayServiceAccountDependent.class,
                 reconcilePrecondition = GatewayEnabled.class),
         @Dependent(name = "gateway-role-binding", type = GatewayRoleBindingDependent.class,
@@ -116,6 +114,8 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
                 .put(GatewayRoleBindingDependent.CLUSTER_ROLE, settings.gatewayClusterRole());
         settings.operatorPods().ifPresent(pods -> context.managedWorkflowAndDependentResourceContext()
                 .put(NetworkPolicyDependent.OPERATOR_PODS, pods));
+        context.managedWorkflowAndDependentResourceContext()
+                .put(NetworkPolicyDependent.MODEL_EGRESS, settings.policy().modelEgress());
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         metrics.decided(decision);
         if (decision.direction() != ScaleDecision.Direction.NONE) {

@@ -2,32 +2,46 @@ package io.refinevad.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlockBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ServiceSpec;
+import io.refinevad.operator.policy.ModelEgress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The scoring pods' NetworkPolicy, port by port, as rendered from a detector and the operator's own pods. */
+/**
+ * The scoring pods' NetworkPolicy, port by port, as rendered from a detector, the operator's own pods and the
+ * platform's egress policy.
+ */
 class ScoringNetworkPolicyTest {
 
     private static final OperatorPods OPERATOR = new OperatorPods("vad-system",
             Map.of("app.kubernetes.io/name", "refinevad-operator", "app.kubernetes.io/instance", "vad"));
+    private static final IPBlock PUBLIC = new IPBlockBuilder().withCidr("0.0.0.0/0")
+            .withExcept("10.0.0.0/8", "169.254.0.0/16").build();
+    private static final NetworkPolicyPeer KUBE_DNS = new NetworkPolicyPeerBuilder()
+            .withNewNamespaceSelector().addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
+            .endNamespaceSelector()
+            .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector()
+            .build();
+    private static final ModelEgress EGRESS = new ModelEgress(List.of(PUBLIC), List.of(KUBE_DNS));
     private static final NetworkPolicyPeer GATEWAY = new NetworkPolicyPeerBuilder().withNewPodSelector()
             .addToMatchLabels("refinevad.io/gateway-for", "cams").endPodSelector().build();
 
     @Test
     void theAdminPortAdmitsTheOperatorsPodsAndTheGatewaysThatPlaceStreamsByLoad() {
-        NetworkPolicy policy = ScoringNetworkPolicy.of(detector(), Optional.of(OPERATOR));
+        NetworkPolicy policy = rendered(detector());
 
         assertThat(policy.getSpec().getPodSelector().getMatchLabels())
                 .isEqualTo(Map.of("refinevad.io/detector", "cams", "app.kubernetes.io/component", "scorer"));
-        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(from(policy, DetectorResources.ADMIN_PORT)).satisfiesExactly(peer -> {
             assertThat(peer.getNamespaceSelector().getMatchLabels())
                     .isEqualTo(Map.of("kubernetes.io/metadata.name", "vad-system"));
@@ -40,7 +54,7 @@ class ScoringNetworkPolicyTest {
         AnomalyDetector detector = detector();
         detector.getSpec().getGateway().setEnabled(false);
 
-        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.of(OPERATOR)), DetectorResources.ADMIN_PORT))
+        assertThat(from(rendered(detector), DetectorResources.ADMIN_PORT))
                 .singleElement().satisfies(peer ->
                         assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR.labels()));
     }
@@ -48,11 +62,11 @@ class ScoringNetworkPolicyTest {
     @Test
     void anOperatorThatDoesNotKnowItsPodsLeavesTheAdminPortToTheGatewayAndWithoutOneToNobody() {
         AnomalyDetector detector = detector();
-        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.empty()), DetectorResources.ADMIN_PORT))
+        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.empty(), EGRESS), DetectorResources.ADMIN_PORT))
                 .containsExactly(GATEWAY);
 
         detector.getSpec().getGateway().setEnabled(false);
-        assertThat(ScoringNetworkPolicy.of(detector, Optional.empty()).getSpec().getIngress())
+        assertThat(ScoringNetworkPolicy.of(detector, Optional.empty(), EGRESS).getSpec().getIngress())
                 .as("no rule for the admin port: a rule without peers would admit everyone")
                 .flatExtracting(NetworkPolicyIngressRule::getPorts)
                 .extracting(port -> port.getPort().getIntVal())
@@ -61,7 +75,7 @@ class ScoringNetworkPolicyTest {
 
     @Test
     void byDefaultTheScoringPortAdmitsTheGatewayAndThePodsOfTheDetectorsNamespace() {
-        NetworkPolicy policy = ScoringNetworkPolicy.of(detector(), Optional.of(OPERATOR));
+        NetworkPolicy policy = rendered(detector());
 
         assertThat(from(policy, DetectorResources.GRPC_PORT)).containsExactly(GATEWAY,
                 new NetworkPolicyPeerBuilder().withNewPodSelector().endPodSelector().build());
@@ -73,11 +87,11 @@ class ScoringNetworkPolicyTest {
         NetworkPolicyPeer cameras = new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr("10.20.0.0/16")
                 .endIpBlock().build();
         detector.getSpec().getNetworkPolicy().setAllowedClients(List.of(cameras));
-        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.of(OPERATOR)), DetectorResources.GRPC_PORT))
+        assertThat(from(rendered(detector), DetectorResources.GRPC_PORT))
                 .containsExactly(GATEWAY, cameras);
 
         detector.getSpec().getNetworkPolicy().setAllowedClients(List.of());
-        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.of(OPERATOR)), DetectorResources.GRPC_PORT))
+        assertThat(from(rendered(detector), DetectorResources.GRPC_PORT))
                 .containsExactly(GATEWAY);
     }
 
@@ -85,18 +99,69 @@ class ScoringNetworkPolicyTest {
     void aServiceExposedOutsideTheClusterAdmitsAnyClientUnlessClientsAreListed() {
         AnomalyDetector detector = detector();
         detector.getSpec().getService().setType(ServiceSpec.Type.LoadBalancer);
-        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.of(OPERATOR)), DetectorResources.GRPC_PORT))
+        assertThat(from(rendered(detector), DetectorResources.GRPC_PORT))
                 .as("no peers: any source").isEmpty();
 
         detector.getSpec().getNetworkPolicy().setAllowedClients(List.of());
-        assertThat(from(ScoringNetworkPolicy.of(detector, Optional.of(OPERATOR)), DetectorResources.GRPC_PORT))
+        assertThat(from(rendered(detector), DetectorResources.GRPC_PORT))
                 .containsExactly(GATEWAY);
     }
 
     @Test
     void prometheusMayScrapeTheHttpPortFromAnywhere() {
-        assertThat(from(ScoringNetworkPolicy.of(detector(), Optional.of(OPERATOR)), DetectorResources.HTTP_PORT))
+        assertThat(from(rendered(detector()), DetectorResources.HTTP_PORT))
                 .isEmpty();
+    }
+
+    @Test
+    void aBuiltInModelLetsThePodsConnectNowhere() {
+        NetworkPolicy policy = rendered(detector());
+
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+        assertThat(policy.getSpec().getEgress()).as("no rule: no destination").isEmpty();
+        assertThat(rendered(DesiredStateTest.detector("pvc://models/vad/model.tar.gz", "ab".repeat(32)))
+                .getSpec().getEgress()).as("a model on a volume").isEmpty();
+    }
+
+    @Test
+    void aFetchedModelLetsThePodsReachTheClustersDnsAndThePlatformsModelHostsOnTheFetchsPorts() {
+        NetworkPolicy policy = rendered(DesiredStateTest.detector("https://models.example:8443/vad.tar.gz",
+                "ab".repeat(32)));
+
+        assertThat(policy.getSpec().getEgress()).satisfiesExactly(dns -> {
+            assertThat(dns.getTo()).containsExactly(KUBE_DNS);
+            assertThat(dns.getPorts()).extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
+                    .containsExactly("UDP/53", "TCP/53");
+        }, fetch -> {
+            assertThat(fetch.getTo()).extracting(NetworkPolicyPeer::getIpBlock).containsExactly(PUBLIC);
+            assertThat(fetch.getPorts()).extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
+                    .as("the URL's port and https's, which a redirect may go to")
+                    .containsExactly("TCP/443", "TCP/8443");
+        });
+    }
+
+    @Test
+    void aModelFetchedOverHttpMayAlsoReachPort80() {
+        AnomalyDetector detector = DesiredStateTest.detector("http://models.example/vad.tar.gz", "ab".repeat(32));
+        detector.getSpec().getModel().setAllowHttp(true);
+
+        assertThat(rendered(detector).getSpec().getEgress().get(1).getPorts())
+                .extracting(port -> port.getPort().getIntVal()).containsExactly(80, 443);
+    }
+
+    @Test
+    void switchedOffByTheTenantThePolicyKeepsThePlatformsEgressRulesOnly() {
+        AnomalyDetector detector = DesiredStateTest.detector("https://models.example/vad.tar.gz", "ab".repeat(32));
+        detector.getSpec().getNetworkPolicy().setEnabled(false);
+
+        NetworkPolicy policy = rendered(detector);
+        assertThat(policy.getSpec().getPolicyTypes()).as("no Ingress type: any client").containsExactly("Egress");
+        assertThat(policy.getSpec().getIngress()).isEmpty();
+        assertThat(policy.getSpec().getEgress()).hasSize(2);
+    }
+
+    private static NetworkPolicy rendered(AnomalyDetector detector) {
+        return ScoringNetworkPolicy.of(detector, Optional.of(OPERATOR), EGRESS);
     }
 
     /** The peers of the one rule for this port (an empty list admits any source). */

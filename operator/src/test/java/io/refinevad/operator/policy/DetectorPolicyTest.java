@@ -24,7 +24,7 @@ class DetectorPolicyTest {
                     .withEffect("NoSchedule").build()));
     private static final DetectorPolicy POLICY = new DetectorPolicy(List.of("registry.example.com/vision/"),
             Map.of("gpu", GPU), EnumSet.of(ServiceSpec.Type.ClusterIP), 8, new Quantity("4"), new Quantity("8Gi"), 2,
-            false);
+            false, DetectorPolicies.unrestricted().modelEgress());
 
     @Test
     void theMinimalDetectorIsWithinThePolicyAndRunsAnywhereUntainted() {
@@ -115,6 +115,43 @@ class DetectorPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("refinevad.operator.policy.placements must be JSON such as")
                 .hasMessageContaining("tolerration");
+        // fabric8's Toleration would keep the misspelt field aside and tolerate every taint with NoSchedule.
+        assertThatThrownBy(() -> DetectorPolicies.placements("{\"gpu\": {\"tolerations\": [{\"key\":"
+                + " \"nvidia.com/gpu\", \"operater\": \"Equal\", \"effect\": \"NoSchedule\"}]}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("unknown field operater");
+    }
+
+    @Test
+    void modelHostsAndDnsAreReadFromJsonAndNeitherAMisspeltFieldNorAnEmptyListIsTaken() {
+        ModelEgress egress = DetectorPolicies.modelEgress(
+                "[{\"cidr\": \"0.0.0.0/0\", \"except\": [\"10.0.0.0/8\", \"169.254.0.0/16\"]}]",
+                "[{\"namespaceSelector\": {\"matchLabels\": {\"kubernetes.io/metadata.name\": \"kube-system\"}},"
+                        + " \"podSelector\": {\"matchLabels\": {\"k8s-app\": \"kube-dns\"}}}]");
+        assertThat(egress.modelHosts()).singleElement().satisfies(block -> {
+            assertThat(block.getCidr()).isEqualTo("0.0.0.0/0");
+            assertThat(block.getExcept()).containsExactly("10.0.0.0/8", "169.254.0.0/16");
+        });
+        assertThat(egress.dns()).singleElement().satisfies(peer -> {
+            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", "kube-system");
+            assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns");
+        });
+
+        // A misspelt except would open the private ranges it was meant to close.
+        assertThatThrownBy(() -> DetectorPolicies.modelEgress("[{\"cidr\": \"0.0.0.0/0\", \"excpt\": []}]",
+                "[{\"ipBlock\": {\"cidr\": \"10.96.0.10/32\"}}]"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("refinevad.operator.policy.model-hosts must be JSON such as")
+                .hasMessageEndingWith("unknown field excpt");
+        assertThatThrownBy(() -> DetectorPolicies.modelEgress("[{\"cidr\": \"0.0.0.0/0\"}]",
+                "[{\"podSelector\": {\"matchLabel\": {\"k8s-app\": \"kube-dns\"}}}]"))
+                .hasMessageStartingWith("refinevad.operator.policy.dns must be JSON such as")
+                .hasMessageEndingWith("unknown field matchLabel");
+        assertThatThrownBy(() -> DetectorPolicies.modelEgress("[]", "[{\"ipBlock\": {\"cidr\": \"10.96.0.10/32\"}}]"))
+                .as("an empty list, which a NetworkPolicy reads as anywhere")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must each name at least one destination");
     }
 
     private static AnomalyDetectorSpec spec() {
