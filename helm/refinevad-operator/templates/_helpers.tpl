@@ -117,6 +117,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- toJson .Values.policy.placements -}}
 {{- end -}}
 
+{{/*
+The digests the operator pins the images it deploys to, as refinevad.operator.images.digests lists them:
+inference-server=sha256:...,model-fetcher=...,gateway=... (the ones set in image.digests; empty: none).
+*/}}
+{{- define "refinevad-operator.imageDigests" -}}
+{{- $digests := .Values.image.digests -}}
+{{- $pinned := list -}}
+{{- with $digests.inferenceServer }}{{ $pinned = append $pinned (printf "inference-server=%s" .) }}{{ end -}}
+{{- with $digests.modelFetcher }}{{ $pinned = append $pinned (printf "model-fetcher=%s" .) }}{{ end -}}
+{{- with $digests.gateway }}{{ $pinned = append $pinned (printf "gateway=%s" .) }}{{ end -}}
+{{- join "," $pinned -}}
+{{- end -}}
+
 {{- define "refinevad-operator.policyModelHosts" -}}
 {{- toJson .Values.policy.modelHosts -}}
 {{- end -}}

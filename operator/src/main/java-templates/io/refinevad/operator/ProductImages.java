@@ -1,5 +1,10 @@
 package io.refinevad.operator;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -10,10 +15,15 @@ import java.util.regex.Pattern;
  * model fetcher and the gateway of its own version. ProductImagesTest holds the chart, the examples and the scripts, which
  * cannot be generated, to the same names.
  *
+ * <p>An image may also be pinned by digest (refinevad.operator.images.digests, the chart's image.digests, which `make
+ * images` writes to build/images/digests.yaml for the images it built): then it is named registry/name:TAG@DIGEST, and
+ * the node runs exactly that image whatever the tag points to later.
+ *
  * @param registry where the images are: a registry host (with its port, if any) and the path under it, such as
  *     registry.example.com/team; the images are registry/inference-server:TAG and so on
+ * @param digests the digests images are pinned to, by image name (inference-server, model-fetcher, gateway)
  */
-public record ProductImages(String registry) {
+public record ProductImages(String registry, Map<String, String> digests) {
 
     /** The registry the build names the images in. */
     public static final String BUILD_REGISTRY = "${image.registry}";
@@ -28,6 +38,10 @@ public record ProductImages(String registry) {
             "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]+)?"
                     + "(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*";
     private static final Pattern REGISTRY = Pattern.compile(REGISTRY_SYNTAX);
+    /** An OCI digest as registries and `make images` give it. The chart's values.schema.json checks the same. */
+    public static final String DIGEST_SYNTAX = "sha256:[0-9a-f]{64}";
+    private static final Pattern DIGEST = Pattern.compile(DIGEST_SYNTAX);
+    private static final Set<String> PINNABLE = Set.of("inference-server", "model-fetcher", "gateway");
     /** The images where the build names them (an operator that is told no other registry). Declared after the
      *  pattern its constructor checks against. */
     public static final ProductImages AS_BUILT = new ProductImages(BUILD_REGISTRY);
@@ -39,6 +53,34 @@ public record ProductImages(String registry) {
                     + " scheme, no trailing slash, no image name or tag; the operator adds /inference-server:" + TAG
                     + " and so on); got '" + registry + "'");
         }
+        digests.forEach((name, digest) -> {
+            if (!PINNABLE.contains(name) || !DIGEST.matcher(digest).matches()) {
+                throw new IllegalArgumentException("refinevad.operator.images.digests must list name=digest, the name"
+                        + " one of " + new TreeSet<>(PINNABLE) + " and the digest sha256: and 64 lower-case hex"
+                        + " digits, as `make images` prints them; got '" + name + "=" + digest + "'");
+            }
+        });
+        digests = Map.copyOf(digests);
+    }
+
+    /** The images at this build's tag, none pinned. */
+    public ProductImages(String registry) {
+        this(registry, Map.of());
+    }
+
+    /**
+     * The images pinned to these digests, from refinevad.operator.images.digests: name=digest entries.
+     *
+     * @throws IllegalArgumentException when an entry is not name=digest of an image the operator deploys
+     */
+    public ProductImages pinnedTo(List<String> entries) {
+        Map<String, String> pinned = new HashMap<>();
+        for (String entry : entries) {
+            int equals = entry.indexOf('=');
+            pinned.put(equals < 0 ? entry : entry.substring(0, equals).trim(),
+                    equals < 0 ? "" : entry.substring(equals + 1).trim());
+        }
+        return new ProductImages(registry, pinned);
     }
 
     /** The scoring pods' image, unless a detector names its own (spec.runtime.image). */
@@ -63,6 +105,7 @@ public record ProductImages(String registry) {
     }
 
     private String image(String name) {
-        return registry + "/" + name + ":" + TAG;
+        String digest = digests.get(name);
+        return registry + "/" + name + ":" + TAG + (digest == null ? "" : "@" + digest);
     }
 }

@@ -47,6 +47,7 @@ public class OperatorLifecycle {
             @ConfigProperty(name = "refinevad.operator.pods.namespace") Optional<String> podsNamespace,
             @ConfigProperty(name = "refinevad.operator.pods.labels") Optional<String> podsLabels,
             @ConfigProperty(name = "refinevad.operator.images.registry") Optional<String> imageRegistry,
+            @ConfigProperty(name = "refinevad.operator.images.digests") Optional<List<String>> imageDigests,
             @ConfigProperty(name = "refinevad.operator.gateway-cluster-role") String gatewayClusterRole,
             PolicySettings policySettings,
             @ConfigProperty(name = "refinevad.operator.watch-namespaces") Optional<List<String>> watchNamespaces) {
@@ -58,7 +59,8 @@ public class OperatorLifecycle {
         this.operatorPods = OperatorPods.of(podsNamespace, podsLabels);
         // Unset: the registry this operator was built to name (the images' one source is the build, not a default
         // repeated in application.properties).
-        this.images = imageRegistry.map(ProductImages::new).orElse(ProductImages.AS_BUILT);
+        this.images = imageRegistry.map(ProductImages::new).orElse(ProductImages.AS_BUILT)
+                .pinnedTo(imageDigests.orElse(List.of()));
         this.gatewayClusterRole = gatewayClusterRole;
         this.policy = DetectorPolicies.from(policySettings, images);
         this.watchedNamespaces = WatchedNamespaces.of(watchNamespaces);

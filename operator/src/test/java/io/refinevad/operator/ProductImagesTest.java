@@ -84,6 +84,34 @@ class ProductImagesTest {
 
         assertThat(registry.get("pattern")).as("values.schema.json image.registry")
                 .isEqualTo("^" + ProductImages.REGISTRY_SYNTAX + "$");
+        Map<?, ?> digest = (Map<?, ?>) ((Map<?, ?>) schema.get("definitions")).get("digest");
+        assertThat(digest.get("pattern")).as("values.schema.json image.digests (empty: not pinned)")
+                .isEqualTo("^(" + ProductImages.DIGEST_SYNTAX + ")?$");
+    }
+
+    @Test
+    void pinnedImagesAreNamedByTagAndDigestAndTheOthersByTag() {
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        ProductImages pinned = new ProductImages("registry.example.com/team")
+                .pinnedTo(List.of("inference-server=" + digest, " gateway = " + digest));
+
+        assertThat(pinned.inferenceServer())
+                .isEqualTo("registry.example.com/team/inference-server:" + ProductImages.TAG + "@" + digest);
+        assertThat(pinned.gateway()).isEqualTo("registry.example.com/team/gateway:" + ProductImages.TAG + "@" + digest);
+        assertThat(pinned.modelFetcher()).isEqualTo("registry.example.com/team/model-fetcher:" + ProductImages.TAG);
+        assertThat(ProductImages.AS_BUILT.pinnedTo(List.of())).isEqualTo(ProductImages.AS_BUILT);
+    }
+
+    @Test
+    void aDigestOfAnotherImageOrOfAnotherShapeIsRefusedNamingTheSetting() {
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        for (String wrong : List.of("operator=" + digest, "inference-server=latest", "gateway",
+                "gateway=sha256:ABC", "model-fetcher=sha512:" + "0".repeat(128))) {
+            assertThatThrownBy(() -> ProductImages.AS_BUILT.pinnedTo(List.of(wrong))).as("'%s'", wrong)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("refinevad.operator.images.digests must list name=digest")
+                    .hasMessageContaining("[gateway, inference-server, model-fetcher]");
+        }
     }
 
     @Test
