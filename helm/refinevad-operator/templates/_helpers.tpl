@@ -45,8 +45,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* What the operator may do in a namespace it watches: the same rules in a Role per watched namespace
      (role.yaml) or, in the cluster-wide mode, in the ClusterRole (clusterrole.yaml). Each verb is one the code
      uses: JOSDK writes the dependents with server-side apply (a PATCH; creating through apply also takes create)
-     and the detector's finalizer and status with patches too, and fabric8's edit() is a GET and a PATCH, so only
-     ConfigMaps, which JOSDK writes without server-side apply, take update (a PUT). */}}
+     and the detector's finalizer and status with patches too, and fabric8's edit() is a GET and a PATCH, so no
+     rule grants update (a PUT). */}}
 {{- define "refinevad-operator.rules" -}}
 # patch: JOSDK adds its finalizer (refinevad.io/operator) to each detector and removes it once the operator has
 # dropped a deleted detector's scaling history; without it deletions would hang.
@@ -56,16 +56,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [refinevad.io]
   resources: [anomalydetectors/status]
   verbs: [patch]
-# delete: the operator removes a detector's NetworkPolicy when spec.networkPolicy.enabled turns false, and the
-# gateway's objects when spec.gateway.enabled does; the rest go with their detector (owner references).
+# delete: the operator removes the gateway's objects when spec.gateway.enabled turns false; the rest go with their
+# detector (owner references), so ConfigMaps and NetworkPolicies take no delete.
 - apiGroups: [""]
   resources: [services]
   verbs: [get, list, watch, create, patch, delete]
-# The scoring server's configuration: JOSDK creates and replaces ConfigMaps (POST, PUT) rather than applying them,
-# its default for ConfigMaps and Secrets.
+# The scoring server's configuration, applied like the other dependents (ServerConfigMapDependent asks JOSDK for
+# server-side apply, which it does not use for ConfigMaps by default).
 - apiGroups: [""]
   resources: [configmaps]
-  verbs: [get, list, watch, create, update, delete]
+  verbs: [get, list, watch, create, patch]
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [get, list, watch, create, patch, delete]
@@ -74,7 +74,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: [get, list, watch, create, patch, delete]
 - apiGroups: [networking.k8s.io]
   resources: [networkpolicies]
-  verbs: [get, list, watch, create, patch, delete]
+  verbs: [get, list, watch, create, patch]
 # The scoring pods: listed for their load reports, read and patched for the pod-deletion-cost annotation; never
 # created, updated (PUT) or deleted. RBAC cannot narrow patch to annotations: it would let the operator change a
 # pod's image as well, which is why this rule, like every one here, holds in the watched namespaces only

@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.dependent.DetectorResources;
+import io.refinevad.operator.dependent.ServerConfigMapDependent;
 import io.refinevad.operator.reconciler.AnomalyDetectorReconciler;
 import io.refinevad.operator.status.StatusAggregator;
 import io.refinevad.testsupport.DetectorFixture;
@@ -27,8 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The reconciler as JOSDK runs it, against a real API server (kube-api-test) rather than the local cluster: the
  * paths that need the API's answers but no running pods. A pass that the API rejects is marked Degraded
- * ReconcileFailed with the API's message, a Warning event and an error count; a deleted detector's finalizer is
- * removed and its scaling history dropped.
+ * ReconcileFailed with the API's message, a Warning event and an error count; an edited spec reaches the server's
+ * ConfigMap, applied; a deleted detector's finalizer is removed and its scaling history dropped.
  */
 class DetectorOperatorApiServerIT {
 
@@ -59,6 +65,33 @@ class DetectorOperatorApiServerIT {
         Timer failures = OPERATOR.meters().find("refinevad_operator_reconcile").tag("outcome", "error").timer();
         assertThat(failures).as("the error count").isNotNull();
         assertThat(failures.count()).isPositive();
+    }
+
+    @Test
+    void anEditedSpecReachesTheServersConfigMapThroughServerSideApply() {
+        client.resource(DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "tuned")).create();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(serverProperties("tuned"))
+                .contains("refinevad.batching.max-batch-size=32"));
+
+        client.resources(AnomalyDetector.class).inNamespace(OPERATOR.namespace()).withName("tuned")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\": {\"runtime\": {\"maxBatchSize\": 7}}}");
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(serverProperties("tuned"))
+                .contains("refinevad.batching.max-batch-size=7"));
+        // Applied (a PATCH), never replaced (a PUT, which the chart's RBAC does not grant for ConfigMaps).
+        assertThat(configMap("tuned").getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getOperation)
+                .containsOnly("Apply");
+    }
+
+    private ConfigMap configMap(String detector) {
+        return client.configMaps().inNamespace(OPERATOR.namespace())
+                .withName(detector + DetectorResources.CONFIG_SUFFIX).get();
+    }
+
+    private String serverProperties(String detector) {
+        ConfigMap configMap = configMap(detector);
+        assertThat(configMap).as("the server's ConfigMap").isNotNull();
+        return configMap.getData().get(ServerConfigMapDependent.FILE);
     }
 
     @Test

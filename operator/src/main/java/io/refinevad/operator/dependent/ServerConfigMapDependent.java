@@ -4,12 +4,18 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.refinevad.operator.crd.AnomalyDetector;
 
-/** The scoring server's configuration (application.properties), mounted into every pod. */
-@KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.MANAGED_SELECTOR))
+/**
+ * The scoring server's configuration (application.properties), mounted into every pod. Written with server-side
+ * apply, like every other dependent (JOSDK's default for ConfigMaps is create and replace, a PUT), so that the
+ * operator's RBAC needs patch and never update.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = DetectorResources.MANAGED_SELECTOR),
+        useSSA = BooleanWithUndefined.TRUE)
 public class ServerConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, AnomalyDetector> {
 
     public static final String FILE = "application.properties";

@@ -41,7 +41,8 @@ class ChartRbacIT {
 
     /** Denied wherever it is asked, in both modes: no rule grants these verbs, in any namespace. */
     private static final List<String> NEVER = List.of("update pods", "update deployments.apps",
-            "patch configmaps", "update services", "update anomalydetectors.refinevad.io",
+            "update configmaps", "delete configmaps", "delete networkpolicies.networking.k8s.io", "update services",
+            "update anomalydetectors.refinevad.io",
             "update anomalydetectors.refinevad.io --subresource=status", "create pods", "delete pods",
             "list secrets", "create leases.coordination.k8s.io", "list endpointslices.discovery.k8s.io",
             "create roles.rbac.authorization.k8s.io", "bind clusterroles.rbac.authorization.k8s.io/cluster-admin",
@@ -60,7 +61,7 @@ class ChartRbacIT {
                 "watch deployments.apps", "patch anomalydetectors.refinevad.io",
                 "patch anomalydetectors.refinevad.io --subresource=status", "list pods", "patch pods",
                 "create pods --subresource=eviction", "list replicasets.apps", "create events",
-                "update configmaps", "patch services",
+                "patch configmaps", "patch services",
                 "watch poddisruptionbudgets.policy", "create networkpolicies.networking.k8s.io",
                 "create serviceaccounts", "create rolebindings.rbac.authorization.k8s.io",
                 "bind clusterroles.rbac.authorization.k8s.io/" + gatewayRole);
