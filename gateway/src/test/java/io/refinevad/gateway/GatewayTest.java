@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -30,10 +32,14 @@ import io.refinevad.api.v1.Segments;
 import io.refinevad.api.v1.StreamRequest;
 import io.refinevad.api.v1.StreamResponse;
 import io.refinevad.api.v1.UndrainRequest;
+import io.refinevad.api.Float32Bytes;
+import io.refinevad.testsupport.MalformedProtobuf;
 import io.refinevad.testsupport.PrometheusText;
+import io.refinevad.testsupport.RawCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -87,6 +93,39 @@ class GatewayTest {
             assertEquals(0, PrometheusText.value(metrics, "refinevad_gateway_streams"));
             assertEquals(0, PrometheusText.value(metrics, "refinevad_gateway_kept_segments"), "segments kept");
         });
+    }
+
+    /**
+     * Bytes that are not protobuf get from the gateway what they get from a pod (INVALID_ARGUMENT "malformed request:
+     * ..."), and a stream that sends them ends after its accepted segments are answered, freeing its slot (the next
+     * test's check that the gateway holds no stream fails otherwise).
+     */
+    @Test
+    @Order(1)
+    void malformedBytesAreRefusedAsAPodRefusesThemAndTheStreamFreesItsSlot() throws Exception {
+        int dim = Golden.featureDim();
+        byte[] open = StreamRequest.newBuilder().setOpen(OpenStream.newBuilder().setStreamId("malformed")).build()
+                .toByteArray();
+        byte[] segments = StreamRequest.newBuilder().setSegments(Segments.newBuilder().setFirstSequence(0)
+                .setFeatures(Features.newBuilder().setSegments(5).setFeatureDim(dim)
+                        .setData(Float32Bytes.pack(Golden.CLIP.values(), 0, 5 * dim)))).build().toByteArray();
+        for (Map.Entry<String, byte[]> bytes : MalformedProtobuf.byProblem().entrySet()) {
+            for (String method : List.of("refinevad.v1.Scoring/Score", "refinevad.v1.Scoring/GetModelInfo",
+                    "inference.GRPCInferenceService/ModelInfer")) {
+                Status atGateway = RawCall.unary(GATEWAY, method).send(bytes.getValue()).halfClose().await();
+                Status atPod = RawCall.unary(pods.get(0).channel(), method).send(bytes.getValue()).halfClose()
+                        .await();
+                assertEquals(Status.Code.INVALID_ARGUMENT, atGateway.getCode(), method + ", " + bytes.getKey());
+                assertEquals(atPod.getDescription(), atGateway.getDescription(), method + ", " + bytes.getKey());
+            }
+            RawCall stream = RawCall.stream(GATEWAY, CallOptions.DEFAULT).send(open).send(segments)
+                    .send(bytes.getValue());  // no half-close: the malformed message alone ends the call
+            Status ended = stream.await();
+            assertEquals(Status.Code.INVALID_ARGUMENT, ended.getCode(), bytes.getKey() + ": " + ended);
+            assertTrue(ended.getDescription().startsWith("malformed request: "), bytes.getKey() + ": " + ended);
+            assertEquals(5, stream.responses().stream().filter(answer -> parse(answer).hasScore()).count(),
+                    "the accepted segments are answered first");
+        }
     }
 
     @Test
@@ -295,6 +334,14 @@ class GatewayTest {
         camera.assertEveryAnswerOnceInOrderAsTheReference();
         assertTrue(PrometheusText.value(gatewayMetrics(), "refinevad_gateway_stream_moves_total{reason=\"failure\"}")
                 >= 1, "no stream moved on a failure");
+    }
+
+    private static StreamResponse parse(byte[] bytes) {
+        try {
+            return StreamResponse.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub inference(Channel channel) {

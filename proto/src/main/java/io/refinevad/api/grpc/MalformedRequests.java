@@ -1,4 +1,4 @@
-package io.refinevad.server.grpc;
+package io.refinevad.api.grpc;
 
 import io.grpc.Attributes;
 import io.grpc.Metadata;
@@ -9,9 +9,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.logging.Log;
-import io.refinevad.server.errors.GrpcErrors;
 import java.io.InputStream;
+import java.lang.System.Logger.Level;
 
 /**
  * A request that is not valid protobuf (a truncated varint, a bad wire type, tag zero, groups nested too deep) ends
@@ -23,8 +22,13 @@ import java.io.InputStream;
  * what was wrong with it. A malformed message then reaches the handler as the end of the client's input (so a
  * stream answers what it had accepted and releases its slot through its usual path), and the status the handler
  * ends the call with is replaced by INVALID_ARGUMENT.
+ *
+ * <p>Shared by the scoring server and the gateway ({@link MalformedRequestGuard}), so that a camera gets the same
+ * answer for the same bytes from either.
  */
 final class MalformedRequests {
+    private static final System.Logger LOG = System.getLogger(MalformedRequests.class.getName());
+
     private MalformedRequests() {
     }
 
@@ -85,8 +89,8 @@ final class MalformedRequests {
                         handler.onMessage(request.message());
                         return;
                     }
-                    Log.debugf("%s: malformed request: %s", method.getFullMethodName(), request.problem());
-                    malformed = GrpcErrors.invalidArgument("malformed request: " + request.problem()).getStatus();
+                    LOG.log(Level.DEBUG, () -> method.getFullMethodName() + ": malformed request: " + request.problem());
+                    malformed = Status.INVALID_ARGUMENT.withDescription("malformed request: " + request.problem());
                     handler.onHalfClose();
                 }
 
