@@ -201,8 +201,10 @@ import_images() {
     started=$(now_ms)
     name=$(archive_image_name "$archive")
     [[ -n $name ]] || fail "$archive names no image (no ref name in its index.json)"
-    # --base-name keeps the archive's full name (ctr would otherwise prefix it with import-<date>).
-    ctr_k8s images import --base-name "${name%:*}" "$archive" >>"$LOGS/containerd-import.log" 2>&1 \
+    # --base-name keeps the archive's full name (ctr would otherwise prefix it with import-<date>); --digests adds
+    # the name@sha256:... reference too, so that a pod naming the image by digest (the chart's image.digests, as
+    # build/images/digests.yaml gives them) finds it without a pull, as it would in a registry.
+    ctr_k8s images import --base-name "${name%:*}" --digests "$archive" >>"$LOGS/containerd-import.log" 2>&1 \
       || fail "importing $archive failed (log: $LOGS/containerd-import.log)"
     grep -q complete <<<"$(ctr_k8s images check "name==$name" 2>/dev/null)" \
       || fail "$archive was imported but $name is not in containerd (log: $LOGS/containerd-import.log)"

@@ -39,7 +39,19 @@ for module in "${MODULES[@]}"; do
   cp "$module/target/jib-image.tar" "$OUT/$name.tar"
   printf '%s\t%s\t%s\n' "$image" "$digest" "$OUT/$name.tar" >>"$OUT/images.tsv"
 done
-log "built in $(( $(date +%s) - start )) s, in $OUT (images.tsv lists them):"
+# The chart's values pinning every image to what was just built (docs/IMAGES.md, "Pinned by digest").
+{
+  echo "# Written by make images: the chart pinned to the images of this build. helm install ... -f $OUT/digests.yaml"
+  echo "image:"
+  echo "  digests:"
+  while IFS=$'\t' read -r image digest _; do
+    name=${image##*/}; name=${name%%:*}
+    # inference-server -> inferenceServer, as values.yaml spells it
+    key=$(sed -E 's/-(.)/\U\1/g' <<<"$name")
+    echo "    $key: $digest"
+  done <"$OUT/images.tsv"
+} >"$OUT/digests.yaml"
+log "built in $(( $(date +%s) - start )) s, in $OUT (images.tsv lists them; digests.yaml pins the chart to them):"
 while IFS=$'\t' read -r image digest archive; do
   printf '%s\t%s\t%s MB\n' "$image" "$digest" "$(( $(stat -c %s "$archive") / 1000000 ))"
 done <"$OUT/images.tsv"

@@ -34,7 +34,8 @@ final class ChartOperator implements BeforeAllCallback, AfterAllCallback {
 
     /**
      * Applies the checked-in CRD (Helm skips a CRD that exists, so a stale one would stay), then helm install with a
-     * 1 s poll interval to keep tests short; returns once the operator pod is Ready.
+     * 1 s poll interval to keep tests short and the images pinned to the ones built; returns once the operator pod is
+     * Ready.
      */
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -43,7 +44,8 @@ final class ChartOperator implements BeforeAllCallback, AfterAllCallback {
         namespace = testNamespace.name();
         OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
         ClusterTools.run(cluster, "helm", "install", release, cluster.repository().resolve("helm/refinevad-operator")
-                .toString(), "--namespace", namespace, "--set", "operator.pollInterval=1s");
+                .toString(), "--namespace", namespace, "--set", "operator.pollInterval=1s", "--values",
+                OperatorTestSupport.pinnedImages(cluster).toString());
         awaitReady();
     }
 

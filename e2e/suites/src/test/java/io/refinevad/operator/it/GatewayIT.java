@@ -213,8 +213,13 @@ class GatewayIT {
         String target = clusterIp + ":" + DetectorResources.GATEWAY_GRPC_PORT;
         ChannelSecurity trusted = new ChannelSecurity(true, Optional.of(gatewayCa.certificate()),
                 Optional.of(new ChannelSecurity.KeyPair(camera.certificate(), camera.key())));
-        // The gateway rolls out with the Secrets mounted; until its new pods serve, a camera may meet an old one.
+        // The gateway rolls out with the Secrets mounted; until its new pods serve, a camera may meet an old one, and
+        // until the old ones are gone, kube-proxy may still send a new connection to one that no longer listens
+        // (CI once saw "Connection refused" on the ClusterIP right after the rollout's replica counts were met).
         await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.pods().inNamespace(namespace.name()).withLabel(DetectorResources.GATEWAY_LABEL, NAME)
+                    .list().getItems()).as("the gateway's pods, the old ones gone").hasSize(2)
+                    .allSatisfy(pod -> assertThat(pod.getMetadata().getDeletionTimestamp()).isNull());
             Deployment rolled = client.apps().deployments().inNamespace(namespace.name())
                     .withName(NAME + "-gateway").get();
             assertThat(rolled.getSpec().getTemplate().getSpec().getVolumes())

@@ -15,17 +15,20 @@ import io.refinevad.client.StreamResult;
 import io.refinevad.e2e.cluster.LocalCluster;
 import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
+import io.refinevad.operator.ProductImages;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorStatus;
 import io.refinevad.operator.crd.ConditionType;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.testsupport.Pods;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
@@ -93,7 +96,8 @@ class HelmChartIT {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(unwatched(namespace))
                 .endMetadata().build()).create();
         String installed = ClusterTools.run(cluster, "helm", "install", RELEASE, chart(cluster).toString(),
-                "--namespace", namespace.name(), "--set", "operator.pollInterval=1s");
+                "--namespace", namespace.name(), "--set", "operator.pollInterval=1s", "--values",
+                OperatorTestSupport.pinnedImages(cluster).toString());
         assertThat(installed).contains("STATUS: deployed", "kubectl apply -f");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(operatorPods(client, namespace))
                 .singleElement().satisfies(pod -> assertThat(Pods.isReady(pod)).isTrue()));
@@ -118,6 +122,7 @@ class HelmChartIT {
         assertThat(client.apps().deployments().inNamespace(unwatched(namespace)).list().getItems())
                 .as("no Deployment in a namespace not watched").isEmpty();
         assertTheAdminPortAdmitsThisOperatorPod(client, namespace);
+        assertEveryImageIsPinnedToTheOneBuilt(cluster, client, namespace);
         streamThroughTheDetectorsService(cluster, client, namespace);
         client.resources(AnomalyDetector.class).inNamespace(namespace.name()).withName("cameras").delete();
         await().atMost(TIMEOUT).untilAsserted(() ->
@@ -205,6 +210,24 @@ class HelmChartIT {
     private static List<Pod> operatorPods(KubernetesClient client, TestNamespace namespace) {
         return client.pods().inNamespace(namespace.name()).withLabel("app.kubernetes.io/name", "refinevad-operator")
                 .list().getItems();
+    }
+
+    /**
+     * Installed with build/images/digests.yaml, the operator's pod and the pods it makes run the images by digest
+     * (name:version@sha256:...), which the node found without a pull: the pods are Ready.
+     */
+    private static void assertEveryImageIsPinnedToTheOneBuilt(LocalCluster cluster, KubernetesClient client,
+            TestNamespace namespace) throws IOException {
+        Map<String, String> digests = OperatorTestSupport.pinnedDigests(cluster);
+        assertThat(operatorPods(client, namespace).get(0).getSpec().getContainers().get(0).getImage())
+                .isEqualTo(ProductImages.AS_BUILT.operator() + "@" + digests.get("operator"));
+        String scoring = client.apps().deployments().inNamespace(namespace.name()).withName("cameras").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        assertThat(scoring).isEqualTo(ProductImages.AS_BUILT.inferenceServer() + "@" + digests.get("inferenceServer"));
+        String gateway = client.apps().deployments().inNamespace(namespace.name())
+                .withName("cameras" + DetectorResources.GATEWAY_SUFFIX).get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        assertThat(gateway).isEqualTo(ProductImages.AS_BUILT.gateway() + "@" + digests.get("gateway"));
     }
 
     private static Path chart(LocalCluster cluster) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,9 +42,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +90,24 @@ final class OperatorTestSupport {
         ClusterRole gatewayRole = cluster.admin().rbac().clusterRoles()
                 .load(new ByteArrayInputStream(role.getBytes(StandardCharsets.UTF_8))).item();
         cluster.admin().resource(gatewayRole).forceConflicts().serverSideApply();
+    }
+
+    /**
+     * The chart's values that pin every image to the one `make images` built (build/images/digests.yaml), which the
+     * real node imported by tag and by digest: the suites install the chart pinned, as a platform team would.
+     */
+    static Path pinnedImages(LocalCluster cluster) {
+        Path values = cluster.repository().resolve("build/images/digests.yaml");
+        assertThat(values).as("written by make images, which make e2e-test runs first").isRegularFile();
+        return values;
+    }
+
+    /** The digests of build/images/digests.yaml, by the chart's image names (operator, inferenceServer, ...). */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> pinnedDigests(LocalCluster cluster) throws IOException {
+        Map<String, Object> values = new KubernetesSerialization().unmarshal(
+                Files.readString(pinnedImages(cluster)), Map.class);
+        return (Map<String, String>) ((Map<String, Object>) values.get("image")).get("digests");
     }
 
     /** The local cluster's Kubernetes version, for helm template (offline, it assumes an old one). */
