@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The batcher without Quarkus. The max-queue-delay contract, on a clock the test moves: a batch waits for companions
- * until its oldest job has waited the delay since it was enqueued, and no longer (the delay is an hour, so a batcher
- * that waited by the wall clock where it should not would never answer within the test's patience). Its worker's
+ * The batcher without Quarkus. The max-queue-delay contract, on a clock the test moves: a request that finds the
+ * batcher idle (no batch held, nothing queued) runs at once; under load a batch waits for companions until its
+ * oldest job has waited the delay since it was enqueued, and no longer (the delay is an hour, so a batcher that
+ * waited by the wall clock where it should not would never answer within the test's patience). Its worker's
  * supervision: a failed batch fails its jobs and the worker goes on; an error it cannot recover from fails every job
  * and stops the server. And its batch budget.
  */
@@ -46,9 +47,33 @@ class DynamicBatcherTest {
     private final AtomicLong clock = new AtomicLong();
 
     @Test
-    void aBatchWaitsForCompanionsWhileItsOldestJobIsWithinTheDelay() throws Exception {
+    void aLoneJobThatFindsTheBatcherIdleRunsAtOnce() throws Exception {
         try (DynamicBatcher batcher = batcher(2)) {
-            CompletableFuture<JobResult> first = submit(batcher);
+            JobResult alone = submit(batcher).get(30, TimeUnit.SECONDS);  // the clock never moves
+            assertEquals(1, alone.batchSize());
+            assertEquals(0, alone.queueMicros());
+        }
+    }
+
+    @Test
+    void aRequestThatFindsTheBatcherIdleRunsAtOnceWithAllItsJobs() throws Exception {
+        try (DynamicBatcher batcher = batcher(4)) {
+            List<CompletableFuture<JobResult>> results = List.of(new CompletableFuture<>(),
+                    new CompletableFuture<>(), new CompletableFuture<>());
+            batcher.submit(results.stream().map(DynamicBatcherTest::job).toList());
+            for (CompletableFuture<JobResult> result : results) {
+                assertEquals(3, result.get(30, TimeUnit.SECONDS).batchSize(), "one batch, without waiting for a 4th");
+            }
+        }
+    }
+
+    @Test
+    void underLoadABatchWaitsForCompanionsWhileItsOldestJobIsWithinTheDelay() throws Exception {
+        try (DynamicBatcher batcher = batcher(2)) {
+            CountDownLatch release = HeldWorker.hold(batcher, DIM);
+            CompletableFuture<JobResult> first = submit(batcher);  // arrives while the worker holds a batch
+            release.countDown();
+            awaitEmptyQueue(batcher);  // the worker took it, and gathers companions for it: the clock stands still
             CompletableFuture<JobResult> second = submit(batcher);
             assertEquals(2, first.get(30, TimeUnit.SECONDS).batchSize());
             assertEquals(2, second.get(30, TimeUnit.SECONDS).batchSize());
@@ -58,15 +83,7 @@ class DynamicBatcherTest {
     @Test
     void jobsThatWaitedTheDelayBehindABusyWorkerRunAtOnceWithWhatIsQueued() throws Exception {
         try (DynamicBatcher batcher = batcher(3)) {
-            CountDownLatch busy = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            batcher.submit(new ScoringJob(new float[DIM], 1, result -> {
-                busy.countDown();
-                await(release);  // the worker stays in this batch's delivery while the next jobs queue up
-            }, error -> { }));
-            submit(batcher);
-            submit(batcher);
-            await(busy);
+            CountDownLatch release = HeldWorker.hold(batcher, DIM);
             CompletableFuture<JobResult> late = submit(batcher);
             CompletableFuture<JobResult> later = submit(batcher);
             clock.addAndGet(DELAY.toNanos());  // both have now waited the whole delay in the queue
@@ -101,7 +118,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher batcher = new DynamicBatcher(broken, DIM, WINDOW, new FixedBatching(1, DELAY, 16),
                 new ScoringMetrics(new SimpleMeterRegistry()), clock::get, workerDied::countDown)) {
             CompletableFuture<JobResult> running = submit(batcher);
-            await(workerDied);
+            HeldWorker.await(workerDied);
             CompletableFuture<JobResult> afterwards = submit(batcher);
 
             for (CompletableFuture<JobResult> job : List.of(running, afterwards)) {
@@ -119,15 +136,17 @@ class DynamicBatcherTest {
                 new FixedBatching(4, DELAY, 16).withMaxBatchFloats(2L * DIM),
                 new ScoringMetrics(new SimpleMeterRegistry()), clock::get, () -> { })) {
             List<CompletableFuture<JobResult>> jobs = new ArrayList<>();
+            List<ScoringJob> request = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 int index = i;
                 CompletableFuture<JobResult> result = new CompletableFuture<>();
-                batcher.submit(new ScoringJob(new float[DIM], 1, r -> {
+                request.add(new ScoringJob(new float[DIM], 1, r -> {
                     answered.add(index);
                     result.complete(r);
                 }, result::completeExceptionally));
                 jobs.add(result);
             }
+            batcher.submit(request);  // one request, all queued before the worker takes any
             for (CompletableFuture<JobResult> job : jobs) {
                 assertEquals(2, job.get(30, TimeUnit.SECONDS).batchSize(), "4 jobs of 512 values, 1024 a call");
             }
@@ -161,18 +180,18 @@ class DynamicBatcherTest {
 
     private static CompletableFuture<JobResult> submit(DynamicBatcher batcher) {
         CompletableFuture<JobResult> result = new CompletableFuture<>();
-        batcher.submit(new ScoringJob(new float[DIM], 1, result::complete, result::completeExceptionally));
+        batcher.submit(job(result));
         return result;
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new AssertionError("the batcher never got there");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+    private static ScoringJob job(CompletableFuture<JobResult> result) {
+        return new ScoringJob(new float[DIM], 1, result::complete, result::completeExceptionally);
+    }
+
+    private static void awaitEmptyQueue(DynamicBatcher batcher) throws InterruptedException {
+        for (int tries = 0; batcher.queueDepth() > 0; tries++) {
+            assertTrue(tries < 3000, "the worker never took the job");
+            Thread.sleep(10);
         }
     }
 }

@@ -41,8 +41,9 @@ class EngineFailureTest {
                 ModelBundle.open(EmbeddedDefaultModel.extract(mapper), mapper), 1, false);
              DynamicBatcher batcher = new DynamicBatcher(engine, WRONG_DIM, 32, twoJobBatches(),
                      new ScoringMetrics(new SimpleMeterRegistry()), System::nanoTime, () -> { })) {
-            CompletableFuture<ScoringFailure> a = submit(batcher);
-            CompletableFuture<ScoringFailure> b = submit(batcher);
+            CompletableFuture<ScoringFailure> a = new CompletableFuture<>();
+            CompletableFuture<ScoringFailure> b = new CompletableFuture<>();
+            batcher.submit(List.of(job(a), job(b)));  // one request: one batch, whether the batcher waits or not
             first = a.get(60, TimeUnit.SECONDS);
             second = b.get(60, TimeUnit.SECONDS);
         } finally {
@@ -59,11 +60,9 @@ class EngineFailureTest {
         assertFalse(status.getDescription().contains(logged.get(0).getThrown().getMessage()));
     }
 
-    private static CompletableFuture<ScoringFailure> submit(DynamicBatcher batcher) {
-        CompletableFuture<ScoringFailure> failure = new CompletableFuture<>();
-        batcher.submit(new ScoringJob(new float[WRONG_DIM], 1,
-                result -> failure.completeExceptionally(new AssertionError("scored")), failure::complete));
-        return failure;
+    private static ScoringJob job(CompletableFuture<ScoringFailure> failure) {
+        return new ScoringJob(new float[WRONG_DIM], 1,
+                result -> failure.completeExceptionally(new AssertionError("scored")), failure::complete);
     }
 
     private static BatchingConfig twoJobBatches() {

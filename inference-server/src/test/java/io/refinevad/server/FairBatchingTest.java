@@ -43,7 +43,7 @@ class FairBatchingTest {
     @Test
     void aWindowSubmittedWhileLongClipsWaitIsBatchedWithoutThemAndNotPaddedToThem() throws Exception {
         try (DynamicBatcher batcher = batcher(new FixedBatching(32, DELAY, 16))) {
-            CountDownLatch release = holdWorker(batcher);
+            CountDownLatch release = HeldWorker.hold(batcher, DIM);
             CompletableFuture<JobResult> firstClip = submit(batcher, CLIP);
             CompletableFuture<JobResult> secondClip = submit(batcher, CLIP);
             CompletableFuture<JobResult> window = submit(batcher, WINDOW);
@@ -62,7 +62,7 @@ class FairBatchingTest {
     void workBeyondTheQueuesBytesIsRefusedWithTheLimitAndItsProperty() throws Exception {
         long twoClips = 2L * CLIP * DIM * Float.BYTES;
         try (DynamicBatcher batcher = batcher(new FixedBatching(32, DELAY, 16).withMaxQueueBytes(twoClips))) {
-            CountDownLatch release = holdWorker(batcher);
+            CountDownLatch release = HeldWorker.hold(batcher, DIM);
             submit(batcher, CLIP);
             submit(batcher, CLIP);
             QueueFullException refused = assertThrows(QueueFullException.class, () -> submit(batcher, CLIP));
@@ -78,7 +78,7 @@ class FairBatchingTest {
     void workBeyondTheQueuesAttentionIsRefusedWithTheLimitAndItsProperty() throws Exception {
         long oneClip = (long) CLIP * CLIP;
         try (DynamicBatcher batcher = batcher(new FixedBatching(32, DELAY, 16).withMaxQueueAttention(oneClip))) {
-            CountDownLatch release = holdWorker(batcher);
+            CountDownLatch release = HeldWorker.hold(batcher, DIM);
             submit(batcher, CLIP);
             QueueFullException refused = assertThrows(QueueFullException.class, () -> submit(batcher, CLIP));
             assertTrue(refused.getMessage().contains("at most " + oneClip
@@ -123,18 +123,6 @@ class FairBatchingTest {
         }
     }
 
-    /** Queues a one-segment window whose answer holds the worker until the returned latch is released. */
-    private static CountDownLatch holdWorker(DynamicBatcher batcher) {
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        batcher.submit(new ScoringJob(new float[DIM], 1, result -> {
-            holding.countDown();
-            await(release);
-        }, error -> { }));
-        await(holding);
-        return release;
-    }
-
     private DynamicBatcher batcher(FixedBatching config) {
         return new DynamicBatcher(new Recording(), DIM, WINDOW, config,
                 new ScoringMetrics(new SimpleMeterRegistry()), System::nanoTime, () -> { });
@@ -165,17 +153,6 @@ class FairBatchingTest {
         @Override
         public void releaseCachedMemory() {
             calls.add("release");
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new AssertionError("the batcher never got there");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

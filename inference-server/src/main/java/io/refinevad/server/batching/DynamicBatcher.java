@@ -22,6 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * another delay). One worker thread runs the batches, so each queue's results come back in acceptance order, which
  * keeps each stream's answers in sequence order (all of a stream's windows are in the windows queue).
  *
+ * <p>An idle batcher does not wait for company: a request that arrives while the worker holds no batch (none being
+ * gathered, run or answered) and nothing else waits goes to the engine at once, with whatever is queued by the time
+ * the worker takes it. The delay only pays where companions are likely, under load: work that arrives while the
+ * worker holds a batch accumulates into the next one and may wait the delay for more. Without this, a lone camera
+ * or a client at concurrency 1 waited the whole delay on every request for companions that never came.
+ *
  * <p>What waits is bounded in bytes and in attention cost as well as in jobs, per queue (Lane) and per request: work
  * beyond a budget is refused at once with QueueFullException, whose message names the limit and its property.
  *
@@ -49,6 +55,8 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Lane clips;
     private final Thread worker;
     private final Runnable onWorkerDeath;
+    /** Whether the worker holds a batch: from taking its first job until it comes back for the next. */
+    private boolean holdingBatch;
     private volatile boolean running = true;
     private volatile ScoringFailure death;
 
@@ -106,6 +114,10 @@ public final class DynamicBatcher implements AutoCloseable {
         try {
             windows.requireRoom(newWindows);
             clips.requireRoom(newClips);
+            boolean idle = !holdingBatch && windows.isEmpty() && clips.isEmpty();
+            long companionsUntil = idle ? now : now + maxDelayNanos;
+            newWindows.forEach(queued -> queued.companionsUntilNanos = companionsUntil);
+            newClips.forEach(queued -> queued.companionsUntilNanos = companionsUntil);
             newWindows.forEach(windows::add);
             newClips.forEach(clips::add);
             arrived.signalAll();
@@ -161,6 +173,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private boolean takeBatch(List<Enqueued> batch) throws InterruptedException {
         lock.lock();
         try {
+            holdingBatch = false;  // the previous batch, if any, has been answered
             if (windows.isEmpty() && clips.isEmpty() && !arrived.await(100, TimeUnit.MILLISECONDS)) {
                 return false;
             }
@@ -170,9 +183,10 @@ public final class DynamicBatcher implements AutoCloseable {
             boolean ofClips = scheduler.clipsNext(!windows.isEmpty(), !clips.isEmpty());
             Lane lane = ofClips ? clips : windows;
             Enqueued oldest = lane.poll();
+            holdingBatch = true;
             batch.add(oldest);
             int longest = oldest.job.length();
-            long deadline = oldest.enqueuedNanos + maxDelayNanos;
+            long deadline = oldest.companionsUntilNanos;
             // Full when not even one more job as long as the longest would fit: waiting for companions is pointless.
             while (batch.size() < maxBatch && callBudget.fits(batch.size() + 1, longest)) {
                 Enqueued next = lane.peek();
