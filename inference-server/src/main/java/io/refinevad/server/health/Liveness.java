@@ -16,9 +16,11 @@ import jakarta.inject.Singleton;
 public class Liveness {
 
     private final GrpcHealthStorage health;
+    private final Readiness readiness;
 
-    public Liveness(GrpcHealthStorage health) {
+    public Liveness(GrpcHealthStorage health, Readiness readiness) {
         this.health = health;
+        this.readiness = readiness;
         // Before any probe can ask: the health service answers UNKNOWN for a name it was never given.
         health.setStatus(HealthServices.LIVENESS, ServingStatus.SERVING);
     }
@@ -26,6 +28,6 @@ public class Liveness {
     /** Nothing will be scored again: liveness and readiness both fail from now on. */
     public void batcherDied() {
         health.setStatus(HealthServices.LIVENESS, ServingStatus.NOT_SERVING);
-        health.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.NOT_SERVING);
+        readiness.batcherDied();
     }
 }

@@ -26,9 +26,9 @@ import io.refinevad.server.engine.InferenceEngine;
 import io.refinevad.server.errors.GrpcErrors;
 import io.refinevad.server.features.FeatureRange;
 import io.refinevad.server.grpc.ClipLimits;
+import io.refinevad.server.health.Readiness;
 import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelManifest;
-import io.refinevad.server.stream.StreamRegistry;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +60,7 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     DynamicBatcher batcher;
 
     @Inject
-    StreamRegistry streams;
+    Readiness readiness;
 
     @Inject
     ClipLimits clips;
@@ -78,13 +78,13 @@ public class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> responses) {
-        reply(responses, ServerReadyResponse.newBuilder().setReady(!streams.draining()).build());
+        reply(responses, ServerReadyResponse.newBuilder().setReady(readiness.ready()).build());
     }
 
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> responses) {
         boolean ours = serves(request.getName(), request.getVersion());
-        reply(responses, ModelReadyResponse.newBuilder().setReady(ours && !streams.draining()).build());
+        reply(responses, ModelReadyResponse.newBuilder().setReady(ours && readiness.ready()).build());
     }
 
     @Override

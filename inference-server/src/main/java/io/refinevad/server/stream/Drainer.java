@@ -1,9 +1,8 @@
 package io.refinevad.server.stream;
 
-import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.logging.Log;
 import io.refinevad.server.errors.GrpcErrors;
+import io.refinevad.server.health.Readiness;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 
@@ -18,12 +17,12 @@ import java.time.Duration;
 @Singleton
 public class Drainer {
     private final StreamRegistry registry;
-    private final GrpcHealthStorage health;
+    private final Readiness readiness;
     private boolean shuttingDown;
 
-    public Drainer(StreamRegistry registry, GrpcHealthStorage health) {
+    public Drainer(StreamRegistry registry, Readiness readiness) {
         this.registry = registry;
-        this.health = health;
+        this.readiness = readiness;
     }
 
     /**
@@ -35,13 +34,14 @@ public class Drainer {
             Log.infof("draining (%s): %d active streams", reason, registry.activeStreams());
         }
         registry.startDraining();
-        health.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.NOT_SERVING);
+        readiness.drainStarted();
         registry.calls().forEach(session -> session.handBack(reason));
     }
 
     /**
-     * Ends a drain: new streams are accepted again and health turns SERVING. Streams already handed back stay where
-     * their clients took them. Refused with FAILED_PRECONDITION once the server is shutting down.
+     * Ends a drain: new streams are accepted again and health turns SERVING, unless another cause keeps it
+     * NOT_SERVING (Readiness: a cold engine, a dead batcher). Streams already handed back stay where their clients
+     * took them. Refused with FAILED_PRECONDITION once the server is shutting down.
      *
      * @return whether the server was draining
      */
@@ -51,10 +51,10 @@ public class Drainer {
                     + "undrained; its streams move to the other replicas");
         }
         if (!registry.draining()) {
-            return false;  // health untouched: NOT_SERVING may have another cause (a dead batcher)
+            return false;
         }
         registry.stopDraining();
-        health.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.SERVING);
+        readiness.drainEnded();
         Log.infof("undrained: serving again, %d active streams", registry.activeStreams());
         return true;
     }
