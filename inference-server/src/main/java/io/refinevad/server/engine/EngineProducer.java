@@ -3,12 +3,16 @@ package io.refinevad.server.engine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.refinevad.server.health.Readiness;
 import io.refinevad.server.model.ModelBundle;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -34,8 +38,12 @@ public class EngineProducer {
     @Inject
     MeterRegistry registry;
 
+    /**
+     * Application-scoped: the beans that hold the engine get a proxy, so the gRPC server collecting its services on
+     * an event loop no longer builds it there; {@link #buildAtStart} does, on the main thread.
+     */
     @Produces
-    @Singleton
+    @ApplicationScoped
     InferenceEngine engine(ModelBundle bundle) {
         long start = System.nanoTime();
         int perCall = EngineThreads.resolve(threads);
@@ -52,6 +60,20 @@ public class EngineProducer {
                 .description("threads one engine call may use (refinevad.engine.threads, or the CPUs the process may"
                         + " use)").register(registry);
         return loaded;
+    }
+
+    /**
+     * Builds the engine at start, before the application's other StartupEvent observers (the warm-up), with readiness
+     * NOT_SERVING meanwhile: the gRPC server marked itself SERVING when it began listening, and on a GPU the build
+     * takes seconds (the CUDA provider's 316 MB library is copied out of its jar) to minutes (a cold TensorRT engine
+     * cache). Built while the gRPC server collected its services, on an event loop, that blocked the loop, and a
+     * provider that cannot load was logged by the gRPC server with its stack trace; here the failure stops the start
+     * with its one-line message alone (ExecutionProviders).
+     */
+    void buildAtStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY - 1) StartupEvent event,
+                      InferenceEngine engine, Readiness readiness) {
+        readiness.warmingUp();
+        engine.name();  // the proxy's first call builds the engine
     }
 
     void close(@Disposes InferenceEngine engine) {
