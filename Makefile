@@ -16,7 +16,7 @@ evaluate-default:
 
 ## test: every test of the project, in build order (docs/LOCAL-CLUSTER.md, "Build order"): the model; the Java
 ## build with its unit and integration tests (grpcurl and the control plane are built first for the reflection test
-## and the operator's API server tier); the inference server's -Pgpu build, started without a GPU; the
+## and the operator's API server tier); the inference server's -Pgpu build and the GPU check without a GPU; the
 ## container images, built from those jars and tested; the end-to-end suites on the local cluster's real node, which
 ## runs those images; the real node's own test. The last three need root (docs/IMAGES.md, docs/LOCAL-CLUSTER.md)
 test: model-test java-test gpu-test images-test e2e-test real-node-test
@@ -31,10 +31,11 @@ java-test:
 
 ## gpu-test: the -Pgpu build of the inference server (onnxruntime_gpu 371 MB, downloaded into ~/.m2 once) into
 ## inference-server/target/gpu: compiled, its GPU unit tests, packaged, and the GPU jar started on this machine with
-## no GPU (GpuJarStartupIT)
+## no GPU (GpuJarStartupIT); then bench/gpu-check.sh without a GPU (bench/gpu-check-test.sh). docs/GPU.md
 gpu-test:
 	./mvnw -B -ntp -Pgpu -pl inference-server -am verify -Dtest=GpuExecutionProvidersTest \
 		-Dsurefire.failIfNoSpecifiedTests=false
+	bench/gpu-check-test.sh
 
 ## e2e-test: the test bed's and the product's end-to-end suites (e2e/testbed, e2e/suites) on the real node, after
 ## make images; -DskipTests skips the tests of the modules they depend on (java-test ran them), -De2e.skip=false

@@ -1,0 +1,59 @@
+package io.refinevad.bench;
+
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.refinevad.api.v1.GetModelInfoRequest;
+import io.refinevad.api.v1.ScoringGrpc;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits until a server's readiness health service ("", which a pod's readiness probe asks) answers SERVING and its
+ * GetModelInfo answers, and prints the seconds since START_EPOCH_MILLIS (when its `java -jar` began): "serving 3.21 s".
+ * Exits 1 after TIMEOUT seconds without it. The GPU check's time to SERVING (bench/gpu-check.sh, step 3).
+ *
+ *   java -cp "bench/target/refinevad-bench.jar:bench/target/lib/*" io.refinevad.bench.AwaitServing \
+ *       HOST:PORT START_EPOCH_MILLIS TIMEOUT_SECONDS
+ */
+public final class AwaitServing {
+    private AwaitServing() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        long startMillis = Long.parseLong(args[1]);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[2]));
+        ManagedChannel channel = NettyChannelBuilder.forTarget(args[0]).usePlaintext().build();
+        try {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING
+                            && answersModelInfo(channel)) {
+                        System.out.printf("serving %.2f s%n", (System.currentTimeMillis() - startMillis) / 1e3);
+                        return;
+                    }
+                } catch (StatusRuntimeException notYet) {
+                    // not listening yet, or not serving yet
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+        System.out.println("not serving after " + args[2] + " s");
+        System.exit(1);
+    }
+
+    /**
+     * Whether GetModelInfo, which names the engine, answers: Quarkus's gRPC server says SERVING for a moment when it
+     * begins listening, before the engine is built at start (a GPU provider that cannot load stops the server then).
+     */
+    private static boolean answersModelInfo(ManagedChannel channel) {
+        ScoringGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .getModelInfo(GetModelInfoRequest.getDefaultInstance());
+        return true;
+    }
+}
