@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The warm-up on the default model: one call of full windows per batch size the batcher may give the engine, and
- * no more than its budget, on a clock that moves only when the engine runs (each call of n windows "takes" n ms).
+ * The warm-up on the default model: one call of full windows per power-of-two batch size and the largest the batcher
+ * may give the engine, and no more than its budget, on a clock that moves only when the engine runs (each call of n windows "takes" n ms).
  */
 class EngineWarmupTest {
     private static final int DIM = 512;
@@ -27,10 +27,10 @@ class EngineWarmupTest {
     private final List<String> calls = new CopyOnWriteArrayList<>();
 
     @Test
-    void everyBatchSizeUpToMaxBatchSizeRunsOnceOnFullWindows() {
-        List<Integer> ran = warmup(new FixedBatching(4, Duration.ZERO, 16), Duration.ofMinutes(1)).run();
-        assertEquals(List.of(1, 2, 3, 4), ran);
-        assertEquals(List.of("1x32", "2x32", "3x32", "4x32"), calls);
+    void powersOfTwoAndMaxBatchSizeRunOnceOnFullWindows() {
+        List<Integer> ran = warmup(new FixedBatching(12, Duration.ZERO, 16), Duration.ofMinutes(1)).run();
+        assertEquals(List.of(1, 2, 4, 8, 12), ran);
+        assertEquals(List.of("1x32", "2x32", "4x32", "8x32", "12x32"), calls);
     }
 
     @Test
@@ -43,9 +43,9 @@ class EngineWarmupTest {
 
     @Test
     void theWarmupStopsBeforeASizeThatWouldOverrunItsBudget() {
-        // 1 + 2 + 3 = 6 ms spent; size 4 would take about 3 x 4 / 3 = 4 ms more, past the budget of 9 ms.
+        // 1 + 2 + 4 = 7 ms spent; size 8 would take about 4 x 8 / 4 = 8 ms more, past the budget of 9 ms.
         List<Integer> ran = warmup(new FixedBatching(32, Duration.ZERO, 16), Duration.ofMillis(9)).run();
-        assertEquals(List.of(1, 2, 3), ran);
+        assertEquals(List.of(1, 2, 4), ran);
     }
 
     private EngineWarmup warmup(FixedBatching batching, Duration budget) {

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server warms its engine up before it reports SERVING: on the embedded default model, every engine call made
- * while the application started was a batch of full windows, one per batch size from 1 to max-batch-size, each run
- * while the readiness health service ("", which the pod's startup and readiness probes ask) answered NOT_SERVING;
- * once started, the server answers SERVING over a real channel, on gRPC health and on the Open Inference
+ * while the application started was a batch of full windows, one per power-of-two batch size and max-batch-size,
+ * each run while the readiness health service ("", which the pod's startup and readiness probes ask) answered
+ * NOT_SERVING; once started, the server answers SERVING over a real channel, on gRPC health and on the Open Inference
  * Protocol's ServerReady.
  */
 @QuarkusTest
@@ -47,7 +47,7 @@ class WarmupBeforeReadyTest {
 
     @Test
     void everyBatchSizeRanBeforeHealthTurnedServing() {
-        List<String> expected = IntStream.rangeClosed(1, MAX_BATCH)
+        List<String> expected = IntStream.of(1, 2, 4, MAX_BATCH)
                 .mapToObj(size -> size + "x32 while NOT_SERVING").toList();
         assertEquals(expected, ObservedEngine.calls, "the engine's calls before the first request");
         assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)

@@ -107,10 +107,11 @@ class AnomalyDetectorLifecycleIT {
         float[] features = randomFeatures(600, 7);
         List<CompletableFuture<StreamResult>> results = new ArrayList<>();
         try (ScoringClient scoring = new ScoringClient(target)) {
-            // One long camera (60 s at 10 segments/s) and four short ones (12 s): 5 streams at 2 per replica.
+            // One long camera (60 s at 10 segments/s) and four short ones (24 s): 5 streams at 2 per replica. The
+            // short ones outlast the surge's pods starting (the engine warm-up included, on a tenth of a core each).
             results.add(scoring.stream("long", features, 600, FEATURE_DIM, 10));
             for (int i = 0; i < 4; i++) {
-                results.add(scoring.stream("short-" + i, features, 120, FEATURE_DIM, 10));
+                results.add(scoring.stream("short-" + i, features, 240, FEATURE_DIM, 10));
             }
             await().atMost(TIMEOUT).untilAsserted(() -> {
                 AnomalyDetectorStatus status = status(client, namespace.name(), NAME);
