@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * What the first cameras see on a server that has just started: waits until it serves (AwaitServing: its readiness
- * health service "", which the pod's readiness probe asks, answers SERVING, and GetModelInfo answers), prints the seconds since START_EPOCH_MILLIS (when the
- * server's `java -jar` began), then at once streams CAMERAS paced cameras of segments until they have sent the
- * first 100 segments, and reports their p99 from send to answer beside the p99 of the same load once the server
- * (and this client) ran a few rounds: the steady state, measured in the same run as the baseline.
+ * health service "", which the pod's readiness probe asks, answers SERVING, and GetModelInfo answers), prints the
+ * seconds since START_EPOCH_MILLIS (when the server's `java -jar` began), then at once streams CAMERAS paced
+ * cameras of segments until they have sent the first 100 segments, and reports their p99 from send to answer
+ * beside the p99 of the same load once the server (and this client) ran a few rounds: the steady state, measured in
+ * the same run as the baseline.
  *
  *   java -cp "bench/target/refinevad-bench.jar:bench/target/lib/*" io.refinevad.bench.FirstSegments \
  *       HOST:PORT START_EPOCH_MILLIS [CAMERAS, 4] [RATE per camera, 4]

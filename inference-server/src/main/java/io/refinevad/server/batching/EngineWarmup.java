@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * Runs the engine on full stream windows, [n, W, D], at the batch sizes 1, 2, 4, ... and the largest batch of
- * windows one call may take (max-batch-size, within the call budget), before the server reports SERVING. ONNX Runtime plans its memory per input shape and grows its arena on a shape's first run, and the
- * JIT has compiled nothing yet: on a cold server the first cameras' segments were the slow ones (p99 around 530 ms
+ * windows one call may take (max-batch-size, within the call budget), before the server reports SERVING. ONNX
+ * Runtime plans its memory per input shape and grows its arena on a shape's first run, and the JIT has compiled
+ * nothing yet: on a cold server the first cameras' segments were the slow ones (p99 around 530 ms
  * in the demo). Shorter windows (a stream's first W - 1 segments, short OIP rows) and long clips are not warmed:
  * their shapes are too many (any length up to W, or up to thousands of segments, times any batch size). Powers of
  * two, not every size: every size up to 32 is 528 windows of work, which on a pod limited to a tenth of a core kept
