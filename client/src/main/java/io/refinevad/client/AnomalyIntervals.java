@@ -1,12 +1,13 @@
 package io.refinevad.client;
 
+import io.refinevad.api.events.CategoryEvidence;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Turns per-segment scores into anomalous intervals: runs of segments at or above a threshold. */
 public final class AnomalyIntervals {
     /** What an interval's category is shown as when its confidence is below the served category confidence. */
-    public static final String UNKNOWN = "unknown";
+    public static final String UNKNOWN = CategoryEvidence.UNKNOWN;
 
     /**
      * [start, end) in segments, the peak score, the top category (the highest evidence summed over the interval)
@@ -17,7 +18,7 @@ public final class AnomalyIntervals {
 
         /** The top category when its confidence reaches categoryConfidence, else UNKNOWN (always when null). */
         public String shownCategory(Float categoryConfidence) {
-            return categoryConfidence != null && confidence >= categoryConfidence ? topCategory : UNKNOWN;
+            return CategoryEvidence.shown(topCategory, confidence, categoryConfidence);
         }
     }
 
@@ -52,20 +53,10 @@ public final class AnomalyIntervals {
         for (int t = start; t < end; t++) {
             peak = Math.max(peak, scores[t]);
         }
-        String category = "";
-        double best = -1;
-        double total = 0;
-        for (int c = 0; c < categories.size(); c++) {
-            double sum = 0;
-            for (int t = start; t < end; t++) {
-                sum += evidence[t][c];
-            }
-            total += sum;
-            if (sum > best) {
-                best = sum;
-                category = categories.get(c);
-            }
+        CategoryEvidence summed = new CategoryEvidence(categories);
+        for (int t = start; t < end; t++) {
+            summed.add(evidence[t]);
         }
-        return new Interval(start, end, peak, category, total > 0 ? (float) (best / total) : 0f);
+        return new Interval(start, end, peak, summed.top(), summed.confidence());
     }
 }

@@ -15,7 +15,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.refinevad.api.NpyFloatMatrix;
 import io.refinevad.api.v1.AdminGrpc;
+import io.refinevad.api.v1.AnomalyEvent;
 import io.refinevad.api.v1.DrainRequest;
+import io.refinevad.api.v1.EventEndReason;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.LoadReport;
 import io.refinevad.api.v1.ScoringGrpc;
@@ -88,6 +90,10 @@ class CapacityAndDrainRpcTest {
         assertTrue(none.getNoneAccepted(), "a stream that accepted nothing says so");
         assertEquals(0, none.getLastAcceptedSequence() + 1, "and last_accepted_sequence + 1 is still where to resume");
         assertEquals(20, open.scores().size(), "every accepted segment is answered before the call ends");
+        AnomalyEvent moved = open.responses.get(open.responses.size() - 1).getEvent();
+        assertEquals(EventEndReason.EVENT_END_REASON_STREAM_MOVED, moved.getEndReason(),
+                "the anomaly open at the drain (segments 9 on score about 1) ends last, saying the stream moved");
+        assertEquals(19, moved.getLastSequence());
         Status refused = new RecordingStream(ScoringGrpc.newStub(channel)).open("late").await();
         assertEquals(Status.Code.UNAVAILABLE, refused.getCode());
         assertTrue(refused.getDescription().contains("draining"), refused.getDescription());

@@ -2,6 +2,7 @@ package io.refinevad.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.refinevad.api.events.EventRule;
 import io.refinevad.api.v1.AlarmSettings;
 import io.refinevad.api.v1.SettingSource;
 import java.io.IOException;
@@ -15,7 +16,7 @@ final class DefaultModelManifest {
     private DefaultModelManifest() {
     }
 
-    /** The manifest's calibrations as AlarmSettings (the default model has both). */
+    /** The manifest's calibrations as AlarmSettings (the default model has both), with the default event rule. */
     static AlarmSettings alarms() {
         JsonNode manifest = read();
         if (!manifest.has("threshold") || !manifest.has("category_calibration")) {
@@ -24,7 +25,10 @@ final class DefaultModelManifest {
         AlarmSettings.Builder expected = AlarmSettings.newBuilder()
                 .setThreshold((float) manifest.get("threshold").asDouble())
                 .setThresholdSource(SettingSource.SETTING_SOURCE_MANIFEST)
-                .setCategoryConfidenceSource(SettingSource.SETTING_SOURCE_MANIFEST);
+                .setCategoryConfidenceSource(SettingSource.SETTING_SOURCE_MANIFEST)
+                .setHysteresis(EventRule.DEFAULT_HYSTERESIS)
+                .setMinSegments(EventRule.DEFAULT_MIN_SEGMENTS)
+                .setQuietSegments(EventRule.DEFAULT_QUIET_SEGMENTS);
         if (!manifest.get("category_confidence").isNull()) {
             expected.setCategoryConfidence((float) manifest.get("category_confidence").asDouble());
         }

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.refinevad.api.Float32Bytes;
+import io.refinevad.api.v1.AnomalyEvent;
 import io.refinevad.api.v1.Features;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.ScoringGrpc;
@@ -91,6 +92,10 @@ final class RecordingStream implements ClientResponseObserver<StreamRequest, Str
 
     List<StreamResponse> scores() {
         return responses.stream().filter(StreamResponse::hasScore).toList();
+    }
+
+    List<AnomalyEvent> events() {
+        return responses.stream().filter(StreamResponse::hasEvent).map(StreamResponse::getEvent).toList();
     }
 
     @Override

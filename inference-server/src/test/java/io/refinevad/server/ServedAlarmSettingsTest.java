@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.refinevad.api.v1.AlarmSettings;
 import io.refinevad.api.v1.SettingSource;
+import io.refinevad.server.events.ServedAlarmSettings;
 import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelBundleException;
 import io.refinevad.server.model.ModelManifest;
-import io.refinevad.server.model.ServedAlarmSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,11 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Which alarm threshold and category confidence clients are told, and where each comes from. */
 class ServedAlarmSettingsTest {
     private static final ModelManifest.Calibration TRAINING = new ModelManifest.Calibration("training videos");
+    private static final EventSettingsValues EVENTS = EventSettingsValues.DEFAULTS;
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Test
     void theManifestsCalibrationsAreServedAsTheModelsOwn() {
-        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, 0.61, TRAINING), Optional.empty());
+        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, 0.61, TRAINING), Optional.empty(), EVENTS);
         assertEquals(0.42f, served.getThreshold());
         assertEquals(SettingSource.SETTING_SOURCE_MANIFEST, served.getThresholdSource());
         assertTrue(served.hasCategoryConfidence());
@@ -37,7 +38,7 @@ class ServedAlarmSettingsTest {
 
     @Test
     void theDeploymentsThresholdWinsOverTheManifests() {
-        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, 0.61, TRAINING), Optional.of(0.9));
+        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, 0.61, TRAINING), Optional.of(0.9), EVENTS);
         assertEquals(0.9f, served.getThreshold());
         assertEquals(SettingSource.SETTING_SOURCE_DETECTOR, served.getThresholdSource());
         assertEquals(0.61f, served.getCategoryConfidence());
@@ -45,7 +46,7 @@ class ServedAlarmSettingsTest {
 
     @Test
     void withoutCalibrationsTheDefaultThresholdAndNoCategoryAreSaidToBeDefaults() {
-        AlarmSettings served = ServedAlarmSettings.of(manifest(null, null, null), Optional.empty());
+        AlarmSettings served = ServedAlarmSettings.of(manifest(null, null, null), Optional.empty(), EVENTS);
         assertEquals(0.5f, served.getThreshold());
         assertEquals(SettingSource.SETTING_SOURCE_DEFAULT, served.getThresholdSource());
         assertFalse(served.hasCategoryConfidence());
@@ -54,7 +55,7 @@ class ServedAlarmSettingsTest {
 
     @Test
     void aCalibrationThatFoundNoGoodConfidenceIsTheManifestsWordThatEveryCategoryIsUnknown() {
-        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, null, TRAINING), Optional.empty());
+        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, null, TRAINING), Optional.empty(), EVENTS);
         assertFalse(served.hasCategoryConfidence());
         assertEquals(SettingSource.SETTING_SOURCE_MANIFEST, served.getCategoryConfidenceSource());
     }
@@ -63,11 +64,33 @@ class ServedAlarmSettingsTest {
     void aDeploymentThresholdOutsideZeroToOneIsRefusedNamingTheProperty() {
         for (double bad : new double[]{0.0, -0.1, 1.5, Double.NaN}) {
             ModelBundleException e = assertThrows(ModelBundleException.class,
-                    () -> ServedAlarmSettings.of(manifest(null, null, null), Optional.of(bad)));
+                    () -> ServedAlarmSettings.of(manifest(null, null, null), Optional.of(bad), EVENTS));
             assertEquals("refinevad.alarm.threshold must be in (0, 1] (a score at or above it is anomalous), is "
                     + bad, e.getMessage());
         }
-        assertEquals(1.0f, ServedAlarmSettings.of(manifest(null, null, null), Optional.of(1.0)).getThreshold());
+        assertEquals(1.0f, ServedAlarmSettings.of(manifest(null, null, null), Optional.of(1.0), EVENTS)
+                .getThreshold());
+    }
+
+    @Test
+    void theEventRuleIsServedBesideTheThresholdWithAHysteresisThatKeepsTheReleaseLevelAboveZero() {
+        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, null, TRAINING), Optional.empty(), EVENTS);
+        assertEquals(2, served.getMinSegments());
+        assertEquals(2, served.getQuietSegments());
+        assertEquals(0.1f, served.getHysteresis());
+        AlarmSettings low = ServedAlarmSettings.of(manifest(0.12, null, TRAINING), Optional.empty(), EVENTS);
+        assertEquals(0.06f, low.getHysteresis(), "half the threshold when that is below 0.1");
+        AlarmSettings set = ServedAlarmSettings.of(manifest(0.42, null, TRAINING), Optional.empty(),
+                EVENTS.withHysteresis(0.2f));
+        assertEquals(0.2f, set.getHysteresis());
+    }
+
+    @Test
+    void aHysteresisThatWouldNeverReleaseIsRefusedNamingTheSettings() {
+        ModelBundleException e = assertThrows(ModelBundleException.class, () -> ServedAlarmSettings.of(
+                manifest(0.42, null, TRAINING), Optional.empty(), EVENTS.withHysteresis(0.5f)));
+        assertEquals("refinevad.events.*: the event hysteresis must be at least 0 and below the threshold 0.42, "
+                + "is 0.5 (the alarm threshold's source: SETTING_SOURCE_MANIFEST)", e.getMessage());
     }
 
     @Test

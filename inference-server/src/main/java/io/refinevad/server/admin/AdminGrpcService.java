@@ -3,13 +3,16 @@ package io.refinevad.server.admin;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.refinevad.api.v1.AdminGrpc;
+import io.refinevad.api.v1.AnomalyStarts;
 import io.refinevad.api.v1.DrainRequest;
 import io.refinevad.api.v1.DrainResponse;
+import io.refinevad.api.v1.GetAnomalyStartsRequest;
 import io.refinevad.api.v1.GetLoadReportRequest;
 import io.refinevad.api.v1.LoadReport;
 import io.refinevad.api.v1.UndrainRequest;
 import io.refinevad.api.v1.UndrainResponse;
 import io.refinevad.server.batching.DynamicBatcher;
+import io.refinevad.server.events.RecentAnomalyStarts;
 import io.refinevad.server.stream.Drainer;
 import io.refinevad.server.stream.StreamRegistry;
 import jakarta.inject.Singleton;
@@ -23,11 +26,14 @@ public class AdminGrpcService implements AdminGrpc.AsyncService {
     private final StreamRegistry streams;
     private final DynamicBatcher batcher;
     private final Drainer drainer;
+    private final RecentAnomalyStarts anomalyStarts;
 
-    public AdminGrpcService(StreamRegistry streams, DynamicBatcher batcher, Drainer drainer) {
+    public AdminGrpcService(StreamRegistry streams, DynamicBatcher batcher, Drainer drainer,
+                            RecentAnomalyStarts anomalyStarts) {
         this.streams = streams;
         this.batcher = batcher;
         this.drainer = drainer;
+        this.anomalyStarts = anomalyStarts;
     }
 
     @Override
@@ -60,6 +66,12 @@ public class AdminGrpcService implements AdminGrpc.AsyncService {
             return;
         }
         responses.onNext(UndrainResponse.newBuilder().setWasDraining(wasDraining).build());
+        responses.onCompleted();
+    }
+
+    @Override
+    public void getAnomalyStarts(GetAnomalyStartsRequest request, StreamObserver<AnomalyStarts> responses) {
+        responses.onNext(anomalyStarts.after(request.getAfter()));
         responses.onCompleted();
     }
 }

@@ -28,6 +28,7 @@ import io.refinevad.server.features.FeatureDecoder;
 import io.refinevad.server.features.FeatureRange;
 import io.refinevad.server.stream.StreamLimits;
 import io.refinevad.server.stream.StreamRegistry;
+import io.refinevad.server.events.StreamEvents;
 import io.refinevad.server.stream.StreamSession;
 import io.refinevad.server.model.ModelBundle;
 import io.refinevad.server.model.ModelManifest;
@@ -48,6 +49,9 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
 
     @Inject
     AlarmSettings alarms;
+
+    @Inject
+    StreamEvents events;
 
     @Inject
     DynamicBatcher batcher;
@@ -112,7 +116,7 @@ public class ScoringGrpcService extends ScoringGrpc.ScoringImplBase {
     public StreamObserver<StreamRequest> streamScores(StreamObserver<StreamResponse> responses) {
         return new StreamSession((ServerCallStreamObserver<StreamResponse>) responses, streams, batcher, clock,
                 bundle.manifest(), alarms, new FeatureDecoder(bundle.manifest().featureDim(),
-                limits.maxSegmentsPerMessage(), range));
+                limits.maxSegmentsPerMessage(), range), events);
     }
 
     /** Moved to the admin plane; kept for one version to tell old callers where it went. */

@@ -4,7 +4,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.logging.Log;
+import io.refinevad.api.events.AnomalyEventDetector;
 import io.refinevad.api.v1.AlarmSettings;
+import io.refinevad.api.v1.AnomalyEvent;
+import io.refinevad.api.v1.EventEndReason;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.SegmentScore;
 import io.refinevad.api.v1.Segments;
@@ -19,12 +22,14 @@ import io.refinevad.server.batching.QueueFullException;
 import io.refinevad.server.batching.ScoringFailure;
 import io.refinevad.server.batching.ScoringJob;
 import io.refinevad.server.errors.GrpcErrors;
+import io.refinevad.server.events.StreamEvents;
 import io.refinevad.server.features.FeatureDecoder;
 import io.refinevad.server.model.ModelManifest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One StreamScores call. Segments are accepted in sequence order, each scored from the causal window that ends
@@ -42,6 +47,11 @@ import java.util.List;
  * accepted segment whose answer the session still holds up to the next one to accept: the session gives again the
  * answers from there (it keeps the last W - 1 + {@value #ANSWERS_KEPT_BEYOND_WINDOW}), and the segments the client
  * sends again below the next one to accept are skipped, not scored twice.
+ *
+ * <p>Each score also goes through the stream's anomaly event detector: an event follows the score that caused it on
+ * the call, and goes to the server's event sinks. An anomaly still open when the call ends is ended, on the call
+ * before its status when the call ends in order (STREAM_MOVED on a drain), and at the sinks however it ends. A
+ * takeover carries the detector over, so an anomaly goes on across it; its events are not given again.
  */
 public final class StreamSession implements StreamObserver<StreamRequest> {
     private static final int MAX_STREAM_ID = 128;
@@ -59,6 +69,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     private final ModelManifest manifest;
     private final AlarmSettings alarms;
     private final FeatureDecoder decoder;
+    private final StreamEvents events;
     /**
      * Responses waiting for the client's flow control: gRPC gets them only while the call is ready, so a slow
      * client's backlog stays here, where it can be counted if the client goes away, rather than in the transport.
@@ -75,6 +86,11 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     /** Volatile: the registry counts the calls still waiting for their OpenStream without taking this lock. */
     private volatile String streamId;
     private StreamWindow window;
+    /**
+     * The stream's anomaly events; null until the stream opens, after the session ends or is taken over, and when
+     * events are off.
+     */
+    private AnomalyEventDetector eventDetector;
     /** The sequence numbers are uint64 on the wire: compared for equality and printed unsigned, never ordered. */
     private long firstSequence;
     /** The next sequence to accept. */
@@ -96,7 +112,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
     /** Must be created while gRPC starts the call: it registers the call's ready, cancel and close handlers. */
     public StreamSession(ServerCallStreamObserver<StreamResponse> responses, StreamRegistry registry,
                          DynamicBatcher batcher, NanoClock clock, ModelManifest manifest, AlarmSettings alarms,
-                         FeatureDecoder decoder) {
+                         FeatureDecoder decoder, StreamEvents events) {
         this.responses = responses;
         this.registry = registry;
         this.batcher = batcher;
@@ -104,6 +120,7 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         this.manifest = manifest;
         this.alarms = alarms;
         this.decoder = decoder;
+        this.events = events;
         this.lastMessageNanos = clock.nanoTime();
         this.lastProgressNanos = lastMessageNanos;
         responses.setOnReadyHandler(this::flush);
@@ -151,10 +168,12 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         if (takeover == null) {
             resumeToken = ResumeToken.fresh();
             window = new StreamWindow(manifest.window(), manifest.featureDim());
+            eventDetector = events.detectorFor(id).orElse(null);
             firstSequence = clientNext;
             nextSequence = clientNext;
         } else {
             window = takeover.window();
+            eventDetector = takeover.eventDetector();
             firstSequence = takeover.firstSequence();
             nextSequence = takeover.nextSequence();
             pending += takeover.pending();
@@ -204,7 +223,9 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
                     + ", or open the stream afresh once this call has ended");
         }
         List<StreamResponse> replay = answers.stream().skip(from - heldFrom).toList();
-        Takeover takeover = new Takeover(resumeToken, window, firstSequence, nextSequence, pending, answers, replay);
+        Takeover takeover = new Takeover(resumeToken, window, eventDetector, firstSequence, nextSequence, pending,
+                answers, replay);
+        eventDetector = null;  // the anomaly goes on in the new call: ending this one must not end it
         next.resumeToken = resumeToken;
         successor = next;
         pending = 0;
@@ -278,8 +299,24 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         if (answers.size() > manifest.window() - 1 + ANSWERS_KEPT_BEYOND_WINDOW) {
             answers.poll();
         }
-        if (Long.compareUnsigned(sequence, answersFrom) >= 0) {
-            send(answer);
+        // Observed before anything is sent: sending the last answer may end the call, and with it the detector.
+        Optional<AnomalyEvent> event = eventDetector == null ? Optional.empty()
+                : eventDetector.observe(sequence, result.lastScore(), result.probs());
+        boolean deliver = Long.compareUnsigned(sequence, answersFrom) >= 0;
+        if (deliver) {
+            outbox.add(answer);
+        }
+        event.ifPresent(e -> tell(e, deliver));
+        if (deliver) {
+            flush();
+        }
+    }
+
+    /** Hands an anomaly event to the sinks and, when the client is to see it, to the outbox. */
+    private void tell(AnomalyEvent event, boolean onTheCall) {
+        events.publish(event);
+        if (onTheCall) {
+            outbox.add(StreamResponse.newBuilder().setEvent(event).build());
         }
     }
 
@@ -404,12 +441,30 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         if (ended || pending > 0 || !outbox.isEmpty() || (!inputEnded && failure == null)) {
             return;
         }
+        if (endOpenAnomaly(handedBack ? EventEndReason.EVENT_END_REASON_STREAM_MOVED
+                : EventEndReason.EVENT_END_REASON_STREAM_ENDED)) {
+            flush();  // the call ends once the client has taken the anomaly's end
+            return;
+        }
         end();
         if (failure != null) {
             responses.onError(failure);
         } else {
             responses.onCompleted();
         }
+    }
+
+    /**
+     * Ends the stream's open anomaly, if any: its ENDED event goes to the sinks and, while the call lasts, to the
+     * outbox. Whether there was one.
+     */
+    private boolean endOpenAnomaly(EventEndReason reason) {
+        if (eventDetector == null) {
+            return false;
+        }
+        Optional<AnomalyEvent> closed = eventDetector.close(reason);
+        closed.ifPresent(event -> tell(event, !ended));
+        return closed.isPresent();
     }
 
     /**
@@ -421,6 +476,8 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
             return;
         }
         ended = true;
+        endOpenAnomaly(EventEndReason.EVENT_END_REASON_STREAM_ENDED);  // the sinks' only word of its end
+        eventDetector = null;
         registry.answersDropped(outbox.size());
         outbox.clear();
         window = null;

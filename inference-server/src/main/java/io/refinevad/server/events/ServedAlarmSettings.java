@@ -1,14 +1,18 @@
-package io.refinevad.server.model;
+package io.refinevad.server.events;
 
 import io.refinevad.api.AlarmDefaults;
+import io.refinevad.api.events.EventRule;
 import io.refinevad.api.v1.AlarmSettings;
 import io.refinevad.api.v1.SettingSource;
+import io.refinevad.server.model.ModelBundleException;
+import io.refinevad.server.model.ModelManifest;
 import java.util.Optional;
 
 /**
  * What clients are told to show operators (refinevad.v1.AlarmSettings): the alarm threshold of the deployment
  * (refinevad.alarm.threshold, which the operator sets from the AnomalyDetector's model.alarmThreshold), else the
- * model's calibrated one, else the API's default; and the model's calibrated category confidence, if it has one.
+ * model's calibrated one, else the API's default; the model's calibrated category confidence, if it has one; and
+ * the server's event rule (refinevad.events.*) around that threshold.
  */
 public final class ServedAlarmSettings {
     public static final String THRESHOLD_PROPERTY = "refinevad.alarm.threshold";
@@ -16,7 +20,8 @@ public final class ServedAlarmSettings {
     private ServedAlarmSettings() {
     }
 
-    public static AlarmSettings of(ModelManifest manifest, Optional<Double> deploymentThreshold) {
+    public static AlarmSettings of(ModelManifest manifest, Optional<Double> deploymentThreshold,
+                                   EventSettings events) {
         AlarmSettings.Builder settings = AlarmSettings.newBuilder();
         if (deploymentThreshold.isPresent()) {
             double threshold = deploymentThreshold.get();
@@ -40,6 +45,20 @@ public final class ServedAlarmSettings {
         } else {
             settings.setCategoryConfidenceSource(SettingSource.SETTING_SOURCE_DEFAULT);
         }
-        return settings.build();
+        EventRule rule = eventRule(settings, events);
+        return settings.setHysteresis(rule.hysteresis()).setMinSegments(rule.minSegments())
+                .setQuietSegments(rule.quietSegments()).build();
+    }
+
+    private static EventRule eventRule(AlarmSettings.Builder alarms, EventSettings events) {
+        float threshold = alarms.getThreshold();
+        EventRule defaults = EventRule.withThreshold(threshold);
+        try {
+            return new EventRule(threshold, events.hysteresis().orElse(defaults.hysteresis()), events.minSegments(),
+                    events.quietSegments(), events.updateInterval());
+        } catch (IllegalArgumentException e) {
+            throw new ModelBundleException("refinevad.events.*: " + e.getMessage() + " (the alarm threshold's "
+                    + "source: " + alarms.getThresholdSource() + ")");
+        }
     }
 }
