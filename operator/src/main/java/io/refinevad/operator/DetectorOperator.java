@@ -7,15 +7,18 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.load.DetectorObserver;
+import io.refinevad.operator.load.PodAnomalyStarts;
 import io.refinevad.operator.load.PodDeletionCosts;
 import io.refinevad.operator.load.PodLoadProbe;
 import io.refinevad.operator.load.PodUndrainer;
 import io.refinevad.operator.reconciler.AnomalyDetectorReconciler;
+import io.refinevad.operator.reconciler.AnomalyStartEvents;
 import io.refinevad.operator.reconciler.DetectorEvents;
 import io.refinevad.operator.reconciler.DetectorScaler;
 import io.refinevad.operator.reconciler.OperatorMetrics;
 import io.refinevad.operator.reconciler.OperatorSettings;
 import io.refinevad.operator.reconciler.UnaskedDrainReversal;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -51,6 +54,8 @@ public final class DetectorOperator implements AutoCloseable {
                         settings.loadReportTimeout()), client, events, metrics),
                 new PodDeletionCosts(client),
                 events,
+                new AnomalyStartEvents(new PodAnomalyStarts(DetectorResources.ADMIN_PORT,
+                        settings.loadReportTimeout(), Instant.now()), events, metrics),
                 metrics,
                 settings), namespaces::applyTo);
     }

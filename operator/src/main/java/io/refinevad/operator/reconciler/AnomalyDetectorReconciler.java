@@ -75,17 +75,19 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
     private final UnaskedDrainReversal drainReversal;
     private final PodDeletionCosts deletionCosts;
     private final DetectorEvents events;
+    private final AnomalyStartEvents anomalyStarts;
     private final OperatorMetrics metrics;
     private final OperatorSettings settings;
 
     public AnomalyDetectorReconciler(DetectorObserver observer, DetectorScaler scaler,
             UnaskedDrainReversal drainReversal, PodDeletionCosts deletionCosts, DetectorEvents events,
-            OperatorMetrics metrics, OperatorSettings settings) {
+            AnomalyStartEvents anomalyStarts, OperatorMetrics metrics, OperatorSettings settings) {
         this.observer = observer;
         this.scaler = scaler;
         this.drainReversal = drainReversal;
         this.deletionCosts = deletionCosts;
         this.events = events;
+        this.anomalyStarts = anomalyStarts;
         this.metrics = metrics;
         this.settings = settings;
     }
@@ -102,6 +104,7 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
                 context.getSecondaryResource(Deployment.class, GATEWAY_DEPLOYMENT));
         // This pass still counts an undrained pod as draining; the next one sees it serving.
         drainReversal.reverse(detector, observation);
+        anomalyStarts.relay(detector, observation, started);
         ScaleDecision decision = scaler.decide(detector, observation, started);
         // Costs first: when the Deployment shrinks below, the ReplicaSet removes the emptiest pods.
         deletionCosts.update(detector.getMetadata().getNamespace(), observation.pods());
@@ -170,6 +173,7 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
     @Override
     public DeleteControl cleanup(AnomalyDetector detector, Context<AnomalyDetector> context) {
         scaler.forget(detector);
+        anomalyStarts.forget(detector);
         return DeleteControl.defaultDelete();
     }
 

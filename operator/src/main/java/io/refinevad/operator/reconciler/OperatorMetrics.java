@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * The operator's own metrics at /q/metrics: reconciliations (count and latency, by outcome), scale decisions, drains
- * it undid, and how many detectors' scaling histories it keeps.
+ * it undid, how many detectors' scaling histories it keeps, and the anomaly Events it did not record.
  */
 public class OperatorMetrics {
 
@@ -42,6 +42,13 @@ public class OperatorMetrics {
         if (decision.direction() != ScaleDecision.Direction.NONE) {
             registry.counter("refinevad_operator_scale_decisions", "direction",
                     decision.direction().name().toLowerCase()).increment();
+        }
+    }
+
+    /** Anomaly starts not recorded as Events: held back by a rate limit, or no longer kept by their pod. */
+    public void anomalyEventsSuppressed(String reason, long count) {
+        if (count > 0) {
+            registry.counter("refinevad_operator_anomaly_events_suppressed", "reason", reason).increment(count);
         }
     }
 }
