@@ -3,6 +3,8 @@
 # tool and version, reused on later runs):
 #   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  (the local cluster, e2e/local-cluster.sh)
 #   helm, grpcurl, ghz                                                      (charts, gRPC calls, gRPC load)
+#   prometheus                                           (the chart's dashboard queries and alert rules, MonitoringIT)
+#   the Prometheus Operator's CRDs (ServiceMonitor, PodMonitor, PrometheusRule), for the chart's monitoring objects
 # Kubernetes and etcd are built from the wrapper modules beside this script (their own go.mod files replace
 # modules, so `go install` refuses them); the others with `go install module@version`.
 #
@@ -16,6 +18,10 @@ ETCD_VERSION=3.6.16
 HELM_VERSION=3.19.5
 GRPCURL_VERSION=1.9.3
 GHZ_VERSION=0.121.0
+# Prometheus 3.16.0: the module's own versions are v0.<major><minor>.<patch> (v0.316.0), the binary's is 3.16.0.
+PROMETHEUS_MODULE_VERSION=0.316.0
+PROMETHEUS_VERSION=3.16.0
+PROMETHEUS_OPERATOR_VERSION=0.85.0
 PAUSE_VERSION=3.10.1          # build/pause/Makefile's TAG in k8s.io/kubernetes v$K8S_VERSION
 PAUSE_IMAGE="localhost/refinevad/pause:$PAUSE_VERSION"   # local only: never pulled, so never confused with registry.k8s.io's
 
@@ -109,17 +115,18 @@ build_etcd() {
   ln -sf "$dest/etcd" "$BIN_DIR/etcd"
 }
 
-# Usage: install_tool <name> <package> <version> <ldflags>
+# Usage: install_tool <name> <package> <module version> <ldflags> [build tags]
 install_tool() {
-  local name=$1 package=$2 version=$3 ldflags=$4
+  local name=$1 package=$2 version=$3 ldflags=$4 tags=${5:-}
   local dest="$TOOLS_DIR/$name-$version"
   if [ -x "$dest/$name" ]; then
     log "$name v$version: cached"
   else
-    log "$name v$version: go install $package@v$version"
+    log "$name v$version: go install $package@v$version${tags:+ (tags $tags)}"
     mkdir -p "$dest.partial"
     timed_build "$name v$version" "$TOOLS_DIR/$name-$version.log" \
-      env GOBIN="$dest.partial" CGO_ENABLED=0 go install -trimpath -ldflags "$ldflags" "$package@v$version"
+      env GOBIN="$dest.partial" CGO_ENABLED=0 go install -trimpath -tags "$tags" -ldflags "$ldflags" \
+        "$package@v$version"
     rm -rf "$dest" && mv "$dest.partial" "$dest"
   fi
   ln -sf "$dest/$name" "$BIN_DIR/$name"
@@ -184,6 +191,32 @@ write_blob() {
   echo "$digest $(stat -c %s "$dir/blobs/sha256/$digest")"
 }
 
+# The Prometheus Operator's CRDs for the kinds the chart renders (ServiceMonitor, PodMonitor, PrometheusRule), as the
+# project ships them in example/prometheus-operator-crd/ of its Go module (github.com/prometheus-operator/
+# prometheus-operator), which the Go module cache holds after `go mod download`; linked as $TOOLS_DIR/crds/*.yaml.
+fetch_prometheus_operator_crds() {
+  local dest="$TOOLS_DIR/prometheus-operator-crds-$PROMETHEUS_OPERATOR_VERSION" kind
+  local -a kinds=(servicemonitors podmonitors prometheusrules)
+  if [ -s "$dest/monitoring.coreos.com_prometheusrules.yaml" ]; then
+    log "Prometheus Operator CRDs v$PROMETHEUS_OPERATOR_VERSION: cached"
+  else
+    local module="github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION" dir
+    log "Prometheus Operator CRDs v$PROMETHEUS_OPERATOR_VERSION: go mod download $module"
+    dir=$(env -C "$TOOLS_DIR" GOFLAGS=-mod=mod go mod download -json "$module" \
+      | sed -n 's/^\s*"Dir": "\(.*\)",*$/\1/p')
+    [ -d "$dir/example/prometheus-operator-crd" ] || fail "Prometheus Operator CRDs: not found in $module ($dir)"
+    mkdir -p "$dest.partial"
+    for kind in "${kinds[@]}"; do
+      cp "$dir/example/prometheus-operator-crd/monitoring.coreos.com_$kind.yaml" "$dest.partial/"
+    done
+    rm -rf "$dest" && mv "$dest.partial" "$dest"
+  fi
+  mkdir -p "$TOOLS_DIR/crds"
+  for kind in "${kinds[@]}"; do
+    ln -sf "$dest/monitoring.coreos.com_$kind.yaml" "$TOOLS_DIR/crds/monitoring.coreos.com_$kind.yaml"
+  done
+}
+
 # fabric8 kube-api-test (offline mode) wants <dir>/k8s/<numeric version>-<os>-<arch>/{kube-apiserver,etcd,kubectl}.
 lay_out_for_kube_api_test() {
   mkdir -p "$KUBE_API_TEST_BINARIES"
@@ -211,6 +244,13 @@ install_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" \
 install_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GRPCURL_VERSION" \
   "-s -w -X main.version=v$GRPCURL_VERSION"
 install_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION" "-s -w -X main.version=v$GHZ_VERSION"
+# Plain `go install` works: Prometheus's go.mod replaces nothing. Its service discovery is trimmed to Kubernetes
+# (with the file and HTTP discovery it always keeps): the tags of its plugins/ folder, which would otherwise compile
+# every cloud's SDK in. No built-in web UI (the builtinassets tag would want the UI's generated assets, not in the
+# module); the HTTP API, which the test uses, is all there.
+install_tool prometheus github.com/prometheus/prometheus/cmd/prometheus "$PROMETHEUS_MODULE_VERSION" \
+  "-s -w -X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" remove_all_sd,enable_kubernetes_sd
+fetch_prometheus_operator_crds
 lay_out_for_kube_api_test
 
 log "all tools ready in $(( $(date +%s) - started )) s (build times: $TOOLS_DIR/build-times.tsv)"
