@@ -174,13 +174,15 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
     public DeleteControl cleanup(AnomalyDetector detector, Context<AnomalyDetector> context) {
         scaler.forget(detector);
         anomalyStarts.forget(detector);
+        metrics.forget(detector);
         return DeleteControl.defaultDelete();
     }
 
-    /** One Warning event when Degraded turns True (not on every pass while it stays so). */
+    /** One Warning event when Degraded turns True (not on every pass while it stays so), and the gauge on each. */
     private void reportDegradation(AnomalyDetector detector, AnomalyDetectorStatus status) {
         var now = status.getConditions().stream().filter(c -> ConditionType.DEGRADED.equals(c.getType()))
                 .findFirst().orElseThrow();
+        metrics.degraded(detector, "True".equals(now.getStatus()));
         boolean wasDegraded = detector.getStatus() != null && detector.getStatus().getConditions().stream()
                 .anyMatch(c -> ConditionType.DEGRADED.equals(c.getType()) && "True".equals(c.getStatus())
                         && Objects.equals(c.getReason(), now.getReason()));
