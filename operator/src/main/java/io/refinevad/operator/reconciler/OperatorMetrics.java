@@ -57,6 +57,7 @@ public class OperatorMetrics {
             registry.counter("refinevad_operator_anomaly_events_suppressed", "reason", reason).increment(count);
         }
     }
+
     /**
      * 1 while the detector's Degraded condition is True, else 0: the alert on a degraded detector needs a series, as
      * the condition itself is in the API server, not in Prometheus. Labelled detector_namespace, not namespace,
