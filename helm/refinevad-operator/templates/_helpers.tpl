@@ -137,3 +137,11 @@ inference-server=sha256:...,model-fetcher=...,gateway=... (the ones set in image
 {{- define "refinevad-operator.policyDns" -}}
 {{- toJson .Values.policy.dns -}}
 {{- end -}}
+
+{{/* The labels of the ServiceMonitor, PodMonitor and PrometheusRule: the chart's, and those a Prometheus selects. */}}
+{{- define "refinevad-operator.monitoringLabels" -}}
+{{ include "refinevad-operator.labels" . }}
+{{- with .Values.monitoring.labels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
