@@ -17,6 +17,10 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
         + " && self.replicas <= self.scaling.maxReplicas)",
         message = "replicas must lie within scaling.minReplicas..scaling.maxReplicas; raise maxReplicas (as far as the"
                 + " platform allows) to pin more pods")
+@ValidationRule(value = "!has(self.alerts.hysteresis) || !has(self.model.alarmThreshold)"
+        + " || self.alerts.hysteresis < self.model.alarmThreshold",
+        message = "alerts.hysteresis must be below model.alarmThreshold: an open anomaly ends below the threshold"
+                + " minus the hysteresis, which must stay above 0; lower alerts.hysteresis or leave it unset")
 public class AnomalyDetectorSpec {
 
     @Required
@@ -31,6 +35,8 @@ public class AnomalyDetectorSpec {
     private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
     @Default("{}")
     private GatewaySpec gateway = new GatewaySpec();
+    @Default("{}")
+    private AlertsSpec alerts = new AlertsSpec();
 
     /**
      * Pins the number of scoring pods (the scale subresource writes it: kubectl scale, an HPA). Left unset, the
@@ -86,6 +92,14 @@ public class AnomalyDetectorSpec {
 
     public void setGateway(GatewaySpec gateway) {
         this.gateway = gateway;
+    }
+
+    public AlertsSpec getAlerts() {
+        return alerts;
+    }
+
+    public void setAlerts(AlertsSpec alerts) {
+        this.alerts = alerts;
     }
 
     public Integer getReplicas() {
