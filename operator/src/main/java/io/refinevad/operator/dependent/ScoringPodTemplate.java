@@ -17,6 +17,8 @@ import io.refinevad.operator.ProductImages;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
+import io.refinevad.operator.crd.TokenSecretSpec;
+import io.refinevad.operator.crd.WebhookSpec;
 import io.refinevad.operator.policy.Placement;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,17 +26,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Deployment of a detector's scoring pods: the model fetched and verified by an init container into a shared
- * volume (unless the model is built in), the server with its configuration, a TensorRT engine-cache volume, gRPC
- * health probes, GPUs from the spec, the placement it names, and the restricted profile ({@link RestrictedProfile}).
+ * volume (unless the model is built in), the server with its configuration, a TensorRT engine-cache volume, the
+ * webhook's bearer token when spec.alerts.webhook names one, gRPC health probes, GPUs from the spec, the placement
+ * it names, and the restricted profile ({@link RestrictedProfile}).
  */
 public final class ScoringPodTemplate {
 
     public static final String CONFIG_HASH_ANNOTATION = "refinevad.io/config-sha256";
     /** Logs, the TensorRT engine cache and /tmp, beside the models volume. */
     private static final long SCRATCH_BYTES = 512L * 1024 * 1024;
+    private static final String WEBHOOK_TOKEN_VOLUME = "webhook-token";
     private ScoringPodTemplate() {
     }
 
@@ -64,7 +69,7 @@ public final class ScoringPodTemplate {
                 .withNewTemplate()
                 .withNewMetadata()
                 .withLabels(DetectorResources.labels(detector))
-                .addToAnnotations(CONFIG_HASH_ANNOTATION, configHash(ServerProperties.of(spec)))
+                .addToAnnotations(CONFIG_HASH_ANNOTATION, configHash(ServerProperties.of(detector)))
                 .endMetadata()
                 .withNewSpec()
                 .withTerminationGracePeriodSeconds(gracePeriod)
@@ -137,11 +142,7 @@ public final class ScoringPodTemplate {
                 .addNewPort().withName("grpc").withContainerPort(DetectorResources.GRPC_PORT).endPort()
                 .addNewPort().withName("admin").withContainerPort(DetectorResources.ADMIN_PORT).endPort()
                 .addNewPort().withName("http").withContainerPort(DetectorResources.HTTP_PORT).endPort()
-                .withVolumeMounts(
-                        PodVolumes.mount("config", "/etc/refinevad", true),
-                        PodVolumes.mount("models", ServerProperties.MODEL_DIR, true),
-                        PodVolumes.mount("engine-cache", ServerProperties.ENGINE_CACHE_DIR, false),
-                        PodVolumes.mount("tmp", "/tmp", false))
+                .withVolumeMounts(serverMounts(spec))
                 .withResources(resources(spec.getRuntime()))
                 .withSecurityContext(RestrictedProfile.container())
                 // Loading and verifying a model can take a while on a cold node; the startup probe allows 3 minutes.
@@ -156,6 +157,21 @@ public final class ScoringPodTemplate {
                 .withService(HealthServices.LIVENESS).endGrpc()
                 .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
                 .build();
+    }
+
+    private static List<VolumeMount> serverMounts(AnomalyDetectorSpec spec) {
+        List<VolumeMount> mounts = new ArrayList<>(List.of(
+                PodVolumes.mount("config", "/etc/refinevad", true),
+                PodVolumes.mount("models", ServerProperties.MODEL_DIR, true),
+                PodVolumes.mount("engine-cache", ServerProperties.ENGINE_CACHE_DIR, false),
+                PodVolumes.mount("tmp", "/tmp", false)));
+        webhookToken(spec).ifPresent(token ->
+                mounts.add(PodVolumes.mount(WEBHOOK_TOKEN_VOLUME, ServerProperties.WEBHOOK_TOKEN_DIR, true)));
+        return mounts;
+    }
+
+    private static Optional<TokenSecretSpec> webhookToken(AnomalyDetectorSpec spec) {
+        return Optional.ofNullable(spec.getAlerts().getWebhook()).map(WebhookSpec::getTokenSecret);
     }
 
     private static List<EnvVar> serverEnvironment(AnomalyDetectorSpec spec) {
@@ -192,6 +208,8 @@ public final class ScoringPodTemplate {
                         .endEmptyDir().build(),
                 PodVolumes.emptyDir("engine-cache"),
                 PodVolumes.emptyDir("tmp")));
+        webhookToken(spec).ifPresent(token -> volumes.add(PodVolumes.secretKey(WEBHOOK_TOKEN_VOLUME, token.getName(),
+                token.getKey(), ServerProperties.WEBHOOK_TOKEN_NAME)));
         if (spec.getModel().getUri().startsWith("pvc://")) {
             String claim = spec.getModel().getUri().substring("pvc://".length()).split("/", 2)[0];
             volumes.add(new VolumeBuilder().withName("model-source").withNewPersistentVolumeClaim()

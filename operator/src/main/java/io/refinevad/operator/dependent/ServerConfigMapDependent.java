@@ -32,7 +32,7 @@ public class ServerConfigMapDependent extends CRUDKubernetesDependentResource<Co
                 .withNamespace(detector.getMetadata().getNamespace())
                 .withLabels(DetectorResources.labels(detector))
                 .endMetadata()
-                .addToData(FILE, ServerProperties.of(detector.getSpec()))
+                .addToData(FILE, ServerProperties.of(detector))
                 .build();
     }
 }

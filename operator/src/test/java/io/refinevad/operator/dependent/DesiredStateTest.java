@@ -89,7 +89,7 @@ class DesiredStateTest {
         Container scorer = ScoringPodTemplate.deployment(detector, 1, AS_BUILT, Placement.ANYWHERE).getSpec().getTemplate().getSpec()
                 .getContainers().get(0);
         assertThat(scorer.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
-        assertThat(ServerProperties.of(detector.getSpec())).contains("refinevad.engine=OnnxRuntime",
+        assertThat(ServerProperties.of(detector)).contains("refinevad.engine=OnnxRuntime",
                 "refinevad.gpu.provider=TENSORRT", "refinevad.gpu.fp16=true");
     }
 
@@ -110,7 +110,7 @@ class DesiredStateTest {
         AnomalyDetector detector = detector("builtin:default", null);
         detector.getSpec().getRuntime().setWindow(16);
         detector.getSpec().getRuntime().setStreamCapacity(32);
-        assertThat(ServerProperties.of(detector.getSpec())).contains("refinevad.model.window=16",
+        assertThat(ServerProperties.of(detector)).contains("refinevad.model.window=16",
                 "refinevad.streams.capacity=32", "refinevad.batching.max-queue-delay=5ms",
                 "refinevad.drain.timeout=30s", "quarkus.grpc.server.port=9000");
     }
@@ -118,10 +118,10 @@ class DesiredStateTest {
     @Test
     void aDetectorsAlarmThresholdIsPassedToTheServerOnlyWhenSet() {
         AnomalyDetector detector = detector("builtin:default", null);
-        assertThat(ServerProperties.of(detector.getSpec())).as("unset: the model's calibrated threshold")
+        assertThat(ServerProperties.of(detector)).as("unset: the model's calibrated threshold")
                 .doesNotContain("refinevad.alarm.threshold");
         detector.getSpec().getModel().setAlarmThreshold(0.35);
-        assertThat(ServerProperties.of(detector.getSpec())).contains("refinevad.alarm.threshold=0.35");
+        assertThat(ServerProperties.of(detector)).contains("refinevad.alarm.threshold=0.35");
     }
 
     private static String annotation(AnomalyDetector detector) {

@@ -73,7 +73,7 @@ class ScoringMemoryTest {
 
     @Test
     void thePodsConfigurationCarriesTheBudgetsTheLimitCounts() {
-        assertThat(ServerProperties.of(DesiredStateTest.detector("builtin:default", null).getSpec())).contains(
+        assertThat(ServerProperties.of(DesiredStateTest.detector("builtin:default", null))).contains(
                 "refinevad.batching.max-queue-bytes=67108864",
                 "refinevad.batching.max-queue-attention=67108864",
                 "refinevad.batching.max-request-attention=16777216",
