@@ -134,6 +134,10 @@ inference-server=sha256:...,model-fetcher=...,gateway=... (the ones set in image
 {{- toJson .Values.policy.modelHosts -}}
 {{- end -}}
 
+{{- define "refinevad-operator.policyAlertReceivers" -}}
+{{- toJson .Values.policy.alertReceivers -}}
+{{- end -}}
+
 {{- define "refinevad-operator.policyDns" -}}
 {{- toJson .Values.policy.dns -}}
 {{- end -}}

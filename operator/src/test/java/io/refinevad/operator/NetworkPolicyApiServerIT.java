@@ -3,12 +3,15 @@ package io.refinevad.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.crd.TokenSecretSpec;
+import io.refinevad.operator.crd.WebhookSpec;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.dependent.OperatorPods;
 import io.refinevad.testsupport.DetectorFixture;
@@ -22,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The NetworkPolicy the operator creates for a detector, on a real API server: the server accepts it as rendered
  * (with the operator's pods and the gateway on the admin port, listed clients on the scoring port, and egress to DNS
  * and the model hosts for a fetched model), and switching spec.networkPolicy.enabled off drops its ingress rules but
- * keeps the platform's egress rules, on again brings the ingress back. (Nothing here enforces it: that takes a
- * policy-capable network plugin.)
+ * keeps the platform's egress rules, on again brings the ingress back; a webhook adds egress to the alert receivers.
+ * (Nothing here enforces it: that takes a policy-capable network plugin.)
  */
 class NetworkPolicyApiServerIT {
 
@@ -88,6 +91,36 @@ class NetworkPolicyApiServerIT {
             assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
             assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
             assertThat(policy.getSpec().getEgress()).as("no rule: the pods connect nowhere").isNullOrEmpty();
+        });
+    }
+
+    @Test
+    void aWebhookGetsEgressToTheAlertReceiversOnItsPortAndItsTokenAsASecretVolumeBothAsTheApiServerStoresThem() {
+        AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "alerting");
+        WebhookSpec webhook = new WebhookSpec();
+        webhook.setUrl("https://alerts.example:8443/hook");
+        TokenSecretSpec token = new TokenSecretSpec();
+        token.setName("alerting-alert-token");
+        webhook.setTokenSecret(token);
+        detector.getSpec().getAlerts().setWebhook(webhook);
+        client.resource(detector).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            NetworkPolicy policy = policy("alerting");
+            assertThat(policy).as("the stored policy").isNotNull();
+            assertThat(policy.getSpec().getEgress()).as("DNS, then the alert receivers on the URL's port")
+                    .satisfiesExactly(dns -> assertThat(dns.getPorts()).hasSize(2), receivers -> assertThat(
+                            receivers.getPorts()).singleElement().satisfies(port ->
+                                    assertThat(port.getPort().getIntVal()).isEqualTo(8443)));
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Deployment scoring = client.apps().deployments().inNamespace(OPERATOR.namespace()).withName("alerting")
+                    .get();
+            assertThat(scoring).as("the stored Deployment").isNotNull();
+            assertThat(scoring.getSpec().getTemplate().getSpec().getVolumes())
+                    .filteredOn(volume -> volume.getSecret() != null).singleElement()
+                    .satisfies(volume -> assertThat(volume.getSecret().getSecretName())
+                            .isEqualTo("alerting-alert-token"));
         });
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.refinevad.operator.crd.ServiceSpec;
 import io.refinevad.operator.policy.DetectorPolicies;
 import io.refinevad.operator.policy.DetectorPolicy;
@@ -103,7 +104,8 @@ class OperatorDefaultsTest {
      * chart turns into JSON: the same value either way.
      */
     @ParameterizedTest
-    @CsvSource({"placements, policy.placements", "model-hosts, policy.modelHosts", "dns, policy.dns"})
+    @CsvSource({"placements, policy.placements", "model-hosts, policy.modelHosts",
+            "alert-receivers, policy.alertReceivers", "dns, policy.dns"})
     void theChartsJsonPolicySettingsAreTheDefaultsOfApplicationProperties(String setting, String helmValue)
             throws IOException {
         KubernetesSerialization serialization = new KubernetesSerialization();
@@ -145,8 +147,14 @@ class OperatorDefaultsTest {
             public boolean allowHttpModels() {
                 return Boolean.parseBoolean(defaults.get(policy + "allow-http-models"));
             }
+            public boolean allowHttpAlerts() {
+                return Boolean.parseBoolean(defaults.get(policy + "allow-http-alerts"));
+            }
             public String modelHosts() {
                 return defaults.get(policy + "model-hosts");
+            }
+            public String alertReceivers() {
+                return defaults.get(policy + "alert-receivers");
             }
             public String dns() {
                 return defaults.get(policy + "dns");
@@ -155,10 +163,14 @@ class OperatorDefaultsTest {
 
         DetectorPolicy parsed = DetectorPolicies.from(settings, ProductImages.AS_BUILT);
         assertThat(parsed.placements()).containsOnlyKeys("gpu");
-        assertThat(parsed.modelEgress().modelHosts()).extracting(IPBlock::getCidr).containsExactly("0.0.0.0/0", "::/0");
-        assertThat(parsed.modelEgress().modelHosts().get(0).getExcept()).as("cloud metadata and the cluster's ranges")
+        assertThat(parsed.egress().modelHosts()).extracting(IPBlock::getCidr).containsExactly("0.0.0.0/0", "::/0");
+        assertThat(parsed.egress().modelHosts().get(0).getExcept()).as("cloud metadata and the cluster's ranges")
                 .contains("169.254.0.0/16", "10.0.0.0/8");
-        assertThat(parsed.modelEgress().dns()).singleElement().satisfies(peer ->
+        assertThat(parsed.egress().alertReceivers()).extracting(NetworkPolicyPeer::getIpBlock)
+                .as("the same public addresses as the model hosts, by default")
+                .isEqualTo(parsed.egress().modelHosts());
+        assertThat(parsed.allowHttpAlerts()).isFalse();
+        assertThat(parsed.egress().dns()).singleElement().satisfies(peer ->
                 assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns"));
     }
 

@@ -43,7 +43,7 @@ class PlatformPolicyApiServerIT {
     static final RunningOperator OPERATOR = RunningOperator.perTest("policy")
             .withPolicy(new DetectorPolicy(List.of("registry.example.com/vision/"), Map.of("gpu", GPU),
                     EnumSet.of(ServiceSpec.Type.ClusterIP), 8, new Quantity("4"), new Quantity("8Gi"), 2, false,
-                    DetectorPolicies.unrestricted().modelEgress()));
+                    false, DetectorPolicies.unrestricted().egress()));
 
     private final KubernetesClient client = OPERATOR.client();
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The tenant's part of the NetworkPolicy the operator puts on the scoring pods: who may reach which port (where the
- * pods may connect to is the platform's, {@link io.refinevad.operator.policy.ModelEgress}). Kubernetes stores it
+ * pods may connect to is the platform's, {@link io.refinevad.operator.policy.ScoringEgress}). Kubernetes stores it
  * whatever the cluster's network; only a policy-capable network plugin (Calico, Cilium, ...) enforces it.
  */
 public class NetworkPolicySpec {

@@ -2,8 +2,6 @@ package io.refinevad.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.refinevad.operator.crd.ModelSpec;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +28,6 @@ public final class ModelFetchScript {
     static final int CONNECT_TIMEOUT_SECONDS = 10;
     /** Longest a whole download may take, retries included: 1 GiB at under 2 MB/s. */
     static final int DOWNLOAD_TIMEOUT_SECONDS = 600;
-    private static final int HTTPS_PORT = 443;
-    private static final int HTTP_PORT = 80;
 
     /** Why the script failed: its exit code, the condition reason, and what a person should check. */
     public enum Failure {
@@ -145,19 +141,13 @@ public final class ModelFetchScript {
             return Set.of();
         }
         Set<Integer> ports = new TreeSet<>();
-        ports.add(HTTPS_PORT);
+        ports.add(UrlPorts.HTTPS);
         if (model.isAllowHttp()) {
-            ports.add(HTTP_PORT);
+            ports.add(UrlPorts.HTTP);
         }
-        // The CRD checks only the scheme: a URL too broken to name its port still fetches from the default ports.
-        try {
-            int port = new URI(uri).getPort();
-            if (port > 0) {
-                ports.add(port);
-            }
-        } catch (URISyntaxException e) {
-            // curl refuses it too, and the status says so; the default ports are all the policy needs to name.
-        }
+        // The CRD checks only the scheme: a URL too broken to name its port (curl refuses it, and the status says
+        // so) needs the default ports only.
+        UrlPorts.named(uri).ifPresent(ports::add);
         return ports;
     }
 

@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.refinevad.operator.crd.AnomalyDetector;
-import io.refinevad.operator.policy.ModelEgress;
+import io.refinevad.operator.policy.ScoringEgress;
 
 /**
  * The scoring pods' NetworkPolicy ({@link ScoringNetworkPolicy}). It always exists: spec.networkPolicy.enabled
@@ -17,8 +17,8 @@ public class NetworkPolicyDependent extends CRUDKubernetesDependentResource<Netw
 
     /** Context key of the operator's own pods ({@link OperatorPods}), absent when the operator does not know them. */
     public static final String OPERATOR_PODS = "operatorPods";
-    /** Context key of where the platform lets scoring pods connect to ({@link ModelEgress}). */
-    public static final String MODEL_EGRESS = "modelEgress";
+    /** Context key of where the platform lets scoring pods connect to ({@link ScoringEgress}). */
+    public static final String EGRESS = "egress";
 
     public NetworkPolicyDependent() {
         super(NetworkPolicy.class);
@@ -28,6 +28,6 @@ public class NetworkPolicyDependent extends CRUDKubernetesDependentResource<Netw
     protected NetworkPolicy desired(AnomalyDetector detector, Context<AnomalyDetector> context) {
         return ScoringNetworkPolicy.of(detector,
                 context.managedWorkflowAndDependentResourceContext().get(OPERATOR_PODS, OperatorPods.class),
-                context.managedWorkflowAndDependentResourceContext().getMandatory(MODEL_EGRESS, ModelEgress.class));
+                context.managedWorkflowAndDependentResourceContext().getMandatory(EGRESS, ScoringEgress.class));
     }
 }

@@ -12,9 +12,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.refinevad.operator.crd.AnomalyDetector;
-import io.refinevad.operator.crd.ModelSpec;
+import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.ServiceSpec;
-import io.refinevad.operator.policy.ModelEgress;
+import io.refinevad.operator.crd.WebhookSpec;
+import io.refinevad.operator.policy.ScoringEgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +38,14 @@ import java.util.Set;
  * port serves nothing but reads.</li>
  * </ul>
  * Kubelet probes need no rule: a NetworkPolicy always lets a pod's own node reach it.
- * <p>Egress, always (the platform's policy, {@link ModelEgress}, which a tenant cannot switch off): a scoring pod
+ * <p>Egress, always (the platform's policy, {@link ScoringEgress}, which a tenant cannot switch off): a scoring pod
  * serves and opens no connection of its own, except its init container's model fetch when model.uri is an http(s)
- * URL. So: nothing at all for a built-in or volume model; for a fetched one, the cluster's DNS on port 53 and the
- * platform's model hosts on the URL's port and the ports of the protocols the fetch may follow redirects over (443,
- * and 80 when model.allowHttp), since a redirect to another port would otherwise fail in a way the log cannot
- * explain. The rule covers the server's container too: a NetworkPolicy selects pods, not containers.
+ * URL, and its server's posts of anomaly events when spec.alerts.webhook is set. So: nothing at all for a built-in or
+ * volume model without a webhook; for a fetched model, the platform's model hosts on the URL's port and the ports of
+ * the protocols the fetch may follow redirects over (443, and 80 when model.allowHttp), since a redirect to another
+ * port would otherwise fail in a way the log cannot explain; for a webhook, the platform's alert receivers on the
+ * webhook URL's port; for either, the cluster's DNS on port 53. The rules cover every container of the pod: a
+ * NetworkPolicy selects pods, not containers.
  */
 public final class ScoringNetworkPolicy {
 
@@ -54,7 +57,7 @@ public final class ScoringNetworkPolicy {
     }
 
     public static NetworkPolicy of(AnomalyDetector detector, Optional<OperatorPods> operatorPods,
-            ModelEgress allowed) {
+            ScoringEgress allowed) {
         boolean ingress = detector.getSpec().getNetworkPolicy().isEnabled();
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
@@ -66,7 +69,7 @@ public final class ScoringNetworkPolicy {
                 .withNewPodSelector().withMatchLabels(DetectorResources.podSelector(detector)).endPodSelector()
                 .withPolicyTypes(ingress ? List.of("Ingress", "Egress") : List.of("Egress"))
                 .withIngress(ingress ? ingress(detector, operatorPods) : List.of())
-                .withEgress(egress(detector.getSpec().getModel(), allowed))
+                .withEgress(egress(detector.getSpec(), allowed))
                 .endSpec()
                 .build();
     }
@@ -83,22 +86,34 @@ public final class ScoringNetworkPolicy {
         return rules;
     }
 
-    /** No rule at all (no connection anywhere) unless the model is fetched by URL. */
-    private static List<NetworkPolicyEgressRule> egress(ModelSpec model, ModelEgress allowed) {
-        Set<Integer> fetchPorts = ModelFetchScript.ports(model);
-        if (fetchPorts.isEmpty()) {
+    /** No rule at all (no connection anywhere) unless the model is fetched by URL or a webhook is set. */
+    private static List<NetworkPolicyEgressRule> egress(AnomalyDetectorSpec spec, ScoringEgress allowed) {
+        List<NetworkPolicyEgressRule> destinations = new ArrayList<>();
+        Set<Integer> fetchPorts = ModelFetchScript.ports(spec.getModel());
+        if (!fetchPorts.isEmpty()) {
+            destinations.add(new NetworkPolicyEgressRuleBuilder()
+                    .withPorts(fetchPorts.stream().map(number -> port("TCP", number)).toList())
+                    .withTo(allowed.modelHosts().stream()
+                            .map(block -> new NetworkPolicyPeerBuilder().withIpBlock(block).build()).toList())
+                    .build());
+        }
+        WebhookSpec webhook = spec.getAlerts().getWebhook();
+        if (webhook != null) {
+            destinations.add(new NetworkPolicyEgressRuleBuilder()
+                    .withPorts(port("TCP", UrlPorts.of(webhook.getUrl())))
+                    .withTo(allowed.alertReceivers())
+                    .build());
+        }
+        if (destinations.isEmpty()) {
             return List.of();
         }
-        return List.of(
-                new NetworkPolicyEgressRuleBuilder()
-                        .withPorts(port("UDP", DNS_PORT), port("TCP", DNS_PORT))
-                        .withTo(allowed.dns())
-                        .build(),
-                new NetworkPolicyEgressRuleBuilder()
-                        .withPorts(fetchPorts.stream().map(number -> port("TCP", number)).toList())
-                        .withTo(allowed.modelHosts().stream()
-                                .map(block -> new NetworkPolicyPeerBuilder().withIpBlock(block).build()).toList())
-                        .build());
+        // Each destination is named by a host, which the cluster's DNS resolves.
+        List<NetworkPolicyEgressRule> rules = new ArrayList<>(List.of(new NetworkPolicyEgressRuleBuilder()
+                .withPorts(port("UDP", DNS_PORT), port("TCP", DNS_PORT))
+                .withTo(allowed.dns())
+                .build()));
+        rules.addAll(destinations);
+        return rules;
     }
 
     private static NetworkPolicyPort port(String protocol, int number) {

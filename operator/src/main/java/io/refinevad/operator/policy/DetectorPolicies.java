@@ -21,29 +21,30 @@ public final class DetectorPolicies {
     }
 
     /**
-     * @throws IllegalArgumentException when a JSON setting (placements, model hosts, DNS) is not of the documented
-     *     shape (an unknown key, a misspelt toleration or ipBlock field): the operator refuses to start rather than
-     *     act on half a policy
+     * @throws IllegalArgumentException when a JSON setting (placements, model hosts, alert receivers, DNS) is not of
+     *     the documented shape (an unknown key, a misspelt toleration or ipBlock field): the operator refuses to start
+     *     rather than act on half a policy
      */
     public static DetectorPolicy from(PolicySettings settings, ProductImages images) {
         return new DetectorPolicy(settings.imagePrefixes().orElse(List.of(images.registry() + "/")),
                 placements(settings.placements()), EnumSet.copyOf(settings.serviceTypes()), settings.maxReplicas(),
                 new Quantity(settings.maxCpu()), new Quantity(settings.maxMemory()), settings.maxGpus(),
-                settings.allowHttpModels(), modelEgress(settings.modelHosts(), settings.dns()));
+                settings.allowHttpModels(), settings.allowHttpAlerts(),
+                egress(settings.modelHosts(), settings.alertReceivers(), settings.dns()));
     }
 
     /**
-     * For tests about other things than the policy: any image, Service type and model URL, the CRD's own maxima, a
-     * placement named gpu, and egress to any address.
+     * For tests about other things than the policy: any image, Service type, model and webhook URL, the CRD's own
+     * maxima, a placement named gpu, and egress to any address.
      */
     public static DetectorPolicy unrestricted() {
-        IPBlock anyIpv4 = new IPBlockBuilder().withCidr("0.0.0.0/0").build();
-        IPBlock anyIpv6 = new IPBlockBuilder().withCidr("::/0").build();
+        List<IPBlock> anyAddress = List.of(new IPBlockBuilder().withCidr("0.0.0.0/0").build(),
+                new IPBlockBuilder().withCidr("::/0").build());
+        List<NetworkPolicyPeer> anyPeer = anyAddress.stream()
+                .map(block -> new NetworkPolicyPeerBuilder().withIpBlock(block).build()).toList();
         return new DetectorPolicy(List.of(""), Map.of("gpu", new Placement(Map.of(), List.of())),
-                EnumSet.allOf(ServiceSpec.Type.class), 1000, new Quantity("1000"), new Quantity("1Ei"), 16, true,
-                new ModelEgress(List.of(anyIpv4, anyIpv6), List.of(
-                        new NetworkPolicyPeerBuilder().withIpBlock(anyIpv4).build(),
-                        new NetworkPolicyPeerBuilder().withIpBlock(anyIpv6).build())));
+                EnumSet.allOf(ServiceSpec.Type.class), 1000, new Quantity("1000"), new Quantity("1Ei"), 16, true, true,
+                new ScoringEgress(anyAddress, anyPeer, anyPeer));
     }
 
     static Map<String, Placement> placements(String json) {
@@ -52,12 +53,16 @@ public final class DetectorPolicies {
                 + " \"operator\": \"Exists\", \"effect\": \"NoSchedule\"}]}}");
     }
 
-    static ModelEgress modelEgress(String modelHostsJson, String dnsJson) {
+    static ScoringEgress egress(String modelHostsJson, String alertReceiversJson, String dnsJson) {
         List<IPBlock> modelHosts = PolicyJson.read(SETTING + "model-hosts", modelHostsJson, new TypeReference<>() { },
                 "[{\"cidr\": \"0.0.0.0/0\", \"except\": [\"10.0.0.0/8\", \"169.254.0.0/16\"]}]");
+        List<NetworkPolicyPeer> alertReceivers = PolicyJson.read(SETTING + "alert-receivers", alertReceiversJson,
+                new TypeReference<>() { }, "[{\"namespaceSelector\": {\"matchLabels\":"
+                        + " {\"kubernetes.io/metadata.name\": \"alerting\"}}},"
+                        + " {\"ipBlock\": {\"cidr\": \"0.0.0.0/0\", \"except\": [\"10.0.0.0/8\"]}}]");
         List<NetworkPolicyPeer> dns = PolicyJson.read(SETTING + "dns", dnsJson, new TypeReference<>() { },
                 "[{\"namespaceSelector\": {\"matchLabels\": {\"kubernetes.io/metadata.name\": \"kube-system\"}},"
                         + " \"podSelector\": {\"matchLabels\": {\"k8s-app\": \"kube-dns\"}}}]");
-        return new ModelEgress(modelHosts, dns);
+        return new ScoringEgress(modelHosts, alertReceivers, dns);
     }
 }

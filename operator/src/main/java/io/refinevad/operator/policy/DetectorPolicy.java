@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
 import io.refinevad.operator.crd.ServiceSpec;
+import io.refinevad.operator.crd.WebhookSpec;
 import io.refinevad.operator.dependent.ScoringMemory;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -18,9 +19,9 @@ import java.util.TreeSet;
  * What the platform team lets a detector ask for, from the operator's configuration (refinevad.operator.policy.*),
  * not from each tenant's spec: the registries its server image may come from, the placements it may name, the
  * Service types it may expose, how many pods and how much CPU, memory and GPU each may take, and whether its model
- * may be fetched over plain http; and where its scoring pods may connect to. A detector outside the policy is
- * refused as a whole, each violation naming the setting that forbids it; what the operator made for it before stays
- * as it was.
+ * may be fetched, and its anomaly events posted, over plain http; and where its scoring pods may connect to. A
+ * detector outside the policy is refused as a whole, each violation naming the setting that forbids it; what the
+ * operator made for it before stays as it was.
  *
  * @param imagePrefixes the prefixes spec.runtime.image must start with (registry and path, e.g. ghcr.io/refinevad/)
  * @param placements the placements detectors may name, by name
@@ -30,11 +31,13 @@ import java.util.TreeSet;
  * @param maxMemory the highest memory limit of a scoring pod (the limit the operator derives included)
  * @param maxGpus the most GPUs per scoring pod
  * @param allowHttpModels whether a detector may fetch its model over plain http (it must also say model.allowHttp)
- * @param modelEgress where scoring pods may connect to (their NetworkPolicy's egress rules; nothing to refuse)
+ * @param allowHttpAlerts whether a detector may post its anomaly events over plain http (it must also say
+ *     alerts.webhook.allowHttp)
+ * @param egress where scoring pods may connect to (their NetworkPolicy's egress rules; nothing to refuse)
  */
 public record DetectorPolicy(List<String> imagePrefixes, Map<String, Placement> placements,
         Set<ServiceSpec.Type> serviceTypes, int maxReplicas, Quantity maxCpu, Quantity maxMemory, int maxGpus,
-        boolean allowHttpModels, ModelEgress modelEgress) {
+        boolean allowHttpModels, boolean allowHttpAlerts, ScoringEgress egress) {
 
     private static final String SETTING = "refinevad.operator.policy.";
 
@@ -94,6 +97,11 @@ public record DetectorPolicy(List<String> imagePrefixes, Map<String, Placement> 
         if (spec.getModel().isAllowHttp() && !allowHttpModels) {
             violations.add("spec.model.allowHttp: the platform fetches models over https only (" + SETTING
                     + "allow-http-models)");
+        }
+        WebhookSpec webhook = spec.getAlerts().getWebhook();
+        if (webhook != null && webhook.isAllowHttp() && !allowHttpAlerts) {
+            violations.add("spec.alerts.webhook.allowHttp: the platform posts anomaly events over https only ("
+                    + SETTING + "allow-http-alerts)");
         }
         return violations;
     }

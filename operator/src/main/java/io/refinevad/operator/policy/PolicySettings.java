@@ -31,8 +31,13 @@ public interface PolicySettings {
 
     boolean allowHttpModels();
 
+    boolean allowHttpAlerts();
+
     /** The address blocks models may be fetched from, as JSON: a list of NetworkPolicy ipBlocks. */
     String modelHosts();
+
+    /** Where detectors' webhooks may post anomaly events to, as JSON: a list of NetworkPolicy peers. */
+    String alertReceivers();
 
     /** The cluster's DNS servers, as JSON: a list of NetworkPolicy peers. */
     String dns();

@@ -118,7 +118,7 @@ public class AnomalyDetectorReconciler implements Reconciler<AnomalyDetector>, C
         settings.operatorPods().ifPresent(pods -> context.managedWorkflowAndDependentResourceContext()
                 .put(NetworkPolicyDependent.OPERATOR_PODS, pods));
         context.managedWorkflowAndDependentResourceContext()
-                .put(NetworkPolicyDependent.MODEL_EGRESS, settings.policy().modelEgress());
+                .put(NetworkPolicyDependent.EGRESS, settings.policy().egress());
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         metrics.decided(decision);
         if (decision.direction() != ScaleDecision.Direction.NONE) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlockBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ServiceSpec;
-import io.refinevad.operator.policy.ModelEgress;
+import io.refinevad.operator.crd.WebhookSpec;
+import io.refinevad.operator.policy.ScoringEgress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,11 @@ class ScoringNetworkPolicyTest {
             .endNamespaceSelector()
             .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector()
             .build();
-    private static final ModelEgress EGRESS = new ModelEgress(List.of(PUBLIC), List.of(KUBE_DNS));
+    private static final NetworkPolicyPeer ALERTING = new NetworkPolicyPeerBuilder()
+            .withNewNamespaceSelector().addToMatchLabels("kubernetes.io/metadata.name", "alerting")
+            .endNamespaceSelector().build();
+    private static final ScoringEgress EGRESS = new ScoringEgress(List.of(PUBLIC), List.of(ALERTING),
+            List.of(KUBE_DNS));
     private static final NetworkPolicyPeer GATEWAY = new NetworkPolicyPeerBuilder().withNewPodSelector()
             .addToMatchLabels("refinevad.io/gateway-for", "cams").endPodSelector().build();
 
@@ -119,6 +125,9 @@ class ScoringNetworkPolicyTest {
 
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(policy.getSpec().getEgress()).as("no rule: no destination").isEmpty();
+        AnomalyDetector eventsOnTheStreamOnly = detector();
+        eventsOnTheStreamOnly.getSpec().getAlerts().setMinSegments(3);
+        assertThat(rendered(eventsOnTheStreamOnly).getSpec().getEgress()).as("alerts without a webhook").isEmpty();
         assertThat(rendered(DesiredStateTest.detector("pvc://models/vad/model.tar.gz", "ab".repeat(32)))
                 .getSpec().getEgress()).as("a model on a volume").isEmpty();
     }
@@ -158,6 +167,53 @@ class ScoringNetworkPolicyTest {
         assertThat(policy.getSpec().getPolicyTypes()).as("no Ingress type: any client").containsExactly("Egress");
         assertThat(policy.getSpec().getIngress()).isEmpty();
         assertThat(policy.getSpec().getEgress()).hasSize(2);
+    }
+
+    @Test
+    void aWebhookLetsThePodsReachTheClustersDnsAndThePlatformsAlertReceiversOnTheUrlsPortOnly() {
+        AnomalyDetector detector = withWebhook(detector(), "https://alerts.example/hook");
+
+        assertThat(rendered(detector).getSpec().getEgress()).satisfiesExactly(dns -> {
+            assertThat(dns.getTo()).containsExactly(KUBE_DNS);
+            assertThat(ports(dns)).containsExactly("UDP/53", "TCP/53");
+        }, receivers -> {
+            assertThat(receivers.getTo()).containsExactly(ALERTING);
+            assertThat(ports(receivers)).as("https's port").containsExactly("TCP/443");
+        });
+
+        assertThat(ports(rendered(withWebhook(detector(), "http://receiver.alerting.svc/hook")).getSpec()
+                .getEgress().get(1))).as("http's port").containsExactly("TCP/80");
+        assertThat(ports(rendered(withWebhook(detector(), "https://[2001:db8::7]:8443/hook")).getSpec()
+                .getEgress().get(1))).as("the URL's own port").containsExactly("TCP/8443");
+    }
+
+    @Test
+    void aFetchedModelAndAWebhookShareOneDnsRuleAndKeepTheirOwnDestinations() {
+        AnomalyDetector detector = withWebhook(DesiredStateTest.detector("https://models.example/vad.tar.gz",
+                "ab".repeat(32)), "http://receiver.alerting.svc:8080/hook");
+
+        assertThat(rendered(detector).getSpec().getEgress()).satisfiesExactly(
+                dns -> assertThat(dns.getTo()).containsExactly(KUBE_DNS),
+                fetch -> {
+                    assertThat(fetch.getTo()).extracting(NetworkPolicyPeer::getIpBlock).containsExactly(PUBLIC);
+                    assertThat(ports(fetch)).containsExactly("TCP/443");
+                },
+                receivers -> {
+                    assertThat(receivers.getTo()).containsExactly(ALERTING);
+                    assertThat(ports(receivers)).containsExactly("TCP/8080");
+                });
+    }
+
+    private static AnomalyDetector withWebhook(AnomalyDetector detector, String url) {
+        WebhookSpec webhook = new WebhookSpec();
+        webhook.setUrl(url);
+        webhook.setAllowHttp(url.startsWith("http://"));
+        detector.getSpec().getAlerts().setWebhook(webhook);
+        return detector;
+    }
+
+    private static List<String> ports(NetworkPolicyEgressRule rule) {
+        return rule.getPorts().stream().map(port -> port.getProtocol() + "/" + port.getPort().getIntVal()).toList();
     }
 
     private static NetworkPolicy rendered(AnomalyDetector detector) {

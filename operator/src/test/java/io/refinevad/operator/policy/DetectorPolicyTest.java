@@ -10,6 +10,7 @@ import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
 import io.refinevad.operator.crd.ServiceSpec;
+import io.refinevad.operator.crd.WebhookSpec;
 import io.refinevad.testsupport.DetectorFixture;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,7 +25,12 @@ class DetectorPolicyTest {
                     .withEffect("NoSchedule").build()));
     private static final DetectorPolicy POLICY = new DetectorPolicy(List.of("registry.example.com/vision/"),
             Map.of("gpu", GPU), EnumSet.of(ServiceSpec.Type.ClusterIP), 8, new Quantity("4"), new Quantity("8Gi"), 2,
-            false, DetectorPolicies.unrestricted().modelEgress());
+            false, false, DetectorPolicies.unrestricted().egress());
+    private static final String ANY_HOST = "[{\"cidr\": \"0.0.0.0/0\"}]";
+    private static final String ANY_RECEIVER = "[{\"ipBlock\": {\"cidr\": \"0.0.0.0/0\"}}]";
+    private static final String KUBE_DNS = "[{\"namespaceSelector\": {\"matchLabels\":"
+            + " {\"kubernetes.io/metadata.name\": \"kube-system\"}},"
+            + " \"podSelector\": {\"matchLabels\": {\"k8s-app\": \"kube-dns\"}}}]";
 
     @Test
     void theMinimalDetectorIsWithinThePolicyAndRunsAnywhereUntainted() {
@@ -105,6 +111,21 @@ class DetectorPolicyTest {
     }
 
     @Test
+    void aWebhookOverPlainHttpIsRefusedUnlessThePlatformAllowsIt() {
+        AnomalyDetectorSpec spec = spec();
+        WebhookSpec webhook = new WebhookSpec();
+        webhook.setUrl("https://alerts.example/hook");
+        spec.getAlerts().setWebhook(webhook);
+        assertThat(POLICY.violations(spec)).as("https needs no permission").isEmpty();
+
+        webhook.setUrl("http://receiver.alerting.svc:8080/hook");
+        webhook.setAllowHttp(true);
+        assertThat(POLICY.violations(spec)).containsExactly("spec.alerts.webhook.allowHttp: the platform posts"
+                + " anomaly events over https only (refinevad.operator.policy.allow-http-alerts)");
+        assertThat(DetectorPolicies.unrestricted().violations(spec)).isEmpty();
+    }
+
+    @Test
     void placementsAreReadFromJsonAndAMisspeltFieldStopsTheOperator() {
         Map<String, Placement> placements = DetectorPolicies.placements("{\"gpu\": {\"nodeSelector\":"
                 + " {\"nvidia.com/gpu.present\": \"true\"}, \"tolerations\": [{\"key\": \"nvidia.com/gpu\","
@@ -123,14 +144,19 @@ class DetectorPolicyTest {
     }
 
     @Test
-    void modelHostsAndDnsAreReadFromJsonAndNeitherAMisspeltFieldNorAnEmptyListIsTaken() {
-        ModelEgress egress = DetectorPolicies.modelEgress(
+    void modelHostsAlertReceiversAndDnsAreReadFromJsonAndNeitherAMisspeltFieldNorAnEmptyListIsTaken() {
+        ScoringEgress egress = DetectorPolicies.egress(
                 "[{\"cidr\": \"0.0.0.0/0\", \"except\": [\"10.0.0.0/8\", \"169.254.0.0/16\"]}]",
-                "[{\"namespaceSelector\": {\"matchLabels\": {\"kubernetes.io/metadata.name\": \"kube-system\"}},"
-                        + " \"podSelector\": {\"matchLabels\": {\"k8s-app\": \"kube-dns\"}}}]");
+                "[{\"namespaceSelector\": {\"matchLabels\": {\"kubernetes.io/metadata.name\": \"alerting\"}}}]",
+                KUBE_DNS);
         assertThat(egress.modelHosts()).singleElement().satisfies(block -> {
             assertThat(block.getCidr()).isEqualTo("0.0.0.0/0");
             assertThat(block.getExcept()).containsExactly("10.0.0.0/8", "169.254.0.0/16");
+        });
+        assertThat(egress.alertReceivers()).singleElement().satisfies(peer -> {
+            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", "alerting");
+            assertThat(peer.getPodSelector()).as("any pod of that namespace").isNull();
         });
         assertThat(egress.dns()).singleElement().satisfies(peer -> {
             assertThat(peer.getNamespaceSelector().getMatchLabels())
@@ -139,19 +165,27 @@ class DetectorPolicyTest {
         });
 
         // A misspelt except would open the private ranges it was meant to close.
-        assertThatThrownBy(() -> DetectorPolicies.modelEgress("[{\"cidr\": \"0.0.0.0/0\", \"excpt\": []}]",
-                "[{\"ipBlock\": {\"cidr\": \"10.96.0.10/32\"}}]"))
+        assertThatThrownBy(() -> DetectorPolicies.egress("[{\"cidr\": \"0.0.0.0/0\", \"excpt\": []}]",
+                ANY_RECEIVER, KUBE_DNS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("refinevad.operator.policy.model-hosts must be JSON such as")
                 .hasMessageEndingWith("unknown field excpt");
-        assertThatThrownBy(() -> DetectorPolicies.modelEgress("[{\"cidr\": \"0.0.0.0/0\"}]",
+        assertThatThrownBy(() -> DetectorPolicies.egress(ANY_HOST,
+                "[{\"ipBlock\": {\"cidr\": \"0.0.0.0/0\", \"excpt\": [\"10.0.0.0/8\"]}}]", KUBE_DNS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("refinevad.operator.policy.alert-receivers must be JSON such as")
+                .hasMessageEndingWith("unknown field excpt");
+        assertThatThrownBy(() -> DetectorPolicies.egress(ANY_HOST, ANY_RECEIVER,
                 "[{\"podSelector\": {\"matchLabel\": {\"k8s-app\": \"kube-dns\"}}}]"))
                 .hasMessageStartingWith("refinevad.operator.policy.dns must be JSON such as")
                 .hasMessageEndingWith("unknown field matchLabel");
-        assertThatThrownBy(() -> DetectorPolicies.modelEgress("[]", "[{\"ipBlock\": {\"cidr\": \"10.96.0.10/32\"}}]"))
-                .as("an empty list, which a NetworkPolicy reads as anywhere")
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("must each name at least one destination");
+        for (List<String> settings : List.of(List.of("[]", ANY_RECEIVER, KUBE_DNS),
+                List.of(ANY_HOST, "[]", KUBE_DNS), List.of(ANY_HOST, ANY_RECEIVER, "[]"))) {
+            assertThatThrownBy(() -> DetectorPolicies.egress(settings.get(0), settings.get(1), settings.get(2)))
+                    .as("an empty list, which a NetworkPolicy reads as anywhere: %s", settings)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("must each name at least one destination");
+        }
     }
 
     private static AnomalyDetectorSpec spec() {
