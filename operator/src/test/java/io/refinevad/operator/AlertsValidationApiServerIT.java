@@ -1,5 +1,7 @@
 package io.refinevad.operator;
 
+import static io.refinevad.operator.crd.AlertsFixture.tokenSecret;
+import static io.refinevad.operator.crd.AlertsFixture.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +49,7 @@ class AlertsValidationApiServerIT {
             alerts.setMinSegments(3);
             alerts.setQuietSegments(64);
             alerts.setHysteresis(0.0);
-            alerts.setWebhook(webhook("https://alerts.example:8443/hooks/vad?team=a", token("cams-alert-token")));
+            alerts.setWebhook(webhook("https://alerts.example:8443/hooks/vad?team=a", tokenSecret("cams-alert-token", null)));
         })).create();
 
         AlertsSpec alerts = created.getSpec().getAlerts();
@@ -90,7 +92,7 @@ class AlertsValidationApiServerIT {
     @Test
     void theTokenMayComeOnlyFromASecretNamedForIt() {
         assertRefused("anysecret", alerts -> alerts.setWebhook(webhook("https://alerts.example/hook",
-                token("database-credentials"))), "alerts.webhook.tokenSecret.name must end in -alert-token");
+                tokenSecret("database-credentials", null))), "alerts.webhook.tokenSecret.name must end in -alert-token");
         assertRefused("nosecret", alerts -> alerts.setWebhook(webhook("https://alerts.example/hook",
                 new TokenSecretSpec())), "spec.alerts.webhook.tokenSecret.name: Required value");
     }
@@ -126,16 +128,4 @@ class AlertsValidationApiServerIT {
         return detector;
     }
 
-    private static WebhookSpec webhook(String url, TokenSecretSpec token) {
-        WebhookSpec webhook = new WebhookSpec();
-        webhook.setUrl(url);
-        webhook.setTokenSecret(token);
-        return webhook;
-    }
-
-    private static TokenSecretSpec token(String name) {
-        TokenSecretSpec token = new TokenSecretSpec();
-        token.setName(name);
-        return token;
-    }
 }

@@ -9,9 +9,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.refinevad.operator.crd.AlertsFixture;
 import io.refinevad.operator.crd.AnomalyDetector;
-import io.refinevad.operator.crd.TokenSecretSpec;
-import io.refinevad.operator.crd.WebhookSpec;
 import io.refinevad.operator.dependent.DetectorResources;
 import io.refinevad.operator.dependent.OperatorPods;
 import io.refinevad.testsupport.DetectorFixture;
@@ -97,12 +96,8 @@ class NetworkPolicyApiServerIT {
     @Test
     void aWebhookGetsEgressToTheAlertReceiversOnItsPortAndItsTokenAsASecretVolumeBothAsTheApiServerStoresThem() {
         AnomalyDetector detector = DetectorFixture.minimal(AnomalyDetector.class, OPERATOR.namespace(), "alerting");
-        WebhookSpec webhook = new WebhookSpec();
-        webhook.setUrl("https://alerts.example:8443/hook");
-        TokenSecretSpec token = new TokenSecretSpec();
-        token.setName("alerting-alert-token");
-        webhook.setTokenSecret(token);
-        detector.getSpec().getAlerts().setWebhook(webhook);
+        detector.getSpec().getAlerts().setWebhook(AlertsFixture.webhook("https://alerts.example:8443/hook",
+                AlertsFixture.tokenSecret("alerting-alert-token", null)));
         client.resource(detector).create();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {

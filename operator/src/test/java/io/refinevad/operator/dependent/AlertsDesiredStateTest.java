@@ -1,6 +1,8 @@
 package io.refinevad.operator.dependent;
 
 import static io.refinevad.operator.ProductImages.AS_BUILT;
+import static io.refinevad.operator.crd.AlertsFixture.tokenSecret;
+import static io.refinevad.operator.crd.AlertsFixture.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -9,7 +11,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.refinevad.operator.crd.AlertsSpec;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.TokenSecretSpec;
-import io.refinevad.operator.crd.WebhookSpec;
 import io.refinevad.operator.policy.Placement;
 import java.io.IOException;
 import java.io.StringReader;
@@ -103,18 +104,8 @@ class AlertsDesiredStateTest {
 
     private static AnomalyDetector withWebhook(String url, TokenSecretSpec token) {
         AnomalyDetector detector = DesiredStateTest.detector("builtin:default", null);
-        WebhookSpec webhook = new WebhookSpec();
-        webhook.setUrl(url);
-        webhook.setTokenSecret(token);
-        detector.getSpec().getAlerts().setWebhook(webhook);
+        detector.getSpec().getAlerts().setWebhook(webhook(url, token));
         return detector;
-    }
-
-    private static TokenSecretSpec tokenSecret(String name, String key) {
-        TokenSecretSpec token = new TokenSecretSpec();
-        token.setName(name);
-        token.setKey(key);
-        return token;
     }
 
     private static PodSpec pod(AnomalyDetector detector) {

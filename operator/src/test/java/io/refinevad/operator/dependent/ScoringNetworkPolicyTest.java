@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.refinevad.operator.crd.AlertsFixture;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ServiceSpec;
 import io.refinevad.operator.crd.WebhookSpec;
@@ -205,8 +206,7 @@ class ScoringNetworkPolicyTest {
     }
 
     private static AnomalyDetector withWebhook(AnomalyDetector detector, String url) {
-        WebhookSpec webhook = new WebhookSpec();
-        webhook.setUrl(url);
+        WebhookSpec webhook = AlertsFixture.webhook(url, null);
         webhook.setAllowHttp(url.startsWith("http://"));
         detector.getSpec().getAlerts().setWebhook(webhook);
         return detector;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.refinevad.operator.crd.AlertsFixture;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.AnomalyDetectorSpec;
 import io.refinevad.operator.crd.RuntimeSpec;
@@ -113,8 +114,7 @@ class DetectorPolicyTest {
     @Test
     void aWebhookOverPlainHttpIsRefusedUnlessThePlatformAllowsIt() {
         AnomalyDetectorSpec spec = spec();
-        WebhookSpec webhook = new WebhookSpec();
-        webhook.setUrl("https://alerts.example/hook");
+        WebhookSpec webhook = AlertsFixture.webhook("https://alerts.example/hook", null);
         spec.getAlerts().setWebhook(webhook);
         assertThat(POLICY.violations(spec)).as("https needs no permission").isEmpty();
 
