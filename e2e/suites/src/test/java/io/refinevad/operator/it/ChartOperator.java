@@ -10,6 +10,7 @@ import io.refinevad.e2e.cluster.LocalClusterExtension;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.testsupport.Pods;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -25,11 +26,18 @@ final class ChartOperator implements BeforeAllCallback, AfterAllCallback {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private final String release;
+    private final List<String> values;
     private LocalCluster cluster;
     private String namespace;
 
     ChartOperator(String release) {
+        this(release, List.of());
+    }
+
+    /** With more chart values: helm's own arguments (--set ..., --values file). */
+    ChartOperator(String release, List<String> values) {
         this.release = release;
+        this.values = values;
     }
 
     /**
@@ -43,9 +51,11 @@ final class ChartOperator implements BeforeAllCallback, AfterAllCallback {
         cluster = testNamespace.cluster();
         namespace = testNamespace.name();
         OperatorTestSupport.installCrd(cluster.admin(), cluster.repository());
-        ClusterTools.run(cluster, "helm", "install", release, cluster.repository().resolve("helm/refinevad-operator")
-                .toString(), "--namespace", namespace, "--set", "operator.pollInterval=1s", "--values",
-                OperatorTestSupport.pinnedImages(cluster).toString());
+        List<String> install = new ArrayList<>(List.of("helm", "install", release,
+                cluster.repository().resolve("helm/refinevad-operator").toString(), "--namespace", namespace,
+                "--set", "operator.pollInterval=1s", "--values", OperatorTestSupport.pinnedImages(cluster).toString()));
+        install.addAll(values);
+        ClusterTools.run(cluster, install.toArray(String[]::new));
         awaitReady();
     }
 

@@ -65,8 +65,12 @@ final class OperatorTestSupport {
 
     /** Installs (or updates) the checked-in CRD, as the Helm chart would, and waits until it is served. */
     static void installCrd(KubernetesClient client, Path repository) throws IOException {
-        try (InputStream in = new FileInputStream(
-                repository.resolve("crds/anomalydetectors.refinevad.io-v1.yml").toFile())) {
+        applyCrd(client, repository.resolve("crds/anomalydetectors.refinevad.io-v1.yml"));
+    }
+
+    /** Applies a CRD from a file (server-side: a large one exceeds the annotation client-side apply writes). */
+    static void applyCrd(KubernetesClient client, Path file) throws IOException {
+        try (InputStream in = new FileInputStream(file.toFile())) {
             CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
             client.resource(crd).forceConflicts().serverSideApply();
             client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
