@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The main job on the embedded default model: build if needed, start the inference server, stream synthetic videos
-# through it as live cameras, and show per-segment scores and the detected anomalies beside the ground truth.
+# through it as live cameras, and show per-segment scores and the detected anomalies beside the ground truth, also
+# drawn as one score timeline per camera in build/demo-plots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVER_JAR=inference-server/target/quarkus-app/quarkus-run.jar
 CLIENT_JAR=client/target/refinevad-client.jar
 DATA=build/demo-data
+PLOTS=build/demo-plots
 PORT=${REFINEVAD_DEMO_PORT:-9000}
 RATE=${REFINEVAD_DEMO_RATE:-50}
 
@@ -37,5 +39,7 @@ for vid in ids:
     print(f"  {vid:<24} {labels[vid]:<14} anomalous segments: {spans}")
 PY
 echo "[demo] streaming ${#videos[@]} cameras at $RATE segments/s each"
-java -jar "$CLIENT_JAR" --target "localhost:$PORT" stream --rate "$RATE" \
+rm -rf "$PLOTS"  # only this run's cameras
+java -jar "$CLIENT_JAR" --target "localhost:$PORT" stream --rate "$RATE" --plot "$PLOTS" --ground-truth "$DATA/gt" \
   $(printf "$DATA/features/%s.npy " "${videos[@]}")
+echo "[demo] each camera's score timeline (SVG, open in a browser): $PLOTS/"

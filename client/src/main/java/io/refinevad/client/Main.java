@@ -22,12 +22,15 @@ public final class Main {
                                              alarm threshold and category confidence
               wait [--seconds N]             wait until the server answers (default 60 s)
               score FILE.npy                 score a whole clip [segments, feature_dim] float32
-              stream [--rate R] [--threshold T] FILE.npy...
+              stream [--rate R] [--threshold T] [--plot DIR [--ground-truth GT_DIR]] FILE.npy...
                                              stream each file as a live camera at R segments per second
                                              (default 0: as fast as answers allow); print scores and the
                                              alarms (runs of 2+ segments scoring >= T, in (0, 1]; default: the
                                              server's threshold) with their category where the server's
-                                             calibrated confidence allows, else unknown
+                                             calibrated confidence allows, else unknown.
+                                             --plot: also write DIR/CAMERA.svg, each camera's score timeline
+                                             with threshold and alarms, and where GT_DIR/CAMERA.npy exists
+                                             (frame-level 0/1 as in docs/DATA.md's gt/) its ground truth
             --target is the detector's endpoint (kubectl get ad NAME -o jsonpath='{.status.endpoint}'): its
             gateway places each stream and moves it between pods. For direct use it may also list scoring pods:
             info, wait and score use the first, and a stream whose server drains continues on the next one
@@ -114,28 +117,45 @@ public final class Main {
     private static void stream(ScoringClient client, LinkedList<String> args) throws Exception {
         double rate = Double.parseDouble(option(args, "--rate", "0"));
         Float threshold = threshold(option(args, "--threshold", null));
+        String plotFolder = option(args, "--plot", null);
+        String groundTruthFolder = option(args, "--ground-truth", null);
         if (args.isEmpty()) {
             fail("stream needs at least one .npy file\n" + USAGE);
+        }
+        if (groundTruthFolder != null && plotFolder == null) {
+            throw new IllegalArgumentException("--ground-truth is drawn on the plots: give --plot DIR too");
         }
         // Asked once, before streaming: when the first target drains mid-stream it may be gone by the report.
         ModelInfo served = client.modelInfo();
         int framesPerSegment = StreamReport.framesPerSegment(served);
         AlarmRule rule = AlarmRule.of(served.getAlarms(), threshold);
         System.out.println(rule.describe());
+        TimelinePlots plots = plotFolder == null ? null
+                : new TimelinePlots(Path.of(plotFolder), served.getVersion(), rule, framesPerSegment);
         List<CompletableFuture<StreamResult>> cameras = new ArrayList<>();
+        List<List<TimelineSvg.Span>> groundTruths = new ArrayList<>();  // per camera; null where not known
         for (String file : args) {
             NpyFloatMatrix clip = readClip(file);
             String id = Path.of(file).getFileName().toString().replaceFirst("\\.npy$", "");
+            // Read before streaming: a bad ground-truth file stops the run before any camera starts.
+            groundTruths.add(groundTruthFolder == null ? null
+                    : GroundTruth.read(Path.of(groundTruthFolder), id, clip.shape()[0]));
             cameras.add(client.stream(id, clip.values(), clip.shape()[0], clip.shape()[1], rate)
                     .whenComplete((r, e) -> System.err.printf("[client] camera %s finished%n", id)));
         }
         System.err.printf("[client] streaming %d cameras%s%n", cameras.size(),
                 rate > 0 ? " at " + rate + " segments/s each" : "");
         boolean allOk = true;
-        for (CompletableFuture<StreamResult> camera : cameras) {
-            StreamResult result = camera.get();
+        for (int c = 0; c < cameras.size(); c++) {
+            StreamResult result = cameras.get(c).get();
             allOk &= result.status().isOk();
             StreamReport.print(result, rule, framesPerSegment, System.out);
+            if (plots != null) {
+                plots.write(result, groundTruths.get(c));
+            }
+        }
+        if (plots != null) {
+            System.out.printf("timelines of %d cameras in %s%n", cameras.size(), plots.folder());
         }
         if (!allOk) {
             System.exit(1);

@@ -29,8 +29,7 @@ final class StreamReport {
                 result.scores().length, percentile(latency, 0.50) / 1000.0, percentile(latency, 0.99) / 1000.0,
                 result.status().isOk() ? "ok" : result.status().getCode() + ": " + result.status().getDescription());
         out.println("  " + Sparkline.of(result.scores(), 80));
-        List<AnomalyIntervals.Interval> found = AnomalyIntervals.detect(result.scores(), result.evidence(),
-                result.categories(), rule.threshold(), MIN_ALARM_SEGMENTS);
+        List<AnomalyIntervals.Interval> found = alarms(result, rule);
         if (found.isEmpty()) {
             out.println("  no anomaly");
         }
@@ -39,6 +38,12 @@ final class StreamReport {
                     interval.end() - 1, interval.start() * framesPerSegment, interval.end() * framesPerSegment - 1,
                     interval.peak(), rule.category(interval));
         }
+    }
+
+    /** The camera's alarms under this rule: what the report lists and the timeline plot draws. */
+    static List<AnomalyIntervals.Interval> alarms(StreamResult result, AlarmRule rule) {
+        return AnomalyIntervals.detect(result.scores(), result.evidence(), result.categories(), rule.threshold(),
+                MIN_ALARM_SEGMENTS);
     }
 
     private static long percentile(long[] sorted, double q) {

@@ -3,6 +3,8 @@ package io.refinevad.client;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.refinevad.api.v1.GetModelInfoRequest;
+import io.refinevad.api.v1.ModelInfo;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.api.v1.SegmentScore;
@@ -19,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  * A Scoring server on a real port that plays the protocol's hand-back exactly as scripted, to put the client in
  * states a real server reaches only by racing a drain: it answers each segment with its sequence number as the
  * score, and after `acceptBeforeDrain` segments of a call (0: right at the open) it hands the stream back.
- * It records every OpenStream it gets.
+ * It records every OpenStream it gets, and describes a model with no alarm settings.
  */
 final class ScriptedScoringServer implements AutoCloseable {
     static final int WINDOW = 4;
+    /** The model version GetModelInfo reports, with no alarm settings (the client then uses its default). */
+    static final String VERSION = "scripted-1";
     static final int NEVER = Integer.MAX_VALUE;
 
     final List<OpenStream> opens = new CopyOnWriteArrayList<>();
@@ -30,6 +34,13 @@ final class ScriptedScoringServer implements AutoCloseable {
 
     ScriptedScoringServer(int acceptBeforeDrain) throws IOException {
         server = NettyServerBuilder.forPort(0).addService(new ScoringGrpc.ScoringImplBase() {
+            @Override
+            public void getModelInfo(GetModelInfoRequest request, StreamObserver<ModelInfo> responses) {
+                responses.onNext(ModelInfo.newBuilder().setVersion(VERSION).setWindow(WINDOW).setFeatureDim(2)
+                        .build());
+                responses.onCompleted();
+            }
+
             @Override
             public StreamObserver<StreamRequest> streamScores(StreamObserver<StreamResponse> responses) {
                 return new ScriptedCall(responses, acceptBeforeDrain);
