@@ -6,6 +6,7 @@ import io.quarkus.arc.All;
 import io.refinevad.api.events.AnomalyEventDetector;
 import io.refinevad.api.events.EventRule;
 import io.refinevad.api.events.EventSource;
+import io.refinevad.api.events.PhaseNames;
 import io.refinevad.api.v1.AlarmSettings;
 import io.refinevad.api.v1.AnomalyEvent;
 import io.refinevad.api.v1.EventPhase;
@@ -15,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,7 +47,7 @@ public class StreamEvents {
                 EventPhase.EVENT_PHASE_ENDED}) {
             counted.put(phase, Counter.builder("refinevad_anomaly_events")
                     .description("anomaly events the streams caused, by phase")
-                    .tag("phase", phase.name().substring("EVENT_PHASE_".length()).toLowerCase(Locale.ROOT))
+                    .tag("phase", PhaseNames.of(phase))
                     .register(registry));
         }
     }
