@@ -6,9 +6,12 @@ import io.refinevad.api.v1.SettingSource;
 
 /**
  * What this client shows an operator: the alarm threshold (the server's, unless --threshold is given) and the
- * category confidence the server serves (null: every category is unknown), each with where it came from.
+ * category confidence the server serves (null: every category is unknown), each with where it came from; and
+ * whether the alarms are the server's own anomaly events (its threshold, and a server that makes events) or the
+ * client's runs of segments at or above its threshold.
  */
-record AlarmRule(float threshold, String thresholdSource, Float categoryConfidence, String categorySource) {
+record AlarmRule(float threshold, String thresholdSource, Float categoryConfidence, String categorySource,
+                 boolean serverEvents) {
 
     /** The server's settings, with the operator's --threshold (null: none) in place of its threshold. */
     static AlarmRule of(AlarmSettings served, Float thresholdOverride) {
@@ -31,7 +34,9 @@ record AlarmRule(float threshold, String thresholdSource, Float categoryConfiden
             case SETTING_SOURCE_UNSPECIFIED -> "the server does not tell one";
             default -> "the model has no calibrated category confidence";
         };
-        return new AlarmRule(threshold, thresholdSource, confidence, categorySource);
+        // min_segments is set only by servers that make anomaly events, always with their threshold.
+        boolean serverEvents = thresholdOverride == null && served.getMinSegments() > 0;
+        return new AlarmRule(threshold, thresholdSource, confidence, categorySource, serverEvents);
     }
 
     private static String source(SettingSource source) {
@@ -49,7 +54,9 @@ record AlarmRule(float threshold, String thresholdSource, Float categoryConfiden
                 ? String.format("categories shown at confidence >= %.2f (%s), else unknown", categoryConfidence,
                         categorySource)
                 : "every category unknown (" + categorySource + ")";
-        return String.format("alarm threshold %.3f (%s); %s", threshold, thresholdSource, categories);
+        return String.format("alarm threshold %.3f (%s); %s; %s", threshold, thresholdSource, categories,
+                serverEvents ? "alarms are the server's anomaly events" : "alarms are runs of "
+                        + StreamReport.MIN_ALARM_SEGMENTS + "+ segments at or above the threshold");
     }
 
     /** How an interval's category reads: the category or unknown, with its confidence beside it. */

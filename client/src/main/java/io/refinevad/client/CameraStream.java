@@ -3,6 +3,7 @@ package io.refinevad.client;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.refinevad.api.v1.AnomalyEvent;
 import io.refinevad.api.v1.OpenStream;
 import io.refinevad.api.v1.ScoringGrpc;
 import io.refinevad.api.v1.Segments;
@@ -11,6 +12,7 @@ import io.refinevad.api.v1.StreamResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,8 @@ final class CameraStream implements Runnable {
     private final float[] scores;
     private final float[][] evidence;
     private final long[] latency;
+    /** Every call's anomaly events, in the order they came. */
+    private final List<AnomalyEvent> events = new CopyOnWriteArrayList<>();
     private volatile List<String> categories = List.of();
     private volatile int window = 1;
     final CompletableFuture<StreamResult> result = new CompletableFuture<>();
@@ -161,7 +165,8 @@ final class CameraStream implements Runnable {
     }
 
     private void complete(Status status) {
-        result.complete(new StreamResult(streamId, scores, evidence, categories, latency, status));
+        result.complete(new StreamResult(streamId, scores, evidence, categories, latency, List.copyOf(events),
+                status));
     }
 
     private record CallEnd(Status status, boolean opened, boolean handedBack, long lastAccepted, int answered) {
@@ -198,6 +203,8 @@ final class CameraStream implements Runnable {
                 evidence[t] = toArray(response.getScore().getCategoryEvidenceList());
                 latency[t] = (System.nanoTime() - sent[t]) / 1000;
                 answered++;
+            } else if (response.hasEvent()) {
+                events.add(response.getEvent());
             } else if (response.hasDraining()) {
                 lastAccepted = response.getDraining().getLastAcceptedSequence();
                 handedBack = true;

@@ -40,10 +40,14 @@ final class StreamReport {
         }
     }
 
-    /** The camera's alarms under this rule: what the report lists and the timeline plot draws. */
+    /**
+     * The camera's alarms under this rule, what the report lists and the timeline plot draws: the server's anomaly
+     * events when the rule says so, else the runs of segments at or above the rule's threshold.
+     */
     static List<AnomalyIntervals.Interval> alarms(StreamResult result, AlarmRule rule) {
-        return AnomalyIntervals.detect(result.scores(), result.evidence(), result.categories(), rule.threshold(),
-                MIN_ALARM_SEGMENTS);
+        return rule.serverEvents() ? ServerAlarms.of(result.events())
+                : AnomalyIntervals.detect(result.scores(), result.evidence(), result.categories(), rule.threshold(),
+                        MIN_ALARM_SEGMENTS);
     }
 
     private static long percentile(long[] sorted, double q) {

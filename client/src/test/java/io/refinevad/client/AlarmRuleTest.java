@@ -1,8 +1,10 @@
 package io.refinevad.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.refinevad.api.v1.AlarmSettings;
 import io.refinevad.api.v1.SettingSource;
@@ -21,10 +23,21 @@ class AlarmRuleTest {
         AlarmRule rule = AlarmRule.of(CALIBRATED, null);
         assertEquals(0.43f, rule.threshold());
         assertEquals("alarm threshold 0.430 (the server's, calibrated on the model's training videos); categories"
-                + " shown at confidence >= 0.55 (calibrated on the model's training videos), else unknown",
+                + " shown at confidence >= 0.55 (calibrated on the model's training videos), else unknown; alarms are runs of 2+ segments at or above the threshold",
                 rule.describe());
         assertEquals("Arson (confidence 0.71)", rule.category(SURE));
         assertEquals("unknown (confidence 0.20 < 0.55)", rule.category(UNSURE));
+    }
+
+    @Test
+    void aServerThatMakesAnomalyEventsHasItsEventsShownUnlessTheOperatorSetsAThreshold() {
+        AlarmSettings withEvents = CALIBRATED.toBuilder().setMinSegments(2).setQuietSegments(2).setHysteresis(0.1f)
+                .build();
+        AlarmRule rule = AlarmRule.of(withEvents, null);
+        assertTrue(rule.serverEvents());
+        assertTrue(rule.describe().endsWith("; alarms are the server's anomaly events"), rule.describe());
+        assertFalse(AlarmRule.of(withEvents, 0.9f).serverEvents(), "the server's events follow its own threshold");
+        assertFalse(AlarmRule.of(CALIBRATED, null).serverEvents(), "a server older than AnomalyEvent");
     }
 
     @Test
@@ -41,7 +54,7 @@ class AlarmRuleTest {
                 .setThresholdSource(SettingSource.SETTING_SOURCE_DETECTOR)
                 .setCategoryConfidenceSource(SettingSource.SETTING_SOURCE_MANIFEST).build(), null);
         assertEquals("alarm threshold 0.700 (the server's, set for this detector); every category unknown (the"
-                + " model's calibration found no confidence at which the category is right often enough)",
+                + " model's calibration found no confidence at which the category is right often enough); alarms are runs of 2+ segments at or above the threshold",
                 rule.describe());
         assertEquals("unknown (confidence 0.71, none calibrated)", rule.category(SURE));
     }
@@ -52,7 +65,7 @@ class AlarmRuleTest {
         assertEquals(0.5f, rule.threshold());
         assertNull(rule.categoryConfidence());
         assertEquals("alarm threshold 0.500 (the client's default: the server does not tell one); every category"
-                + " unknown (the server does not tell one)", rule.describe());
+                + " unknown (the server does not tell one); alarms are runs of 2+ segments at or above the threshold", rule.describe());
     }
 
     @Test

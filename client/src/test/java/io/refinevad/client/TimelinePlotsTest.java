@@ -56,7 +56,7 @@ class TimelinePlotsTest {
     @Test
     void aHostileStreamIdNamesAFileInsideTheFolder(@TempDir Path tmp) throws Exception {
         TimelinePlots plots = new TimelinePlots(tmp.resolve("plots"), "v1", new AlarmRule(0.5f, "test", null,
-                "test"), 16);
+                "test", false), 16);
         Path file = plots.write(result("../../<script>x"), null);
         assertEquals(plots.folder(), file.getParent());
         assertEquals("_.._..__script_x.svg", file.getFileName().toString());
@@ -70,6 +70,6 @@ class TimelinePlotsTest {
 
     private static StreamResult result(String streamId) {
         return new StreamResult(streamId, new float[]{0.1f, 0.9f, 0.9f}, new float[3][0], List.of(), new long[3],
-                Status.OK);
+                List.of(), Status.OK);
     }
 }
