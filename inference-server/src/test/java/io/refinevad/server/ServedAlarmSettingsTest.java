@@ -86,6 +86,15 @@ class ServedAlarmSettingsTest {
     }
 
     @Test
+    void aServerWithEventsOffTellsNoEventRuleSoThatClientsDoNotWaitForEvents() {
+        AlarmSettings served = ServedAlarmSettings.of(manifest(0.42, null, TRAINING), Optional.empty(),
+                new EventSettingsValues(false, Optional.empty(), 2, 2, 16, Optional.empty()));
+        assertEquals(0, served.getMinSegments());
+        assertEquals(0, served.getQuietSegments());
+        assertEquals(0.42f, served.getThreshold());
+    }
+
+    @Test
     void aHysteresisThatWouldNeverReleaseIsRefusedNamingTheSettings() {
         ModelBundleException e = assertThrows(ModelBundleException.class, () -> ServedAlarmSettings.of(
                 manifest(0.42, null, TRAINING), Optional.empty(), EVENTS.withHysteresis(0.5f)));

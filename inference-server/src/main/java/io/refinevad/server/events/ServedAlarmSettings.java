@@ -46,8 +46,12 @@ public final class ServedAlarmSettings {
             settings.setCategoryConfidenceSource(SettingSource.SETTING_SOURCE_DEFAULT);
         }
         EventRule rule = eventRule(settings, events);
-        return settings.setHysteresis(rule.hysteresis()).setMinSegments(rule.minSegments())
-                .setQuietSegments(rule.quietSegments()).build();
+        if (events.enabled()) {
+            // Only a server that makes events tells their rule: clients read min_segments as "events come".
+            settings.setHysteresis(rule.hysteresis()).setMinSegments(rule.minSegments())
+                    .setQuietSegments(rule.quietSegments());
+        }
+        return settings.build();
     }
 
     private static EventRule eventRule(AlarmSettings.Builder alarms, EventSettings events) {

@@ -20,7 +20,9 @@ public final class SinkCounters {
         /** The receiver refused the event for good (an HTTP status that a retry would not change). */
         REJECTED,
         /** The server stopped before the event could be delivered. */
-        SHUTDOWN;
+        SHUTDOWN,
+        /** The receiver did not take it within the sink's longest wait (it kept failing on it, or was away). */
+        EXPIRED;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);

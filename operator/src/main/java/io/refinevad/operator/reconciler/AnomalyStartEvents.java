@@ -40,10 +40,12 @@ public class AnomalyStartEvents {
         this.metrics = metrics;
     }
 
-    /** Takes what started on the pods that answered this pass's load poll, and records it. */
+    /**
+     * Takes what started on the detector's pods, and records it. Every observed pod is asked, not only those whose
+     * load report came back this pass: a pod left out would be forgotten, and asked again from the start next time.
+     */
     public void relay(AnomalyDetector detector, DetectorObservation observation, Instant now) {
-        record(detector, pods.take(detector, observation.pods().stream().filter(pod -> pod.load().isPresent())
-                .map(ObservedPod::pod).toList()), now);
+        record(detector, pods.take(detector, observation.pods().stream().map(ObservedPod::pod).toList()), now);
     }
 
     void record(AnomalyDetector detector, PodAnomalyStarts.Taken taken, Instant now) {
@@ -70,17 +72,27 @@ public class AnomalyStartEvents {
         String category = event.getCategory().equals(event.getTopCategory()) ? event.getCategory()
                 : String.format("%s (%s %.2f)", event.getCategory(), printable(event.getTopCategory()),
                         event.getCategoryConfidence());
-        return String.format("camera %s: anomaly started at segment %d (frame %d), peak score %.2f, category %s;"
+        return String.format("camera %s: anomaly started at segment %s (frame %s), peak score %.2f, category %s;"
                         + " model %s version %s on pod %s", printable(event.getStreamId()),
-                event.getFirstSequence(), event.getFirstFrame(), event.getPeakScore(), printable(category),
+                Long.toUnsignedString(event.getFirstSequence()), Long.toUnsignedString(event.getFirstFrame()),
+                event.getPeakScore(), printable(category),
                 printable(event.getModelName()), printable(event.getModelVersion()), start.pod());
     }
 
-    /** A camera's stream id is the client's to choose: no line breaks or control characters in `kubectl describe`. */
+    /**
+     * A camera's stream id is the client's to choose: no line breaks, control characters, or invisible format
+     * characters (bidi overrides, zero widths) that could disguise it in `kubectl describe`.
+     */
     static String printable(String text) {
         StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        text.codePoints().forEach(c -> out.appendCodePoint(hidden(c) ? '?' : c));
         return out.toString();
+    }
+
+    private static boolean hidden(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** One detector's limits: when each camera last had an Event, and the Events of the last minute. */

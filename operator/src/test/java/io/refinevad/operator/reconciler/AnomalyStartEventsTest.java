@@ -2,13 +2,20 @@ package io.refinevad.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.refinevad.api.v1.AnomalyEvent;
+import io.refinevad.api.v1.LoadReport;
 import io.refinevad.operator.crd.AnomalyDetector;
+import io.refinevad.operator.load.DetectorObservation;
+import io.refinevad.operator.load.ObservedPod;
 import io.refinevad.operator.load.PodAnomalyStarts;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -56,12 +63,30 @@ class AnomalyStartEventsTest {
 
     @Test
     void aStreamIdCannotForgeLinesAndTheCategoryShowsItsEvidenceWhenUnknown() {
-        AnomalyEvent event = AnomalyEvent.newBuilder().setStreamId("cam\nWarning: fake").setFirstSequence(3)
+        AnomalyEvent event = AnomalyEvent.newBuilder().setStreamId("cam\nWarning: fake\u202e").setFirstSequence(3)
                 .setFirstFrame(48).setPeakScore(0.934f).setCategory("unknown").setTopCategory("Fighting")
                 .setCategoryConfidence(0.41f).setModelName("refinevad").setModelVersion("1").build();
         assertThat(AnomalyStartEvents.message(new PodAnomalyStarts.Start("pod-1", event))).isEqualTo(
-                "camera cam?Warning: fake: anomaly started at segment 3 (frame 48), peak score 0.93, category unknown"
+                "camera cam?Warning: fake?: anomaly started at segment 3 (frame 48), peak score 0.93, category unknown"
                         + " (Fighting 0.41); model refinevad version 1 on pod pod-1");
+    }
+
+    @Test
+    void everyObservedPodIsAskedEvenOneWhoseLoadReportDidNotComeBack() {
+        List<String> asked = new ArrayList<>();
+        AnomalyStartEvents relay = new AnomalyStartEvents(new PodAnomalyStarts(0, Duration.ZERO, NOW) {
+            @Override
+            public Taken take(AnomalyDetector detector, List<Pod> pods) {
+                pods.forEach(pod -> asked.add(pod.getMetadata().getName()));
+                return new Taken(List.of(), 0);
+            }
+        }, null, new OperatorMetrics(registry));
+        Pod answered = new PodBuilder().withNewMetadata().withName("answered").endMetadata().build();
+        Pod silent = new PodBuilder().withNewMetadata().withName("silent").endMetadata().build();
+        relay.relay(detector, new DetectorObservation(Optional.empty(), List.of(
+                new ObservedPod(answered, true, Optional.of(LoadReport.getDefaultInstance())),
+                new ObservedPod(silent, true, Optional.empty())), Optional.empty()), NOW);
+        assertThat(asked).containsExactly("answered", "silent");
     }
 
     private double suppressed(String reason) {

@@ -24,8 +24,9 @@ import org.jboss.logging.Logger;
 /**
  * Delivers events to one receiver, in the order they were published, from a bounded queue on a thread of its own:
  * publishing never waits, and a slow or absent receiver costs at most the queue, never scoring time. An event is
- * retried, with back-off, until the receiver takes it (2xx) or refuses it for good; a full queue drops the new event.
- * Every event ends up delivered or counted as dropped.
+ * retried, with back-off, until the receiver takes it (2xx) or refuses it for good, or until it is older than
+ * {@link #MAX_EVENT_AGE} (so that one event a receiver keeps failing on cannot hold up every later one for ever); a
+ * full queue drops the new event. Every event ends up delivered or counted as dropped.
  */
 final class WebhookSender {
     private static final Logger LOG = Logger.getLogger(WebhookSender.class);
@@ -35,6 +36,8 @@ final class WebhookSender {
     private static final long IDLE_POLL_MILLIS = 200;
     /** How long a stopping server waits for the sender to notice that its grace ran out. */
     private static final long INTERRUPT_WAIT_MILLIS = 1000;
+    /** An alert this late is news to nobody: dropped (expired) rather than retried further. */
+    static final Duration MAX_EVENT_AGE = Duration.ofMinutes(10);
 
     private final BlockingQueue<QueuedEvent> queue;
     private final CloudEventRequests requests;
@@ -45,9 +48,13 @@ final class WebhookSender {
     private final SinkCounters counters;
     private final Thread thread;
     private volatile boolean closing;
+    /** Set, under this sender's lock, once close() has counted what was left: later offers are counted at once. */
+    private boolean closed;
     // The sender thread's own: what has been logged, so that an outage or a refusal is logged once, not per event.
     private final Set<Integer> refusalsLogged = new HashSet<>();
     private boolean failing;
+    private boolean expiryLogged;
+    private boolean unsendableLogged;
 
     private WebhookSender(URI target, WebhookSettings settings, CloudEventRequests requests, MeterRegistry registry) {
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -94,8 +101,15 @@ final class WebhookSender {
     void offer(AnomalyEvent event) {
         if (closing) {
             counters.dropped(DropReason.SHUTDOWN);
-        } else if (!queue.offer(new QueuedEvent(event, Instant.now()))) {
-            counters.dropped(DropReason.QUEUE_FULL);
+            return;
+        }
+        // Under the lock close() counts the rest with: an offer racing the stop is either counted there or here.
+        synchronized (this) {
+            if (closed) {
+                counters.dropped(DropReason.SHUTDOWN);
+            } else if (!queue.offer(new QueuedEvent(event, Instant.now()))) {
+                counters.dropped(DropReason.QUEUE_FULL);
+            }
         }
     }
 
@@ -116,7 +130,10 @@ final class WebhookSender {
             Thread.currentThread().interrupt();
         }
         List<QueuedEvent> undelivered = new ArrayList<>();
-        queue.drainTo(undelivered);
+        synchronized (this) {
+            closed = true;
+            queue.drainTo(undelivered);
+        }
         undelivered.forEach(e -> counters.dropped(DropReason.SHUTDOWN));
         if (!undelivered.isEmpty()) {
             LOG.warnf("anomaly events: %d queued for %s were not delivered within %s of the stop",
@@ -137,10 +154,17 @@ final class WebhookSender {
         }
     }
 
-    /** Attempts the event until the receiver answers for good; InterruptedException drops it (counted). */
+    /**
+     * Attempts the event until the receiver answers for good or the event expires; InterruptedException drops it
+     * (counted).
+     */
     private void deliver(QueuedEvent queued) throws InterruptedException {
         try {
             while (!attempt(queued)) {
+                if (Instant.now().isAfter(queued.time().plus(MAX_EVENT_AGE))) {
+                    expired();
+                    return;
+                }
                 Thread.sleep(backoff.nextMillis());
             }
         } catch (InterruptedException e) {
@@ -158,6 +182,11 @@ final class WebhookSender {
             // Refused or reset connections, timeouts (HttpTimeoutException), an unreadable token file.
             failing(e.toString());
             return false;
+        } catch (RuntimeException e) {
+            // A request that cannot be made at all (a token that is no valid header value, ...): retrying would not
+            // change it, and the sender thread must live on for the next event.
+            unsendable(e);
+            return true;
         }
         if (status == 408 || status == 429 || status >= 500) {
             failing("HTTP " + status);
@@ -185,6 +214,25 @@ final class WebhookSender {
         if (failing) {
             failing = false;
             LOG.infof("anomaly events: %s takes events again", receiver);
+        }
+    }
+
+    private void expired() {
+        counters.dropped(DropReason.EXPIRED);
+        if (!expiryLogged) {
+            expiryLogged = true;
+            LOG.warnf("anomaly events: an event waited %s for %s and was dropped; such events are counted in"
+                    + " refinevad_events_dropped{sink=\"%s\",reason=\"expired\"} (logged once)", MAX_EVENT_AGE,
+                    receiver, SINK);
+        }
+    }
+
+    private void unsendable(RuntimeException e) {
+        counters.dropped(DropReason.REJECTED);
+        if (!unsendableLogged) {
+            unsendableLogged = true;
+            LOG.warnf("anomaly events: a request to %s could not be made (%s); such events are dropped and counted in"
+                    + " refinevad_events_dropped{sink=\"%s\",reason=\"rejected\"} (logged once)", receiver, e, SINK);
         }
     }
 
