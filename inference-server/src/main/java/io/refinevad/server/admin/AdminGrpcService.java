@@ -71,7 +71,7 @@ public class AdminGrpcService implements AdminGrpc.AsyncService {
 
     @Override
     public void getAnomalyStarts(GetAnomalyStartsRequest request, StreamObserver<AnomalyStarts> responses) {
-        responses.onNext(anomalyStarts.after(request.getAfter()));
+        responses.onNext(anomalyStarts.after(request.getAfter(), request.getEpoch()));
         responses.onCompleted();
     }
 }

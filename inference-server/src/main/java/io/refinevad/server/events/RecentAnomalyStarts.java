@@ -6,6 +6,7 @@ import io.refinevad.api.v1.EventPhase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.UUID;
 
 /**
  * The last {@value #KEPT} anomalies that started on this server, numbered from 1, for the operator to fetch on the
@@ -16,6 +17,8 @@ import java.util.Deque;
 public class RecentAnomalyStarts implements AnomalyEventSink {
     static final int KEPT = 256;
 
+    /** This process's: a caller whose cursor came from another (a restarted container) starts from what is kept. */
+    private final String epoch = UUID.randomUUID().toString();
     private final Deque<AnomalyEvent> kept = new ArrayDeque<>();
     /** How many anomalies started here so far: the number of the newest kept one. */
     private long started;
@@ -33,15 +36,17 @@ public class RecentAnomalyStarts implements AnomalyEventSink {
     }
 
     /**
-     * The anomalies started after number `after`, those of them no longer kept counted as missed. An `after` beyond
-     * the newest is a previous run's (the container restarted): everything kept is new to the caller.
+     * The anomalies started after number `after`, those of them no longer kept counted as missed. A cursor of another
+     * epoch, or beyond the newest start, is a previous process's (the container restarted): everything kept is new.
      */
-    public synchronized AnomalyStarts after(long asked) {
-        long after = Long.compareUnsigned(asked, started) > 0 ? 0 : asked;
+    public synchronized AnomalyStarts after(long asked, String askedEpoch) {
+        boolean ours = askedEpoch.isEmpty() || askedEpoch.equals(epoch);
+        long after = !ours || Long.compareUnsigned(asked, started) > 0 ? 0 : asked;
         long oldestKept = started - kept.size() + 1;
         long from = Math.max(after + 1, oldestKept);
         AnomalyStarts.Builder answer = AnomalyStarts.newBuilder()
                 .setNext(started)
+                .setEpoch(epoch)
                 .setMissed(Math.max(0, oldestKept - (after + 1)));
         kept.stream().skip(Math.max(0, from - oldestKept)).forEach(answer::addStarted);
         return answer.build();

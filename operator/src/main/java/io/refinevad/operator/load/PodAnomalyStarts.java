@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Takes the anomalies that started on a detector's scoring pods since the last poll (Admin.GetAnomalyStarts on each
- * pod's admin plane, all pods at once with a short deadline), each once: it remembers, per pod, how many it took. A
+ * pod's admin plane, all pods at once with a short deadline), each once: it remembers, per pod, how many it took and
+ * from which server process (its epoch: a restarted container counts afresh, and gives everything it keeps). A
  * pod it has not asked before gives everything it keeps when the pod was created after this operator started;
  * otherwise (the operator restarted) only what starts from now on, so that a restart does not repeat old anomalies.
  */
@@ -35,8 +36,13 @@ public class PodAnomalyStarts {
     private final int port;
     private final Duration deadline;
     private final Instant operatorStarted;
-    /** Per detector (uid), per pod (uid): how many starts were taken from the pod so far. */
-    private final Map<String, Map<String, Long>> taken = new ConcurrentHashMap<>();
+    /** Where a pod's starts were taken up to: its server process's epoch, and how many of that process's. */
+    private record Cursor(String epoch, long next) {
+        static final Cursor START = new Cursor("", 0);
+    }
+
+    /** Per detector (uid), per pod (uid). */
+    private final Map<String, Map<String, Cursor>> taken = new ConcurrentHashMap<>();
 
     public PodAnomalyStarts(int port, Duration deadline, Instant operatorStarted) {
         this.port = port;
@@ -46,21 +52,22 @@ public class PodAnomalyStarts {
 
     /** Asks the detector's running pods; pods that are gone are forgotten. */
     public Taken take(AnomalyDetector detector, List<Pod> pods) {
-        Map<String, Long> before = taken.getOrDefault(detector.getMetadata().getUid(), Map.of());
+        Map<String, Cursor> before = taken.getOrDefault(detector.getMetadata().getUid(), Map.of());
         Map<Pod, PendingAdminCall<AnomalyStarts>> pending = new LinkedHashMap<>();
         for (Pod pod : pods) {
-            long after = before.getOrDefault(pod.getMetadata().getUid(), 0L);
+            Cursor cursor = before.getOrDefault(pod.getMetadata().getUid(), Cursor.START);
             pending.put(pod, PendingAdminCall.start(pod, port, deadline, (channel, millis) -> AdminGrpc
                     .newFutureStub(channel).withDeadlineAfter(millis, TimeUnit.MILLISECONDS)
-                    .getAnomalyStarts(GetAnomalyStartsRequest.newBuilder().setAfter(after).build())));
+                    .getAnomalyStarts(GetAnomalyStartsRequest.newBuilder().setAfter(cursor.next())
+                            .setEpoch(cursor.epoch()).build())));
         }
-        Map<String, Long> now = new HashMap<>();
+        Map<String, Cursor> now = new HashMap<>();
         List<Start> starts = new ArrayList<>();
         long missed = 0;
         for (Map.Entry<Pod, PendingAdminCall<AnomalyStarts>> entry : pending.entrySet()) {
             Pod pod = entry.getKey();
             String uid = pod.getMetadata().getUid();
-            Long previous = before.get(uid);
+            Cursor previous = before.get(uid);
             var answer = entry.getValue().await();
             if (answer.isEmpty()) {
                 if (previous != null) {
@@ -68,7 +75,7 @@ public class PodAnomalyStarts {
                 }
                 continue;
             }
-            now.put(uid, answer.get().getNext());
+            now.put(uid, new Cursor(answer.get().getEpoch(), answer.get().getNext()));
             if (previous == null && createdBeforeOperator(pod)) {
                 continue;  // the operator restarted: what the pod kept was recorded by the one before, or is old
             }

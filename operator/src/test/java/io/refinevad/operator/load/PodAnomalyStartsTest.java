@@ -24,13 +24,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator takes each anomaly start from a pod once, over a real gRPC channel to an admin service that answers
- * like a scoring server: the starts after the asked number, and how many there were.
+ * like a scoring server: the starts after the asked number (all it keeps for a cursor of another epoch), how many
+ * there were, and its epoch.
  */
 class PodAnomalyStartsTest {
     private static final Instant OPERATOR_STARTED = Instant.parse("2026-12-01T10:00:00Z");
 
     private final List<String> startedOnPod = new CopyOnWriteArrayList<>();
     private final List<Long> asked = new CopyOnWriteArrayList<>();
+    /** The serving process's epoch: a test changes it to restart the pod's container. */
+    private volatile String epoch = "first-process";
     private Server server;
     private PodAnomalyStarts starts;
     private final AnomalyDetector detector = new AnomalyDetector();
@@ -43,8 +46,10 @@ class PodAnomalyStartsTest {
                     public void getAnomalyStarts(GetAnomalyStartsRequest request,
                             StreamObserver<AnomalyStarts> responses) {
                         asked.add(request.getAfter());
-                        AnomalyStarts.Builder answer = AnomalyStarts.newBuilder().setNext(startedOnPod.size());
-                        startedOnPod.stream().skip(request.getAfter())
+                        boolean ours = request.getEpoch().isEmpty() || request.getEpoch().equals(epoch);
+                        AnomalyStarts.Builder answer = AnomalyStarts.newBuilder().setNext(startedOnPod.size())
+                                .setEpoch(epoch);
+                        startedOnPod.stream().skip(ours ? request.getAfter() : 0)
                                 .forEach(camera -> answer.addStarted(AnomalyEvent.newBuilder().setStreamId(camera)));
                         responses.onNext(answer.build());
                         responses.onCompleted();
@@ -88,6 +93,17 @@ class PodAnomalyStartsTest {
         Pod unreachable = pod("pod", null, OPERATOR_STARTED.plusSeconds(60));  // lost its address for a pass
         assertThat(cameras(starts.take(detector, List.of(unreachable)))).isEmpty();
         assertThat(cameras(starts.take(detector, List.of(pod)))).containsExactly("b");
+    }
+
+    @Test
+    void aRestartedContainerGivesItsNewStartsEvenWhenItHasAsManyAsTheOldOneHad() {
+        Pod pod = pod("restarting", "127.0.0.1", OPERATOR_STARTED.plusSeconds(60));
+        startedOnPod.addAll(List.of("a", "b"));
+        starts.take(detector, List.of(pod));
+        epoch = "second-process";  // same pod, new container: it counts from 0 again
+        startedOnPod.clear();
+        startedOnPod.addAll(List.of("c", "d", "e"));
+        assertThat(cameras(starts.take(detector, List.of(pod)))).containsExactly("c", "d", "e");
     }
 
     private static List<String> cameras(PodAnomalyStarts.Taken taken) {
