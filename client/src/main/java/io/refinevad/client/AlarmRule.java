@@ -1,6 +1,7 @@
 package io.refinevad.client;
 
 import io.refinevad.api.AlarmDefaults;
+import io.refinevad.api.events.CategoryEvidence;
 import io.refinevad.api.v1.AlarmSettings;
 import io.refinevad.api.v1.SettingSource;
 
@@ -62,7 +63,7 @@ record AlarmRule(float threshold, String thresholdSource, Float categoryConfiden
     /** How an interval's category reads: the category or unknown, with its confidence beside it. */
     String category(AnomalyIntervals.Interval interval) {
         String shown = interval.shownCategory(categoryConfidence);
-        if (!shown.equals(AnomalyIntervals.UNKNOWN)) {
+        if (!shown.equals(CategoryEvidence.UNKNOWN)) {
             return String.format("%s (confidence %.2f)", shown, interval.confidence());
         }
         return categoryConfidence != null

@@ -6,9 +6,6 @@ import java.util.List;
 
 /** Turns per-segment scores into anomalous intervals: runs of segments at or above a threshold. */
 public final class AnomalyIntervals {
-    /** What an interval's category is shown as when its confidence is below the served category confidence. */
-    public static final String UNKNOWN = CategoryEvidence.UNKNOWN;
-
     /**
      * [start, end) in segments, the peak score, the top category (the highest evidence summed over the interval)
      * and its confidence: its share of the evidence summed over every category (AlarmSettings.category_confidence
@@ -16,7 +13,10 @@ public final class AnomalyIntervals {
      */
     public record Interval(int start, int end, float peak, String topCategory, float confidence) {
 
-        /** The top category when its confidence reaches categoryConfidence, else UNKNOWN (always when null). */
+        /**
+         * The top category when its confidence reaches categoryConfidence, else CategoryEvidence.UNKNOWN (always when
+         * null).
+         */
         public String shownCategory(Float categoryConfidence) {
             return CategoryEvidence.shown(topCategory, confidence, categoryConfidence);
         }

@@ -1,5 +1,6 @@
 package io.refinevad.client;
 
+import io.refinevad.api.events.EventRule;
 import io.refinevad.api.v1.ModelInfo;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -12,8 +13,11 @@ final class StreamReport {
      * API's features are one row per 16-frame segment (scoring.proto), as in the model's data contract.
      */
     static final int API_FRAMES_PER_SEGMENT = 16;
-    /** An alarm is a run of at least this many segments at or above the threshold (AlarmSettings.threshold). */
-    static final int MIN_ALARM_SEGMENTS = 2;
+    /**
+     * The client's own alarms (a --threshold, or a server that makes no events) are runs of at least this many
+     * segments at or above the threshold: the API's default, as a server's event rule has it.
+     */
+    static final int MIN_ALARM_SEGMENTS = EventRule.DEFAULT_MIN_SEGMENTS;
 
     private StreamReport() {
     }

@@ -230,7 +230,9 @@ public final class StreamSession implements StreamObserver<StreamRequest> {
         successor = next;
         pending = 0;
         answers = new ArrayDeque<>();
-        outbox.clear();  // every answer in it is in the replay: not delivered, so at or after the client's resume point
+        // Every score in it is in the replay (not delivered, so at or after the client's resume point); an event in it
+        // is lost to the stream, the sinks have it (docs/EVENTS.md).
+        outbox.clear();
         end();
         responses.onError(GrpcErrors.aborted("stream '" + streamId + "' was taken over by a newer call that gave "
                 + "its resume_token"));

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The webhook that anomaly events go to as CloudEvents (docs/SERVER.md, "Anomaly events to a webhook"). Runtime
+ * The webhook that anomaly events go to as CloudEvents (docs/EVENTS.md, "The webhook"). Runtime
  * configuration: the operator sets these from the detector's spec.alerts.webhook.
  */
 @ConfigMapping(prefix = WebhookSettings.PREFIX)
