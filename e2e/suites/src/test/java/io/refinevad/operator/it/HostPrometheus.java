@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -80,6 +81,21 @@ final class HostPrometheus implements AutoCloseable {
         List<JsonNode> samples = new ArrayList<>();
         data.path("result").forEach(samples::add);
         return samples;
+    }
+
+    /**
+     * The series of a range query from `start` to `end` at `step` (each with "metric" and "values": [[time,
+     * "number"], ...]), asserting that the query succeeded and gave a matrix.
+     */
+    List<JsonNode> queryRange(String promql, Instant start, Instant end, Duration step)
+            throws IOException, InterruptedException {
+        JsonNode data = answer("/api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=" + step.toSeconds())
+                .path("data");
+        assertThat(data.path("resultType").asText()).as("result of %s", promql).isEqualTo("matrix");
+        List<JsonNode> series = new ArrayList<>();
+        data.path("result").forEach(series::add);
+        return series;
     }
 
     /** The names of the alerts now firing. */

@@ -6,8 +6,6 @@ import static io.refinevad.operator.it.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -25,11 +23,13 @@ import io.refinevad.e2e.cluster.LocalClusterTest;
 import io.refinevad.e2e.cluster.TestNamespace;
 import io.refinevad.operator.crd.AnomalyDetector;
 import io.refinevad.operator.crd.ConditionType;
+import io.refinevad.operator.it.TimeseriesChart.Window;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +52,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * loads the PrometheusRule's groups as its rule file; while cameras stream, every query of the dashboard returns
  * data, and every alert fires on a condition the test causes: streams beyond a pod's capacity, a detector the
  * platform policy refuses (Degraded), a webhook receiver that refuses events, and latency and queue thresholds
- * lowered in monitoring-values.yaml below what any pod does.
+ * lowered in monitoring-values.yaml below what any pod does. At the end, the dashboard's timeseries panels are drawn
+ * from their own queries over the run into target/dashboard.svg (the picture in docs/OPERATOR.md), each with data.
  */
 @LocalClusterTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,7 +66,7 @@ class MonitoringIT {
     private static final String MONITORING = "monitoring.coreos.com/v1";
     private static final List<String> ALERTS = List.of("RefineVADScoringLatencyHigh", "RefineVADQueueFull",
             "RefineVADStreamsRefused", "RefineVADDetectorDegraded", "RefineVADEventsDropped");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(2);
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     /** Before the chart: without the CRDs, helm install would fail on the monitoring objects. */
@@ -128,6 +129,7 @@ class MonitoringIT {
         refusingReceiver.start();
         try (HostPrometheus prometheus = HostPrometheus.start(cluster, "monitoring-prometheus",
                 prometheusConfig(cluster, client, namespace), rules(client, namespace))) {
+            Instant runStart = Instant.now();
             createDetectors(client, namespace, "http://" + cluster.nodeAddress() + ":"
                     + refusingReceiver.getAddress().getPort() + "/events");
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(prometheus.healthyTargetJobs())
@@ -135,6 +137,7 @@ class MonitoringIT {
                     .contains("monitoring-refinevad-operator-metrics",
                             namespace.name() + "/monitoring-refinevad-operator-detectors"));
             streamAndCheck(cluster, client, namespace, prometheus);
+            drawDashboard(client, namespace, prometheus, new Window(runStart, Instant.now(), SCRAPE_INTERVAL));
         } finally {
             refusingReceiver.stop(0);
         }
@@ -166,7 +169,9 @@ class MonitoringIT {
                 streamBeyondCapacity(client, namespace, attempts.incrementAndGet());
                 assertThat(prometheus.firingAlerts()).contains("RefineVADStreamsRefused");
             });
-            for (String query : dashboardQueries(client, namespace)) {
+            List<String> queries = dashboard(client, namespace).queries(namespace.name());
+            assertThat(queries).as("queries of the dashboard").hasSizeGreaterThan(10);
+            for (String query : queries) {
                 await().atMost(TIMEOUT).untilAsserted(() -> assertThat(prometheus.query(query))
                         .as("dashboard query %s", query)
                         .anySatisfy(sample -> assertThat(Double.parseDouble(sample.path("value").get(1).asText()))
@@ -230,7 +235,8 @@ class MonitoringIT {
     /** Scrape jobs from the monitors as the API server holds them; rules and scrapes every 2 s. */
     private static String prometheusConfig(LocalCluster cluster, KubernetesClient client, TestNamespace namespace) {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("global", Map.of("scrape_interval", "2s", "scrape_timeout", "2s", "evaluation_interval", "2s"));
+        String every = SCRAPE_INTERVAL.toSeconds() + "s";
+        config.put("global", Map.of("scrape_interval", every, "scrape_timeout", every, "evaluation_interval", every));
         config.put("rule_files", List.of("rules.yml"));
         config.put("scrape_configs", List.of(
                 MonitorScrapeJobs.serviceMonitor(monitoringObject(client, namespace, "ServiceMonitor",
@@ -263,22 +269,27 @@ class MonitoringIT {
     }
 
     /**
-     * Every panel's queries from the dashboard ConfigMap the chart installed, with Grafana's variables as Grafana
-     * would fill them: the rate interval, and this namespace.
+     * The timeseries panels drawn from their queries over the run (the streams' data still in Prometheus), into
+     * target/dashboard.svg: the picture is the by-product, the check is that every panel had a line to draw.
      */
-    private static List<String> dashboardQueries(KubernetesClient client, TestNamespace namespace)
-            throws IOException {
+    private static void drawDashboard(KubernetesClient client, TestNamespace namespace, HostPrometheus prometheus,
+            Window run) throws IOException, InterruptedException {
+        Path picture = Path.of("target", "dashboard.svg").toAbsolutePath();
+        GrafanaDashboard dashboard = dashboard(client, namespace);
+        List<DashboardPicture.DrawnPanel> drawn = DashboardPicture.write(dashboard, namespace.name(),
+                (promql, window) -> prometheus.queryRange(promql, window.start(), window.end(), window.step()),
+                run, picture);
+        System.out.println("[MonitoringIT] the dashboard drawn from its queries over the run: " + picture);
+        assertThat(drawn).as("timeseries panels drawn")
+                .hasSize((int) dashboard.panels().stream().filter(GrafanaDashboard.Panel::isTimeseries).count())
+                .allSatisfy(panel -> assertThat(panel.seriesWithPoints()).as(panel.title()).isPositive());
+    }
+
+    /** The dashboard of the ConfigMap the chart installed. */
+    private static GrafanaDashboard dashboard(KubernetesClient client, TestNamespace namespace) throws IOException {
         ConfigMap dashboard = client.configMaps().inNamespace(namespace.name())
                 .withName("monitoring-refinevad-operator-dashboard").get();
-        List<String> queries = new ArrayList<>();
-        for (JsonNode panel : JSON.readTree(dashboard.getData().get("refinevad.json")).path("panels")) {
-            for (JsonNode target : panel.path("targets")) {
-                queries.add(target.path("expr").asText().replace("$__rate_interval", "1m")
-                        .replace("$namespace", namespace.name()));
-            }
-        }
-        assertThat(queries).as("queries of the dashboard").hasSizeGreaterThan(10);
-        return queries;
+        return GrafanaDashboard.parse(dashboard.getData().get("refinevad.json"));
     }
 
     private static GenericKubernetesResource monitoringObject(KubernetesClient client, TestNamespace namespace,
